@@ -1,0 +1,82 @@
+//! Batching writes and reading without tracking.
+
+use crate::engine::{Engine, with_engine};
+use crate::error::{ReactiveError, fail};
+
+/// Runs `f`, deferring effects until it returns: however many writes `f` makes, each affected
+/// effect runs once, after the outermost `batch` ends. Reads inside the batch see the new values
+/// (memos are brought up to date on read).
+///
+/// If `f` panics, the writes it made stand and their effects stay scheduled for the next flush.
+///
+/// # Panics
+/// If the effects never settle ([`ReactiveError::Unsettled`]); see [`try_batch`].
+///
+/// ```
+/// use reactive_core::{batch, Effect, Signal};
+/// use std::{cell::Cell, rc::Rc};
+///
+/// let (a, b) = (Signal::new(1), Signal::new(2));
+/// let runs = Rc::new(Cell::new(0));
+/// let r = runs.clone();
+/// Effect::new(move || { a.get(); b.get(); r.set(r.get() + 1); });
+/// batch(|| { a.set(10); b.set(20); });
+/// assert_eq!(runs.get(), 2); // once on creation, once for the batch
+/// ```
+#[track_caller]
+pub fn batch<R>(f: impl FnOnce() -> R) -> R {
+    try_batch(f).unwrap_or_else(|e| fail(e))
+}
+
+/// Fallible [`batch`]: the flush error, if any, is returned (the closure's result is lost then).
+///
+/// ```
+/// # use reactive_core::*;
+/// let s = Signal::new(0);
+/// assert_eq!(try_batch(|| { s.set(1); 5 }), Ok(5));
+/// ```
+pub fn try_batch<R>(f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
+    with_engine(|e| {
+        let value = {
+            let _depth = BatchDepth::enter(e);
+            f()
+        };
+        e.flush_if_idle().map(|()| value)
+    })
+}
+
+/// Increments the batch depth; decrements it when dropped, also on unwind.
+struct BatchDepth<'a>(&'a Engine);
+
+impl<'a> BatchDepth<'a> {
+    fn enter(e: &'a Engine) -> Self {
+        e.batch_depth.set(e.batch_depth.get() + 1);
+        BatchDepth(e)
+    }
+}
+
+impl Drop for BatchDepth<'_> {
+    fn drop(&mut self) {
+        self.0.batch_depth.set(self.0.batch_depth.get() - 1);
+    }
+}
+
+/// Runs `f` without tracking: what it reads does not become a source of the current memo or
+/// effect.
+///
+/// ```
+/// use reactive_core::{untrack, Effect, Signal};
+/// use std::{cell::Cell, rc::Rc};
+///
+/// let (tracked, ignored) = (Signal::new(0), Signal::new(0));
+/// let runs = Rc::new(Cell::new(0));
+/// let r = runs.clone();
+/// Effect::new(move || { tracked.get(); untrack(|| ignored.get()); r.set(r.get() + 1); });
+/// ignored.set(1);
+/// assert_eq!(runs.get(), 1);
+/// tracked.set(1);
+/// assert_eq!(runs.get(), 2);
+/// ```
+pub fn untrack<R>(f: impl FnOnce() -> R) -> R {
+    with_engine(|e| e.with_observer(None, f))
+}

@@ -1,0 +1,155 @@
+//! Disposal: freeing an owner's subtree, running cleanups, dropping values.
+//!
+//! User code (cleanups, `Drop` of values and closures) runs after the arena borrow is released.
+//! A panicking cleanup or destructor does not stop the disposal: everything is still freed,
+//! and the first panic is resumed afterwards.
+
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
+use super::{Engine, Graph, NodeId};
+
+type Garbage = Box<dyn Any>;
+
+impl Engine {
+    /// Disposes `id` and everything it owns.
+    pub(crate) fn dispose_node(&self, id: NodeId) {
+        let mut order = Vec::new();
+        {
+            let mut g = self.graph.borrow_mut();
+            if !g.nodes.contains_key(id) {
+                return;
+            }
+            detach_from_owner(&mut g, id);
+            collect_subtree(&g, id, &mut order);
+        }
+        self.dispose_collected(order, None);
+    }
+
+    /// Before a re-run: disposes what `id` created last time, then runs its own cleanups.
+    pub(crate) fn dispose_owned(&self, id: NodeId) {
+        let mut order = Vec::new();
+        let cleanups = {
+            let mut g = self.graph.borrow_mut();
+            let Some(node) = g.nodes.get_mut(id) else {
+                return;
+            };
+            let first = node.first_child.take();
+            let cleanups = node
+                .extras
+                .as_mut()
+                .map(|e| std::mem::take(&mut e.cleanups))
+                .unwrap_or_default();
+            let mut child = first;
+            while let Some(c) = child {
+                let n = &mut g.nodes[c];
+                child = n.next_sibling;
+                n.owner = None;
+                n.prev_sibling = None;
+                n.next_sibling = None;
+                collect_subtree(&g, c, &mut order);
+            }
+            cleanups
+        };
+        if order.is_empty() && cleanups.is_empty() {
+            return;
+        }
+        self.dispose_collected(order, Some(cleanups));
+    }
+
+    /// Frees the nodes in `order` (parents before children: freed in reverse, newest first),
+    /// then runs `then_cleanups` (the re-running node's own cleanups).
+    fn dispose_collected(&self, order: Vec<NodeId>, then_cleanups: Option<Vec<Box<dyn FnOnce()>>>) {
+        let mut first_panic = None;
+        let mut catch = |f: &mut dyn FnMut()| {
+            if let Err(p) = catch_unwind(AssertUnwindSafe(f)) {
+                first_panic.get_or_insert(p);
+            }
+        };
+        for &id in order.iter().rev() {
+            // Cleanups first, while the node and its sources are still readable.
+            let cleanups = {
+                let mut g = self.graph.borrow_mut();
+                g.nodes
+                    .get_mut(id)
+                    .and_then(|n| n.extras.as_mut())
+                    .map(|e| std::mem::take(&mut e.cleanups))
+                    .unwrap_or_default()
+            };
+            for cleanup in cleanups.into_iter().rev() {
+                let mut cleanup = Some(cleanup);
+                catch(&mut || {
+                    if let Some(c) = cleanup.take() {
+                        c();
+                    }
+                });
+            }
+            let garbage: Option<[Option<Garbage>; 3]> = {
+                let mut g = self.graph.borrow_mut();
+                self.unlink_all_deps(&mut g, id);
+                self.unlink_all_subs(&mut g, id);
+                g.nodes.remove(id).map(|n| {
+                    [
+                        n.value.map(|v| Box::new(v) as Garbage),
+                        n.compute.map(|c| Box::new(c) as Garbage),
+                        n.extras.map(|e| e as Garbage),
+                    ]
+                })
+            };
+            let mut garbage = garbage;
+            catch(&mut || drop(garbage.take()));
+        }
+        if let Some(cleanups) = then_cleanups {
+            for cleanup in cleanups.into_iter().rev() {
+                let mut cleanup = Some(cleanup);
+                catch(&mut || {
+                    if let Some(c) = cleanup.take() {
+                        c();
+                    }
+                });
+            }
+        }
+        if let Some(p) = first_panic {
+            resume_unwind(p);
+        }
+    }
+}
+
+/// Removes `id` from its owner's children list.
+fn detach_from_owner(g: &mut Graph, id: NodeId) {
+    let node = &mut g.nodes[id];
+    let (owner, prev, next) = (
+        node.owner.take(),
+        node.prev_sibling.take(),
+        node.next_sibling.take(),
+    );
+    if let Some(p) = prev {
+        if let Some(n) = g.nodes.get_mut(p) {
+            n.next_sibling = next;
+        }
+    } else if let Some(o) = owner {
+        if let Some(n) = g.nodes.get_mut(o) {
+            n.first_child = next;
+        }
+    }
+    if let Some(nx) = next {
+        if let Some(n) = g.nodes.get_mut(nx) {
+            n.prev_sibling = prev;
+        }
+    }
+}
+
+/// Appends `root` and everything it owns, parents before children.
+fn collect_subtree(g: &Graph, root: NodeId, order: &mut Vec<NodeId>) {
+    let start = order.len();
+    order.push(root);
+    let mut i = start;
+    while i < order.len() {
+        let mut child = g.nodes[order[i]].first_child;
+        while let Some(c) = child {
+            order.push(c);
+            child = g.nodes[c].next_sibling;
+        }
+        i += 1;
+    }
+}

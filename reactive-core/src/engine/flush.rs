@@ -1,0 +1,133 @@
+//! The effect queue: batching and the flush loop.
+
+use super::{Engine, NodeId, flags};
+use crate::error::ReactiveError;
+
+/// How many flush rounds may follow one write before the loop is declared unsettled. A round
+/// runs every effect queued by the previous one; only effects that keep writing what they (or
+/// each other) read need more than a few.
+pub(crate) const MAX_FLUSH_ROUNDS: usize = 1000;
+
+impl Engine {
+    /// Runs queued effects unless a batch or a flush is already in progress.
+    #[inline]
+    pub(crate) fn flush_if_idle(&self) -> Result<(), ReactiveError> {
+        if self.batch_depth.get() > 0 || self.flushing.get() || self.queue.borrow().is_empty() {
+            return Ok(());
+        }
+        self.flush()
+    }
+
+    /// Runs effects round by round until none is queued. Within a round, internal effects run
+    /// first, then user effects in creation order (so an owner runs before what it owns, and an
+    /// effect disposed by an earlier one in the same round does not run).
+    fn flush(&self) -> Result<(), ReactiveError> {
+        #[cfg(feature = "tracing")]
+        let _span = tracing::trace_span!("reactive.flush").entered();
+        self.flushing.set(true);
+        let _guard = FlushGuard { engine: self };
+        let mut rounds = 0;
+        loop {
+            {
+                let mut queue = self.queue.borrow_mut();
+                if queue.is_empty() {
+                    return Ok(());
+                }
+                let mut running = self.running.borrow_mut();
+                running.clear();
+                std::mem::swap(&mut *queue, &mut *running);
+            }
+            self.running_pos.set(0);
+            rounds += 1;
+            if rounds > MAX_FLUSH_ROUNDS {
+                return Err(self.unsettled(rounds - 1));
+            }
+            self.order_round();
+            loop {
+                let pos = self.running_pos.get();
+                let Some(id) = self.running.borrow().get(pos).copied() else {
+                    break;
+                };
+                self.running_pos.set(pos + 1);
+                self.run_queued_effect(id)?;
+            }
+            self.running.borrow_mut().clear();
+            self.running_pos.set(0);
+        }
+    }
+
+    /// Sorts the round: system effects first, then by creation order.
+    fn order_round(&self) {
+        let g = self.graph.borrow();
+        let key = |id: &NodeId| match g.nodes.get(*id) {
+            Some(n) => (n.flags & flags::SYSTEM == 0, n.seq),
+            None => (true, u64::MAX),
+        };
+        let mut running = self.running.borrow_mut();
+        if !running.is_sorted_by_key(key) {
+            running.sort_unstable_by_key(key);
+        }
+    }
+
+    /// Runs one dequeued effect if a source really changed.
+    fn run_queued_effect(&self, id: NodeId) -> Result<(), ReactiveError> {
+        let f = {
+            let mut g = self.graph.borrow_mut();
+            let Some(node) = g.nodes.get_mut(id) else {
+                return Ok(());
+            };
+            node.flags &= !flags::QUEUED;
+            node.flags
+        };
+        if f & flags::DIRTY != 0 {
+            self.run_computation(id);
+        } else if f & flags::PENDING != 0 {
+            let at = std::panic::Location::caller();
+            if self.check(id, at)? {
+                self.run_computation(id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Gives up on a flush that does not settle: the effects still queued are left idle (they
+    /// run again when one of their sources changes) and named in the error.
+    fn unsettled(&self, rounds: usize) -> ReactiveError {
+        let mut g = self.graph.borrow_mut();
+        let ids: Vec<NodeId> = self.running.borrow_mut().drain(..).collect();
+        let mut nodes = Vec::new();
+        for id in ids {
+            if let Some(n) = g.nodes.get_mut(id) {
+                n.flags &= !(flags::DIRTY | flags::PENDING | flags::QUEUED);
+                nodes.push(id);
+            }
+        }
+        let nodes = nodes.into_iter().map(|id| self.info(&g, id)).collect();
+        ReactiveError::Unsettled { rounds, nodes }
+    }
+}
+
+/// Ends the flush, also on unwind: effects of the interrupted round that did not run yet go back
+/// to the front of the queue, so nothing scheduled is lost; they run at the next flush.
+struct FlushGuard<'a> {
+    engine: &'a Engine,
+}
+
+impl Drop for FlushGuard<'_> {
+    fn drop(&mut self) {
+        let e = self.engine;
+        e.flushing.set(false);
+        let (Ok(mut running), Ok(mut queue)) =
+            (e.running.try_borrow_mut(), e.queue.try_borrow_mut())
+        else {
+            return;
+        };
+        let pos = e.running_pos.get().min(running.len());
+        if pos < running.len() {
+            let rest: Vec<NodeId> = running.drain(pos..).collect();
+            queue.splice(0..0, rest);
+        }
+        running.clear();
+        e.running_pos.set(0);
+    }
+}

@@ -1,0 +1,120 @@
+//! Running a computation (a memo's or an effect's body), with tracking, ownership and recovery
+//! from panics.
+
+use std::any::Any;
+use std::rc::Rc;
+
+use super::{Compute, Engine, NodeId, NodeKind, flags};
+
+impl Engine {
+    /// Runs the computation of `id` now: disposes what its previous run created and runs its
+    /// cleanups, re-collects its sources, and (for a memo whose value changed) marks its
+    /// subscribers. Returns whether the value changed.
+    ///
+    /// If the body panics, the panic continues to the caller after the runtime is restored: the
+    /// node keeps its previous value and all of its previous sources, a memo is left `FAILED`
+    /// (recomputed on its next read) and an effect is left idle until a source changes.
+    pub(crate) fn run_computation(&self, id: NodeId) -> bool {
+        self.dispose_owned(id);
+        let (compute, value, kind) = {
+            let mut g = self.graph.borrow_mut();
+            let Some(node) = g.nodes.get_mut(id) else {
+                return false;
+            };
+            if node.flags & flags::COMPUTING != 0 {
+                return false;
+            }
+            node.flags = (node.flags
+                & !(flags::DIRTY | flags::PENDING | flags::FAILED | flags::QUEUED))
+                | flags::COMPUTING;
+            node.epoch = node.epoch.wrapping_add(1);
+            node.deps_tail = super::NONE;
+            (node.compute.take(), node.value.take(), node.kind)
+        };
+        let Some(compute) = compute else {
+            // Unreachable for memos and effects; keep the value where it was.
+            self.restore_value(id, value);
+            return false;
+        };
+        #[cfg(feature = "tracing")]
+        let _span = match kind {
+            NodeKind::Memo => tracing::trace_span!("reactive.memo", node = ?id).entered(),
+            _ => tracing::trace_span!("reactive.effect", node = ?id).entered(),
+        };
+        let mut guard = RunGuard {
+            engine: self,
+            id,
+            kind,
+            compute: Some(compute),
+            value,
+            prev_observer: self.observer.replace(Some(id)),
+            prev_owner: self.owner.replace(Some(id)),
+            prev_memo: if kind == NodeKind::Memo {
+                self.computing_memo.replace(Some(id))
+            } else {
+                self.computing_memo.replace(None)
+            },
+            finished: false,
+        };
+        let changed = match guard.compute.as_mut() {
+            Some(c) => c.run(&mut guard.value),
+            None => false,
+        };
+        guard.finished = true;
+        drop(guard);
+        if changed && kind == NodeKind::Memo {
+            let mut g = self.graph.borrow_mut();
+            self.memo_changed(&mut g, id);
+        }
+        changed
+    }
+
+    fn restore_value(&self, id: NodeId, value: Option<Rc<dyn Any>>) {
+        let mut g = self.graph.borrow_mut();
+        if let Some(node) = g.nodes.get_mut(id) {
+            node.value = value;
+            node.flags &= !flags::COMPUTING;
+        }
+    }
+}
+
+/// Restores the runtime after a run, whether it returned or unwound.
+struct RunGuard<'a> {
+    engine: &'a Engine,
+    id: NodeId,
+    kind: NodeKind,
+    compute: Option<Box<dyn Compute>>,
+    value: Option<Rc<dyn Any>>,
+    prev_observer: Option<NodeId>,
+    prev_owner: Option<NodeId>,
+    prev_memo: Option<NodeId>,
+    finished: bool,
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        let e = self.engine;
+        e.observer.set(self.prev_observer);
+        e.owner.set(self.prev_owner);
+        e.computing_memo.set(self.prev_memo);
+        let Ok(mut g) = e.graph.try_borrow_mut() else {
+            return;
+        };
+        let Some(node) = g.nodes.get_mut(self.id) else {
+            // Disposed during its own run: drop the body and value once the arena is released.
+            drop(g);
+            self.compute = None;
+            self.value = None;
+            return;
+        };
+        node.compute = self.compute.take();
+        node.value = self.value.take();
+        node.flags &= !flags::COMPUTING;
+        if self.finished {
+            e.truncate_deps(&mut g, self.id);
+        } else if self.kind == NodeKind::Memo {
+            // Keep every source (old and new) so that any change reaches it again.
+            node.flags = (node.flags & !(flags::DIRTY | flags::PENDING)) | flags::FAILED;
+        }
+    }
+}
