@@ -36,13 +36,18 @@ pub fn batch<R>(f: impl FnOnce() -> R) -> R {
 /// assert_eq!(try_batch(|| { s.set(1); 5 }), Ok(5));
 /// ```
 pub fn try_batch<R>(f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
-    with_engine(|e| {
+    with_engine(|e| e.batched(f))
+}
+
+impl Engine {
+    /// Runs `f` as a batch: effects it schedules run when the outermost batch ends.
+    pub(crate) fn batched<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
         let value = {
-            let _depth = BatchDepth::enter(e);
+            let _depth = BatchDepth::enter(self);
             f()
         };
-        e.flush_if_idle().map(|()| value)
-    })
+        self.flush_if_idle().map(|()| value)
+    }
 }
 
 /// Increments the batch depth; decrements it when dropped, also on unwind.

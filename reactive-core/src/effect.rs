@@ -40,7 +40,8 @@ impl Effect {
     ///
     /// # Panics
     /// A panic in `f` propagates to the caller; the effect stays alive and re-runs when a
-    /// source it read before the panic changes.
+    /// source it read before the panic changes. Also panics if writes made by its first run
+    /// trigger effects that never settle.
     ///
     /// ```
     /// # use reactive_core::*;
@@ -54,10 +55,12 @@ impl Effect {
     }
 
     /// Creates an internal effect that runs before user effects in each flush round.
+    #[track_caller]
     pub(crate) fn new_system(f: impl FnMut() + 'static, at: &'static Location<'static>) -> Self {
         Self::create(f, flags::SYSTEM, at)
     }
 
+    #[track_caller]
     fn create(f: impl FnMut() + 'static, extra: u8, at: &'static Location<'static>) -> Self {
         let compute: Box<dyn Compute> = Box::new(EffectCompute(f));
         let id = with_engine(|e| {
@@ -69,7 +72,9 @@ impl Effect {
                 false,
                 at,
             );
-            e.run_computation(id);
+            // Writes made by the first run are flushed once it has finished.
+            e.batched(|| e.run_computation(id))
+                .unwrap_or_else(|err| crate::error::fail(err));
             id
         });
         Effect {
@@ -100,7 +105,7 @@ impl Effect {
     /// s.set(2); // the effect no longer runs
     /// ```
     pub fn dispose(self) {
-        with_engine(|e| e.dispose_node(self.raw.id));
+        with_engine(|e| e.dispose_batched(self.raw.id));
     }
 
     /// Whether the effect was disposed.

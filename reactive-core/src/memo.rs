@@ -123,7 +123,7 @@ impl<T: 'static> Memo<T> {
     /// assert!(m.is_disposed());
     /// ```
     pub fn dispose(self) {
-        with_engine(|e| e.dispose_node(self.raw.id));
+        with_engine(|e| e.dispose_batched(self.raw.id));
     }
 }
 

@@ -115,7 +115,7 @@ impl Owner {
     /// assert!(s.is_disposed());
     /// ```
     pub fn dispose(self) {
-        with_engine(|e| e.dispose_node(self.id));
+        with_engine(|e| e.dispose_batched(self.id));
     }
 
     /// Whether this owner was disposed.

@@ -148,7 +148,7 @@ impl<T: 'static> Signal<T> {
     /// assert!(matches!(s.try_get(), Err(ReactiveError::Disposed { .. })));
     /// ```
     pub fn dispose(self) {
-        with_engine(|e| e.dispose_node(self.raw.id));
+        with_engine(|e| e.dispose_batched(self.raw.id));
     }
 }
 

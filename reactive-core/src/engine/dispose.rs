@@ -12,6 +12,13 @@ use super::{Engine, Graph, NodeId};
 type Garbage = Box<dyn Any>;
 
 impl Engine {
+    /// Disposes `id` and everything it owns, as a batch: effects triggered by cleanups run once
+    /// the disposal is complete.
+    pub(crate) fn dispose_batched(&self, id: NodeId) {
+        self.batched(|| self.dispose_node(id))
+            .unwrap_or_else(|e| crate::error::fail(e));
+    }
+
     /// Disposes `id` and everything it owns.
     pub(crate) fn dispose_node(&self, id: NodeId) {
         let mut order = Vec::new();

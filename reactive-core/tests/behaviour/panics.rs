@@ -1,0 +1,139 @@
+//! A panic inside user code unwinds to the caller and leaves the runtime consistent.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use reactive_core::*;
+
+use super::common::Counter;
+
+#[test]
+fn panic_in_an_effect_unwinds_to_set_and_later_writes_work() {
+    let s = Signal::new(0);
+    let runs = Counter::default();
+    let r = runs.clone();
+    Effect::new(move || {
+        r.hit();
+        if s.get() == 1 {
+            panic!("boom");
+        }
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| s.set(1))).is_err());
+    s.set(2);
+    assert_eq!(
+        runs.get(),
+        3,
+        "the effect keeps its subscription and runs again"
+    );
+}
+
+#[test]
+fn panic_in_a_memo_unwinds_to_get_and_the_memo_recovers() {
+    let s = Signal::new(0);
+    let m = Memo::new(move || {
+        let v = s.get();
+        assert!(v != 1, "bad input");
+        v * 10
+    });
+    assert_eq!(m.get(), 0);
+    s.set(1);
+    assert!(catch_unwind(AssertUnwindSafe(|| m.get())).is_err());
+    assert!(
+        catch_unwind(AssertUnwindSafe(|| m.get())).is_err(),
+        "still failing on the same input"
+    );
+    s.set(2);
+    assert_eq!(m.get(), 20);
+}
+
+#[test]
+fn effect_downstream_of_a_panicking_memo_runs_again_once_it_recovers() {
+    let s = Signal::new(0);
+    let m = Memo::new(move || {
+        let v = s.get();
+        assert!(v != 1, "bad input");
+        v
+    });
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(m.get()));
+    assert!(catch_unwind(AssertUnwindSafe(|| s.set(1))).is_err());
+    s.set(2);
+    assert_eq!(seen.take(), [0, 2]);
+}
+
+#[test]
+fn other_effects_of_a_flush_still_run_after_one_panics() {
+    let s = Signal::new(0);
+    Effect::new(move || {
+        if s.get() == 1 {
+            panic!("first effect fails");
+        }
+    });
+    let later = Counter::default();
+    let l = later.clone();
+    Effect::new(move || {
+        s.get();
+        l.hit();
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| s.set(1))).is_err());
+    // The second effect was scheduled by the same write; it runs at the next flush.
+    let other = Signal::new(0);
+    Effect::new(move || {
+        other.get();
+    });
+    other.set(1);
+    assert_eq!(later.get(), 2);
+}
+
+#[test]
+fn panic_inside_a_batch_leaves_the_batch_closed() {
+    let s = Signal::new(0);
+    let runs = Counter::default();
+    let r = runs.clone();
+    Effect::new(move || {
+        s.get();
+        r.hit();
+    });
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        batch(|| {
+            s.set(1);
+            panic!("in batch");
+        })
+    }));
+    assert!(res.is_err());
+    s.set(2); // not stuck in a batch: runs immediately
+    assert_eq!(runs.get(), 2);
+}
+
+#[test]
+fn panic_in_update_closure_keeps_the_value() {
+    let s = Signal::new(vec![1]);
+    let res = catch_unwind(AssertUnwindSafe(|| s.update(|_| panic!("nope"))));
+    assert!(res.is_err());
+    assert_eq!(s.get(), vec![1]);
+    s.set(vec![2]);
+    assert_eq!(s.get(), vec![2]);
+}
+
+#[test]
+fn panicking_cleanup_does_not_stop_disposal() {
+    let ((a, b), root) = create_root(|| {
+        on_cleanup(|| panic!("cleanup fails"));
+        (Signal::new(1), Signal::new(2))
+    });
+    assert!(catch_unwind(AssertUnwindSafe(|| root.dispose())).is_err());
+    assert!(a.is_disposed() && b.is_disposed() && root.is_disposed());
+}
+
+#[test]
+fn panic_in_an_effect_created_inside_a_root_leaves_the_owner_usable() {
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        create_root(|| {
+            Effect::new(|| panic!("on creation"));
+        })
+    }));
+    assert!(res.is_err());
+    assert!(Owner::current().is_none(), "owner restored after unwinding");
+    let s = Signal::new(1);
+    assert_eq!(Memo::new(move || s.get() + 1).get(), 2);
+}
