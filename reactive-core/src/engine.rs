@@ -166,7 +166,6 @@ pub(crate) struct Engine {
     pub next_seq: Cell<u64>,
     /// Reusable work-lists, so propagation allocates nothing in steady state.
     pub link_stacks: RefCell<Vec<Vec<u32>>>,
-    pub node_stacks: RefCell<Vec<Vec<NodeId>>>,
     pub check_stacks: RefCell<Vec<Vec<(NodeId, u32)>>>,
 }
 
@@ -202,7 +201,6 @@ impl Engine {
             running_pos: Cell::new(0),
             next_seq: Cell::new(0),
             link_stacks: RefCell::new(Vec::new()),
-            node_stacks: RefCell::new(Vec::new()),
             check_stacks: RefCell::new(Vec::new()),
         }
     }

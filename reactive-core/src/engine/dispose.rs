@@ -64,17 +64,23 @@ impl Engine {
         self.dispose_collected(order, Some(cleanups));
     }
 
-    /// Frees the nodes in `order` (parents before children: freed in reverse, newest first),
-    /// then runs `then_cleanups` (the re-running node's own cleanups).
-    fn dispose_collected(&self, order: Vec<NodeId>, then_cleanups: Option<Vec<Box<dyn FnOnce()>>>) {
+    /// Disposes the nodes in `order` (owners before what they own). First every cleanup runs,
+    /// owners first, while the whole subtree is still alive and readable (so a cleanup may
+    /// read or save what its owner created); then the nodes are unlinked and freed, newest
+    /// first. `own_cleanups` (those of a node about to re-run) run before all of them.
+    fn dispose_collected(&self, order: Vec<NodeId>, own_cleanups: Option<Vec<Box<dyn FnOnce()>>>) {
         let mut first_panic = None;
-        let mut catch = |f: &mut dyn FnMut()| {
-            if let Err(p) = catch_unwind(AssertUnwindSafe(f)) {
-                first_panic.get_or_insert(p);
+        let mut run_cleanups = |cleanups: Vec<Box<dyn FnOnce()>>| {
+            for cleanup in cleanups.into_iter().rev() {
+                if let Err(p) = catch_unwind(AssertUnwindSafe(cleanup)) {
+                    first_panic.get_or_insert(p);
+                }
             }
         };
-        for &id in order.iter().rev() {
-            // Cleanups first, while the node and its sources are still readable.
+        if let Some(cleanups) = own_cleanups {
+            run_cleanups(cleanups);
+        }
+        for &id in &order {
             let cleanups = {
                 let mut g = self.graph.borrow_mut();
                 g.nodes
@@ -83,14 +89,9 @@ impl Engine {
                     .map(|e| std::mem::take(&mut e.cleanups))
                     .unwrap_or_default()
             };
-            for cleanup in cleanups.into_iter().rev() {
-                let mut cleanup = Some(cleanup);
-                catch(&mut || {
-                    if let Some(c) = cleanup.take() {
-                        c();
-                    }
-                });
-            }
+            run_cleanups(cleanups);
+        }
+        for &id in order.iter().rev() {
             let garbage: Option<[Option<Garbage>; 3]> = {
                 let mut g = self.graph.borrow_mut();
                 self.unlink_all_deps(&mut g, id);
@@ -103,17 +104,8 @@ impl Engine {
                     ]
                 })
             };
-            let mut garbage = garbage;
-            catch(&mut || drop(garbage.take()));
-        }
-        if let Some(cleanups) = then_cleanups {
-            for cleanup in cleanups.into_iter().rev() {
-                let mut cleanup = Some(cleanup);
-                catch(&mut || {
-                    if let Some(c) = cleanup.take() {
-                        c();
-                    }
-                });
+            if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(garbage))) {
+                first_panic.get_or_insert(p);
             }
         }
         if let Some(p) = first_panic {

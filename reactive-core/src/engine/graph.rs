@@ -5,8 +5,7 @@
 //! expects next simply confirms that link. Only a different read inserts a link; the links
 //! left after the cursor when the run ends are the sources no longer read, and are unlinked.
 
-use super::{Engine, Graph, Link, NONE, NodeId, NodeKind, Pooled};
-use crate::engine::flags;
+use super::{Engine, Graph, Link, NONE, NodeId};
 
 impl Engine {
     /// Records that the current observer read `dep`.
@@ -105,36 +104,18 @@ impl Engine {
     }
 
     /// Unlinks a chain of source links starting at `first` (already cut from its sub's list),
-    /// removing each from its source's subscribers list. A memo left with no subscribers stops
-    /// tracking its own sources (it becomes dirty and is recomputed on its next read), so a
-    /// branch no longer taken costs nothing, however deep; this cascade is iterative.
+    /// removing each from its source's subscribers list.
+    ///
+    /// A memo that loses its last subscriber this way keeps its own sources: its cached value
+    /// stays valid and is reused if a reader comes back, so a memo still computes at most once
+    /// per write however readers come and go. It is only marked (cheaply) by writes until then.
     fn unlink_chain(&self, g: &mut Graph, first: u32) {
-        let mut unwatched = Pooled::take(&self.node_stacks);
         let mut link = first;
-        loop {
-            while link != NONE {
-                let l = g.links[link as usize];
-                remove_sub_link(g, link, &l);
-                free_link(g, link);
-                if let Some(dep) = g.nodes.get(l.dep) {
-                    if dep.subs_head == NONE
-                        && dep.kind == NodeKind::Memo
-                        && dep.flags & flags::COMPUTING == 0
-                    {
-                        unwatched.list.push(l.dep);
-                    }
-                }
-                link = l.next_dep;
-            }
-            let Some(memo) = unwatched.list.pop() else {
-                break;
-            };
-            let node = &mut g.nodes[memo];
-            node.flags |= flags::DIRTY;
-            node.flags &= !flags::PENDING;
-            link = node.deps_head;
-            node.deps_head = NONE;
-            node.deps_tail = NONE;
+        while link != NONE {
+            let l = g.links[link as usize];
+            remove_sub_link(g, &l);
+            free_link(g, link);
+            link = l.next_dep;
         }
     }
 
@@ -170,7 +151,7 @@ impl Engine {
 }
 
 /// Removes `link` (a copy of which is `l`) from its source's subscribers list.
-fn remove_sub_link(g: &mut Graph, link: u32, l: &Link) {
+fn remove_sub_link(g: &mut Graph, l: &Link) {
     if l.prev_sub != NONE {
         g.links[l.prev_sub as usize].next_sub = l.next_sub;
     } else if let Some(dep) = g.nodes.get_mut(l.dep) {
@@ -181,7 +162,6 @@ fn remove_sub_link(g: &mut Graph, link: u32, l: &Link) {
     } else if let Some(dep) = g.nodes.get_mut(l.dep) {
         dep.subs_tail = l.prev_sub;
     }
-    let _ = link;
 }
 
 fn alloc_link(g: &mut Graph, link: Link) -> u32 {

@@ -146,7 +146,14 @@ impl Engine {
             // Look at the source behind `link`, or finish `s.node` when its list is done.
             let step = {
                 let mut g = self.graph.borrow_mut();
-                if link == NONE {
+                // A source recomputed by nested user code (a memo reading another memo) may
+                // have found a change and marked this node dirty already.
+                if g.nodes
+                    .get(s.node)
+                    .is_none_or(|n| n.flags & flags::DIRTY != 0)
+                {
+                    Step::Dirty
+                } else if link == NONE {
                     if let Some(n) = g.nodes.get_mut(s.node) {
                         n.flags &= !flags::PENDING;
                     }

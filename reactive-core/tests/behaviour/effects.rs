@@ -165,7 +165,7 @@ fn dynamic_dependency_not_taken_anymore_is_unsubscribed() {
 }
 
 #[test]
-fn memo_in_a_branch_not_taken_stops_tracking_its_sources() {
+fn memo_in_a_branch_not_taken_no_longer_reruns_the_effect_and_keeps_its_cache() {
     let cond = Signal::new(true);
     let a = Signal::new(0);
     let memo_runs = Counter::default();
@@ -174,21 +174,36 @@ fn memo_in_a_branch_not_taken_stops_tracking_its_sources() {
         mr.hit();
         a.get()
     });
-    let before = Runtime::edge_count();
-    Effect::new(move || {
+    let effect_runs = Counter::default();
+    let er = effect_runs.clone();
+    let e = Effect::new(move || {
+        er.hit();
         if cond.get() {
             m.get();
         }
     });
     cond.set(false);
+    let snap = Runtime::graph_snapshot();
+    assert!(
+        !snap
+            .edges
+            .iter()
+            .any(|x| x.source == m.id() && x.target == e.id())
+    );
+    assert_eq!(m.get(), 0);
     assert_eq!(
-        Runtime::edge_count(),
-        before + 1,
-        "only effect -> cond remains"
+        memo_runs.get(),
+        1,
+        "cached value reused after losing its reader"
     );
     a.set(5);
-    assert_eq!(memo_runs.get(), 1);
-    assert_eq!(m.get(), 5, "recomputed on demand after being unwatched");
+    assert_eq!(
+        effect_runs.get(),
+        2,
+        "changes in the branch not taken cause no runs"
+    );
+    assert_eq!(memo_runs.get(), 1, "nobody reads it: not recomputed");
+    assert_eq!(m.get(), 5);
 }
 
 #[test]

@@ -20,7 +20,7 @@ fn disposing_a_root_disposes_everything_created_under_it() {
 }
 
 #[test]
-fn disposal_runs_cleanups_of_the_whole_subtree_children_first() {
+fn disposal_runs_cleanups_owners_first_while_the_subtree_is_alive() {
     let log = Log::new();
     let l = log.clone();
     let ((), root) = create_root(move || {
@@ -28,8 +28,9 @@ fn disposal_runs_cleanups_of_the_whole_subtree_children_first() {
         on_cleanup(move || l1.push("root"));
         let l2 = l.clone();
         Effect::new(move || {
+            let owned = Signal::new("alive");
             let l3 = l2.clone();
-            on_cleanup(move || l3.push("effect"));
+            on_cleanup(move || l3.push(owned.get()));
             let l4 = l2.clone();
             Effect::new(move || {
                 let l5 = l4.clone();
@@ -38,7 +39,7 @@ fn disposal_runs_cleanups_of_the_whole_subtree_children_first() {
         });
     });
     root.dispose();
-    assert_eq!(log.take(), ["inner", "effect", "root"]);
+    assert_eq!(log.take(), ["root", "alive", "inner"]);
 }
 
 #[test]
