@@ -106,6 +106,12 @@ fn observe(b: &Branch, read: impl Fn(usize) -> i64) -> Vec<(usize, i64)> {
     seen
 }
 
+/// What an effect reads: (node, value) pairs.
+type Observation = Vec<(usize, i64)>;
+
+/// Per effect, every observation made during the current step.
+type Observations = Rc<RefCell<Vec<Vec<Observation>>>>;
+
 #[derive(Clone, Copy)]
 enum Handle {
     Signal(Signal<i64>),
@@ -152,8 +158,7 @@ fn check_case(spec: &Spec, ops: &[Op]) -> Result<(), TestCaseError> {
         })));
     }
     // Per effect: every observation made during the current step.
-    let observed: Rc<RefCell<Vec<Vec<Vec<(usize, i64)>>>>> =
-        Rc::new(RefCell::new(vec![Vec::new(); spec.effects.len()]));
+    let observed: Observations = Rc::new(RefCell::new(vec![Vec::new(); spec.effects.len()]));
     let mut last: Vec<Vec<(usize, i64)>> = Vec::new();
     for (k, b) in spec.effects.iter().enumerate() {
         let (b, deps, obs) = (b.clone(), handles.clone(), observed.clone());
