@@ -58,7 +58,12 @@
 //! never settle. Panic messages name the node, where it was created (debug builds) and where it
 //! was used. A panic inside a memo or effect unwinds to the caller of `set`/`get` and leaves the
 //! runtime consistent: later reads, writes and effects work. Handles are `!Send`: using one on
-//! another thread does not compile.
+//! another thread does not compile:
+//!
+//! ```compile_fail
+//! let count = reactive_core::Signal::new(0);
+//! std::thread::spawn(move || count.set(1)); // error: `*const ()` cannot be sent between threads
+//! ```
 //!
 //! ## Performance
 //!
@@ -71,6 +76,11 @@
 //!
 //! - `serde`: `Signal<T>` (de)serialises as its value; graph snapshots serialise.
 //! - `tracing`: `trace` spans around memo and effect runs and flushes (nothing when off).
+
+/// The workspace README's examples, run as doc tests so they never rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
 
 mod batch;
 mod diagnostics;
