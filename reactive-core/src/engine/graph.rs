@@ -13,6 +13,10 @@ impl Engine {
         let Some(sub) = self.observer.get() else {
             return;
         };
+        if sub == dep {
+            // A memo reading itself: reported as a cycle by the read; never an edge.
+            return;
+        }
         let Some(sub_node) = g.nodes.get(sub) else {
             return;
         };

@@ -58,6 +58,17 @@ fn memo_reading_itself_is_a_cycle_error_not_a_stack_overflow() {
     cell.set(Some(m));
     // The read that closes the cycle gets `Err(Cycle)`; the memo turns it into -1.
     assert_eq!(m.get(), -1);
+    assert_eq!(
+        m.get(),
+        -1,
+        "cached: the failed self-read left no self-edge"
+    );
+    assert!(
+        !Runtime::graph_snapshot()
+            .edges
+            .iter()
+            .any(|e| e.source == e.target)
+    );
 }
 
 #[test]
