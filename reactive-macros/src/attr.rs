@@ -1,0 +1,195 @@
+//! Reading `#[model(...)]` on the struct and on its fields, and the doc comments.
+//!
+//! Parsing keeps going after a mistake: an unknown or duplicate key is recorded and its value
+//! skipped, so every mistake in every attribute is reported in one build.
+
+use crate::ctxt::Errors;
+use proc_macro2::Span;
+use syn::meta::ParseNestedMeta;
+use syn::punctuated::Punctuated;
+use syn::{Attribute, Ident, LitStr, Token};
+
+/// Keys accepted in `#[model(...)]` on the struct, for the "unknown attribute" message.
+const CONTAINER_KEYS: &str = "`computed(...)`, `serde`";
+/// Keys accepted in `#[model(...)]` on a field.
+const FIELD_KEYS: &str = "`skip`, `nested`, `keyed = \"...\"`";
+
+/// One attribute value together with the span of its key, for conflict and duplicate messages.
+pub(crate) struct Spanned<T> {
+    pub(crate) span: Span,
+    pub(crate) value: T,
+}
+
+/// `#[model(...)]` on the struct.
+#[derive(Default)]
+pub(crate) struct ContainerAttrs {
+    /// `computed(a, b)`: the computed properties defined in a `#[computed]` impl block.
+    pub(crate) computed: Option<Spanned<Vec<Ident>>>,
+    /// `serde`: derive `Serialize`/`Deserialize` for the patch enum.
+    pub(crate) serde: Option<Spanned<()>>,
+}
+
+/// `#[model(...)]` on a field, as written: conflicts are checked in `valid.rs`.
+#[derive(Default)]
+pub(crate) struct FieldAttrs {
+    /// `skip`: stored and snapshotted, but read-only and not tracked.
+    pub(crate) skip: Option<Spanned<()>>,
+    /// `nested`: the field's type is itself a model.
+    pub(crate) nested: Option<Spanned<()>>,
+    /// `keyed = "id"`: a `Vec` of models, keyed by the named field of the item.
+    pub(crate) keyed: Option<Spanned<Ident>>,
+}
+
+impl ContainerAttrs {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut parsed = ContainerAttrs::default();
+        for_each_model_meta(attrs, errors, |meta, errors| {
+            if meta.path.is_ident("computed") {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
+                let names = names.into_iter().collect();
+                set_once(&mut parsed.computed, meta, names, errors);
+            } else if meta.path.is_ident("serde") {
+                set_once(&mut parsed.serde, meta, (), errors);
+            } else {
+                unknown_key(meta, CONTAINER_KEYS, "struct", errors)?;
+            }
+            Ok(())
+        });
+        parsed
+    }
+}
+
+impl FieldAttrs {
+    pub(crate) fn parse(attrs: &[Attribute], errors: &mut Errors) -> Self {
+        let mut parsed = FieldAttrs::default();
+        for_each_model_meta(attrs, errors, |meta, errors| {
+            if meta.path.is_ident("skip") {
+                set_once(&mut parsed.skip, meta, (), errors);
+            } else if meta.path.is_ident("nested") {
+                set_once(&mut parsed.nested, meta, (), errors);
+            } else if meta.path.is_ident("keyed") {
+                let name: LitStr = meta.value()?.parse()?;
+                let key = name.parse::<Ident>().map_err(|_| {
+                    syn::Error::new(
+                        name.span(),
+                        "`keyed` takes the name of a field of the item type, e.g. `keyed = \"id\"`",
+                    )
+                })?;
+                set_once(&mut parsed.keyed, meta, key, errors);
+            } else {
+                unknown_key(meta, FIELD_KEYS, "field", errors)?;
+            }
+            Ok(())
+        });
+        parsed
+    }
+}
+
+/// The text of the doc comments (`///` and `#[doc = "..."]`), one line per attribute, with the
+/// single space after `///` removed. Other forms (`#[doc(hidden)]`) are not text and are skipped.
+pub(crate) fn doc_text(attrs: &[Attribute]) -> String {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("doc"))
+        .filter_map(|attr| match &attr.meta {
+            syn::Meta::NameValue(syn::MetaNameValue {
+                value:
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }),
+                ..
+            }) => Some(text.value()),
+            _ => None,
+        })
+        .map(|line| line.strip_prefix(' ').map(str::to_owned).unwrap_or(line))
+        .collect();
+    lines.join("\n").trim().to_owned()
+}
+
+/// The doc attributes themselves, to carry them over to generated items.
+pub(crate) fn doc_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute> {
+    attrs.iter().filter(|attr| attr.path().is_ident("doc"))
+}
+
+/// Runs `each` on every key of every `#[model(...)]` attribute. An error inside one key is
+/// recorded and the rest of that attribute is skipped; the other attributes are still read.
+fn for_each_model_meta(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+    mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident("model")) {
+        if let syn::Meta::Path(path) = &attr.meta {
+            errors.error_spanned_by(path, "expected `#[model(...)]` with at least one key");
+            continue;
+        }
+        let mut local_errors = Errors::default();
+        let result = attr.parse_nested_meta(|meta| each(&meta, &mut local_errors));
+        errors.extend(local_errors);
+        if let Err(error) = result {
+            errors.push(error);
+        }
+    }
+}
+
+/// Records `value` under `slot`, or a "duplicate" error pointing at the second occurrence.
+fn set_once<T>(
+    slot: &mut Option<Spanned<T>>,
+    meta: &ParseNestedMeta<'_>,
+    value: T,
+    errors: &mut Errors,
+) {
+    let key = path_to_string(&meta.path);
+    if slot.is_some() {
+        errors.error_spanned_by(&meta.path, format!("duplicate `model({key})` attribute"));
+    } else {
+        *slot = Some(Spanned {
+            span: span_of(&meta.path),
+            value,
+        });
+    }
+}
+
+/// Records an "unknown attribute" error and consumes the key's value (`= ...` or `(...)`) so
+/// the keys after it are still read.
+fn unknown_key(
+    meta: &ParseNestedMeta<'_>,
+    expected: &str,
+    place: &str,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    let key = path_to_string(&meta.path);
+    errors.error_spanned_by(
+        &meta.path,
+        format!("unknown model attribute `{key}` on a {place}; expected one of {expected}"),
+    );
+    if meta.input.peek(Token![=]) {
+        let _: syn::Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _content;
+        syn::parenthesized!(_content in meta.input);
+    }
+    Ok(())
+}
+
+fn path_to_string(path: &syn::Path) -> String {
+    let segments: Vec<String> = path
+        .segments
+        .iter()
+        .map(|segment| segment.ident.to_string())
+        .collect();
+    segments.join("::")
+}
+
+/// The span of a whole path (the first token's, joined with the last's where the compiler can).
+fn span_of(path: &syn::Path) -> Span {
+    let first = path.segments.first().map(|s| s.ident.span());
+    let last = path.segments.last().map(|s| s.ident.span());
+    match (first, last) {
+        (Some(first), Some(last)) => first.join(last).unwrap_or(first),
+        _ => Span::call_site(),
+    }
+}

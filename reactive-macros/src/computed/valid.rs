@@ -1,0 +1,58 @@
+//! Checks on each computed property's signature, reported under the offending tokens.
+
+use super::ast::{Method, is_ref_self};
+use crate::ctxt::Errors;
+use proc_macro2::TokenStream;
+
+/// Whether `method` is a well-formed computed property; records what is wrong otherwise.
+pub(crate) fn check_method(method: &Method, errors: &mut Errors) -> bool {
+    let before = errors.len();
+    let name = &method.ident;
+    if !method.qualifiers.is_empty() {
+        errors.error_spanned_by(
+            &method.qualifiers,
+            format!(
+                "computed property `{name}` must be a plain `fn`: it runs synchronously inside a \
+                 memo whenever what it reads changes"
+            ),
+        );
+    }
+    if !method.generics.params.is_empty() || method.generics.where_clause.is_some() {
+        errors.error_spanned_by(
+            &method.generics,
+            format!("computed property `{name}` cannot be generic: it is cached as one value"),
+        );
+    }
+    let arguments = method.arguments();
+    match arguments.first() {
+        None => errors.push(syn::Error::new(
+            method.inputs.span(),
+            format!("computed property `{name}` takes `&self`: it reads the model it belongs to"),
+        )),
+        Some(first) if !is_ref_self(first) => errors.error_spanned_by(
+            first,
+            format!(
+                "computed property `{name}` takes `&self`, not `{first}`: it only reads the model"
+            ),
+        ),
+        Some(_) => {}
+    }
+    if arguments.len() > 1 {
+        let extra: TokenStream = arguments[1..].iter().cloned().collect();
+        errors.error_spanned_by(
+            extra,
+            format!(
+                "computed property `{name}` takes no arguments besides `&self`: it is cached as \
+                 one value, so it cannot depend on arguments; read other fields or signals inside \
+                 it instead"
+            ),
+        );
+    }
+    if method.output.is_none() {
+        errors.error_spanned_by(
+            name,
+            format!("computed property `{name}` must return its value: add `-> Type`"),
+        );
+    }
+    errors.len() == before
+}

@@ -1,0 +1,309 @@
+//! Writing the generated code: the entry point, shared helpers, and one file per generated item
+//! under `expand/`.
+//!
+//! For `struct Player { .. }` the derive writes, inside `const _: () = { .. };` where it can:
+//!
+//! | item                  | file               | what it is                                           |
+//! |-----------------------|--------------------|------------------------------------------------------|
+//! | `PlayerModel`         | `handle.rs`        | the `Copy` handle: one signal per field, accessors   |
+//! | `PlayerField`         | `field_enum.rs`    | names fields and computed properties                 |
+//! | `PlayerPatch`         | `patch.rs`         | one field-level change, and `Model::diff`            |
+//! | `Model` impl          | `model_impl.rs`    | ties the three together, `describe()`, `FieldOf`     |
+//! | on error              | `fallback.rs`      | the minimal items that keep the rest of a crate quiet |
+//!
+//! The handle, field enum and patch enum are named by the user, so they are emitted beside the
+//! struct (with its visibility); only trait impls go inside the `const _` block.
+
+mod fallback;
+mod field_enum;
+mod handle;
+mod model_impl;
+mod patch;
+
+use crate::ast::{Container, FieldKind};
+use crate::ctxt::{Errors, with_fallback};
+use crate::name_hash::name_hash;
+use proc_macro2::{Spacing, TokenStream, TokenTree};
+use quote::{ToTokens, quote, quote_spanned};
+use syn::{Ident, Type, WherePredicate};
+
+/// The whole derive: parse, validate, expand; or errors plus a fallback.
+pub(crate) fn derive(input: &syn::DeriveInput) -> TokenStream {
+    let mut errors = Errors::default();
+    let container = Container::from_ast(input, &mut errors);
+    crate::valid::check(&container, &mut errors);
+    match errors.finish() {
+        Ok(()) => expand(&container),
+        Err(error) => with_fallback(error, fallback::fallback(&container)),
+    }
+}
+
+fn expand(container: &Container<'_>) -> TokenStream {
+    let handle = handle::expand(container);
+    let field_enum = field_enum::expand(container);
+    let patch = patch::expand(container);
+    let model_impl = model_impl::expand(container);
+    quote! {
+        #handle
+        #field_enum
+        #patch
+        #model_impl
+    }
+}
+
+/// The type as the user wrote it, spaced as `rustfmt` would for simple types: `Vec<Item>`,
+/// `Option<&'static str>`, `HashMap<u32, String>`, `fn(u32) -> bool`.
+pub(crate) fn type_name(ty: &Type) -> String {
+    let mut out = String::new();
+    write_tokens(ty.to_token_stream(), &mut out);
+    out
+}
+
+fn write_tokens(tokens: TokenStream, out: &mut String) {
+    // `prev_word`: the previous token was an ident or literal, so a following word needs a space.
+    let mut prev_word = false;
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(ident) => {
+                if prev_word {
+                    out.push(' ');
+                }
+                out.push_str(&ident.to_string());
+                prev_word = true;
+            }
+            TokenTree::Literal(literal) => {
+                if prev_word {
+                    out.push(' ');
+                }
+                out.push_str(&literal.to_string());
+                prev_word = true;
+            }
+            TokenTree::Punct(punct) => {
+                let ch = punct.as_char();
+                let joint = punct.spacing() == Spacing::Joint;
+                match ch {
+                    ',' | ';' => {
+                        out.push(ch);
+                        out.push(' ');
+                    }
+                    // `->`, `+`, `=`: spaced on both sides.
+                    '-' if joint => {
+                        out.push_str(" -");
+                    }
+                    '>' if out.ends_with(" -") => out.push_str("> "),
+                    '+' | '=' => {
+                        out.push(' ');
+                        out.push(ch);
+                        out.push(' ');
+                    }
+                    '\'' => {
+                        // A lifetime: `'static` is one word.
+                        if prev_word {
+                            out.push(' ');
+                        }
+                        out.push('\'');
+                        if let Some(TokenTree::Ident(name)) = tokens.next() {
+                            out.push_str(&name.to_string());
+                        }
+                        prev_word = true;
+                        continue;
+                    }
+                    _ => out.push(ch),
+                }
+                prev_word = false;
+            }
+            TokenTree::Group(group) => {
+                let (open, close) = match group.delimiter() {
+                    proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                    proc_macro2::Delimiter::Bracket => ("[", "]"),
+                    proc_macro2::Delimiter::Brace => ("{", "}"),
+                    proc_macro2::Delimiter::None => ("", ""),
+                };
+                if prev_word && group.delimiter() == proc_macro2::Delimiter::Brace {
+                    out.push(' ');
+                }
+                out.push_str(open);
+                write_tokens(group.stream(), out);
+                out.push_str(close);
+                prev_word = group.delimiter() == proc_macro2::Delimiter::None;
+            }
+        }
+    }
+    // `, ` before a closing bracket is never wanted.
+    if out.ends_with(", ") {
+        out.truncate(out.len() - 2);
+    }
+    // `a + b` inside: spaces were added around `+`; collapse accidental doubles.
+    while out.contains("  ") {
+        *out = out.replace("  ", " ");
+    }
+}
+
+/// `::reactive_model::__private::FieldOf<HASH>`: links `keyed = "id"` to the item's field `id`.
+fn field_of_trait(name: &Ident) -> TokenStream {
+    let hash = name_hash(&crate::ast::unraw(name));
+    quote_spanned!(name.span()=> ::reactive_model::__private::FieldOf<#hash>)
+}
+
+/// `::reactive_model::__private::ComputedProperty<HASH>` for the computed property `name`.
+pub(crate) fn computed_trait(name: &Ident) -> TokenStream {
+    let hash = name_hash(&crate::ast::unraw(name));
+    quote_spanned!(name.span()=> ::reactive_model::__private::ComputedProperty<#hash>)
+}
+
+/// `::reactive_model::__private::ComputedSlot<HASH>` for the computed property `name`.
+pub(crate) fn computed_slot_trait(name: &Ident) -> TokenStream {
+    let hash = name_hash(&crate::ast::unraw(name));
+    quote_spanned!(name.span()=> ::reactive_model::__private::ComputedSlot<#hash>)
+}
+
+/// The key type of a keyed field: `<Item as FieldOf<hash("id")>>::Type`, spanned at `"id"`
+/// so that a missing field is reported there.
+fn key_type(item: &Type, key: &Ident) -> TokenStream {
+    let field_of = field_of_trait(key);
+    quote_spanned!(key.span()=> <#item as #field_of>::Type)
+}
+
+/// The type of a field inside the handle.
+fn storage_type(kind: &FieldKind<'_>, ty: &Type) -> TokenStream {
+    match kind {
+        FieldKind::Plain | FieldKind::Skip => quote!(::reactive_core::Signal<#ty>),
+        FieldKind::Nested => {
+            quote_spanned!(syn::spanned::Spanned::span(ty)=> <#ty as ::reactive_model::Model>::Handle)
+        }
+        FieldKind::Keyed { item, key } => {
+            let key_type = key_type(item, key);
+            quote!(::reactive_model::KeyedList<#item, #key_type>)
+        }
+    }
+}
+
+/// `__computed_hp_ratio`: where the handle keeps the memo of a computed property.
+fn computed_field(name: &Ident) -> Ident {
+    quote::format_ident!("__computed_{}", crate::ast::unraw(name))
+}
+
+/// The where-clause predicates that make every projection in the generated items well-formed
+/// for a generic model: `T: 'static` for each type parameter, `Inner<T>: Model` for nested
+/// fields, `Item<T>: Model + FieldOf<..>` for keyed ones, the handle's `ComputedProperty`s.
+///
+/// A non-generic model gets none of them: its projections are checked directly, with spans on
+/// the user's tokens, which gives better errors than a failed where-clause.
+fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
+    if container.generics.type_params().next().is_none() {
+        return Vec::new();
+    }
+    let mut predicates: Vec<WherePredicate> = container
+        .generics
+        .type_params()
+        .map(|param| {
+            let ident = &param.ident;
+            syn::parse_quote!(#ident: 'static)
+        })
+        .collect();
+    for field in container.fields() {
+        match field.kind() {
+            FieldKind::Nested => {
+                let ty = field.ty;
+                predicates.push(syn::parse_quote!(#ty: ::reactive_model::Model));
+            }
+            FieldKind::Keyed { item, key } => {
+                let field_of = field_of_trait(&key);
+                predicates.push(syn::parse_quote!(#item: ::reactive_model::Model + #field_of));
+            }
+            FieldKind::Plain | FieldKind::Skip => {}
+        }
+    }
+    let handle = container.handle_ident();
+    let (_, ty_generics, _) = container.generics.split_for_impl();
+    for name in container.computed() {
+        let computed = computed_trait(name);
+        predicates.push(syn::parse_quote!(#handle #ty_generics: #computed));
+    }
+    predicates
+}
+
+/// The predicates the generated impls need beyond `structural_predicates`: every stored value is
+/// `Clone + PartialEq + Debug` (snapshots, equality cut-off, patches), every key also `Eq + Hash`.
+fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
+    if container.generics.type_params().next().is_none() {
+        return Vec::new();
+    }
+    let mut predicates = Vec::new();
+    for field in container.fields() {
+        let ty = field.ty;
+        match field.kind() {
+            FieldKind::Plain | FieldKind::Skip => predicates.push(syn::parse_quote!(
+                #ty: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug
+            )),
+            FieldKind::Keyed { item, key } => {
+                let key_type = key_type(item, &key);
+                predicates.push(syn::parse_quote!(
+                    #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash + ::core::fmt::Debug
+                ));
+            }
+            FieldKind::Nested => {}
+        }
+    }
+    predicates
+}
+
+/// The user's where-clause plus `extra`, printed as a `where` clause (or nothing).
+fn where_clause(container: &Container<'_>, extra: Vec<WherePredicate>) -> TokenStream {
+    let mut predicates: Vec<WherePredicate> = container
+        .generics
+        .where_clause
+        .as_ref()
+        .map(|clause| clause.predicates.iter().cloned().collect())
+        .unwrap_or_default();
+    predicates.extend(extra);
+    if predicates.is_empty() {
+        TokenStream::new()
+    } else {
+        quote!(where #(#predicates,)*)
+    }
+}
+
+/// The where-clause of the handle struct, field enum and patch enum definitions.
+fn definition_where(container: &Container<'_>) -> TokenStream {
+    where_clause(container, structural_predicates(container))
+}
+
+/// The where-clause of the generated impls.
+fn impl_where(container: &Container<'_>) -> TokenStream {
+    let mut extra = structural_predicates(container);
+    extra.extend(value_predicates(container));
+    where_clause(container, extra)
+}
+
+/// `PhantomData<fn() -> (A, B)>` over the type parameters: keeps every parameter used without
+/// affecting auto traits or variance in surprising ways.
+fn params_marker(container: &Container<'_>) -> TokenStream {
+    let params = container.generics.type_params().map(|param| &param.ident);
+    quote!(::core::marker::PhantomData<fn() -> (#(#params,)*)>)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::type_name;
+
+    fn name_of(source: &str) -> String {
+        type_name(&syn::parse_str(source).expect("a type"))
+    }
+
+    #[test]
+    fn type_names_are_printed_as_written_without_token_spacing() {
+        assert_eq!(name_of("u32"), "u32");
+        assert_eq!(name_of("Vec < Item >"), "Vec<Item>");
+        assert_eq!(
+            name_of("std::collections::HashMap<u32, String>"),
+            "std::collections::HashMap<u32, String>"
+        );
+        assert_eq!(name_of("Option<&'static str>"), "Option<&'static str>");
+        assert_eq!(name_of("(u32, f32)"), "(u32, f32)");
+        assert_eq!(name_of("[u8; 4]"), "[u8; 4]");
+        assert_eq!(name_of("fn(u32) -> bool"), "fn(u32) -> bool");
+        assert_eq!(name_of("Box<dyn Fn() + Send>"), "Box<dyn Fn() + Send>");
+    }
+}

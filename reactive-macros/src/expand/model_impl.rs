@@ -1,0 +1,138 @@
+//! `impl Model for Player` (`describe`, `diff`), and the link impls other expansions project
+//! through: `FieldOf<hash>` for each field, `ComputedSlot<hash>` for each computed property.
+
+use super::{
+    computed_field, computed_slot_trait, computed_trait, field_of_trait, impl_where, where_clause,
+};
+use crate::ast::{Container, FieldKind};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(super) fn expand(container: &Container<'_>) -> TokenStream {
+    let ident = container.ident;
+    let handle = container.handle_ident();
+    let field_enum = container.field_enum_ident();
+    let patch = container.patch_ident();
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let impl_where = impl_where(container);
+    let describe = describe_body(container);
+    let diff = super::patch::diff_body(container);
+    let (old, new) = super::patch::diff_params();
+
+    let field_of = container.fields().iter().map(|field| {
+        let name = field.ident;
+        let ty = field.ty;
+        let field_of = field_of_trait(name);
+        let user_where = where_clause(container, Vec::new());
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #field_of for #ident #ty_generics #user_where {
+                type Type = #ty;
+
+                #[inline]
+                fn field(&self) -> &#ty {
+                    &self.#name
+                }
+            }
+        }
+    });
+    let slots = container.computed().iter().map(|name| {
+        let slot = computed_slot_trait(name);
+        let property = computed_trait(name);
+        let field = computed_field(name);
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #slot for #handle #ty_generics #impl_where {
+                #[inline]
+                fn memo(&self) -> ::reactive_core::Memo<<Self as #property>::Output> {
+                    self.#field
+                }
+            }
+        }
+    });
+    let serde_check = container
+        .attrs
+        .serde
+        .as_ref()
+        .map(|_| quote!(::reactive_model::__private::assert_serde_feature!();));
+
+    quote! {
+        const _: () = {
+            #serde_check
+
+            #[automatically_derived]
+            impl #impl_generics ::reactive_model::Model for #ident #ty_generics #impl_where {
+                type Handle = #handle #ty_generics;
+                type Field = #field_enum;
+                type Patch = #patch #ty_generics;
+
+                fn describe() -> ::reactive_model::ModelDescription {
+                    #describe
+                }
+
+                fn diff(#old: &Self, #new: &Self) -> ::std::vec::Vec<Self::Patch> {
+                    #diff
+                }
+            }
+
+            #(#field_of)*
+            #(#slots)*
+        };
+    }
+}
+
+fn describe_body(container: &Container<'_>) -> TokenStream {
+    let name = container.ident.to_string();
+    let doc = &container.doc;
+    let handle = container.handle_ident();
+    let (_, ty_generics, _) = container.generics.split_for_impl();
+    let fields = container.fields().iter().map(|field| {
+        let name = field.name();
+        let ty = super::type_name(field.ty);
+        let doc = field.doc();
+        let kind = match field.kind() {
+            FieldKind::Plain => quote!(::reactive_model::FieldKind::Plain),
+            FieldKind::Skip => quote!(::reactive_model::FieldKind::Skipped),
+            FieldKind::Nested => {
+                let ty = field.ty;
+                quote!(::reactive_model::FieldKind::Nested {
+                    model: <#ty as ::reactive_model::Model>::describe,
+                })
+            }
+            FieldKind::Keyed { item, key } => {
+                let key = crate::ast::unraw(&key);
+                quote!(::reactive_model::FieldKind::Keyed {
+                    key: #key,
+                    item: <#item as ::reactive_model::Model>::describe,
+                })
+            }
+        };
+        quote! {
+            ::reactive_model::FieldDescription {
+                name: #name,
+                ty: #ty,
+                doc: #doc,
+                kind: #kind,
+            }
+        }
+    });
+    let computed = container.computed().iter().map(|name| {
+        let property = computed_trait(name);
+        let shown = crate::ast::unraw(name);
+        quote! {
+            ::reactive_model::ComputedDescription {
+                name: #shown,
+                ty: <#handle #ty_generics as #property>::TYPE,
+                doc: <#handle #ty_generics as #property>::DOC,
+            }
+        }
+    });
+    quote! {
+        ::reactive_model::ModelDescription {
+            name: #name,
+            doc: #doc,
+            fields: ::std::vec![#(#fields),*],
+            computed: ::std::vec![#(#computed),*],
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! The patch enum `PlayerPatch` (one field-level change) and `Model::diff`, which produces it.
+//!
+//! A patch is typed: `PlayerPatch::Hp(Change<u32>)` holds the old and new `u32`, a nested field
+//! holds the nested model's patch, a keyed list a `ListPatch`. Its `path()` spells where it
+//! applies (`inventory[7].count`), `inverse()` undoes it, and with `#[model(serde)]` it
+//! serialises, so it can be sent and applied to another model of the same type.
+
+use super::{definition_where, params_marker};
+use crate::ast::{Container, FieldKind};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use syn::Ident;
+
+/// A generic patch enum may not use every type parameter (one used only by skipped fields); a
+/// hidden, uninhabited variant keeps them all used.
+pub(super) fn has_marker_variant(container: &Container<'_>) -> bool {
+    container.generics.type_params().next().is_some()
+}
+
+/// The type each variant of the patch enum carries.
+fn payload(kind: &FieldKind<'_>, ty: &syn::Type) -> TokenStream {
+    match kind {
+        FieldKind::Plain => quote!(::reactive_model::Change<#ty>),
+        FieldKind::Nested => quote!(<#ty as ::reactive_model::Model>::Patch),
+        FieldKind::Keyed { item, key } => {
+            let key_type = super::key_type(item, key);
+            quote!(::reactive_model::ListPatch<#item, #key_type>)
+        }
+        FieldKind::Skip => TokenStream::new(),
+    }
+}
+
+pub(super) fn expand(container: &Container<'_>) -> TokenStream {
+    let ident = container.ident;
+    let vis = container.vis;
+    let patch = container.patch_ident();
+    let field_enum = container.field_enum_ident();
+    let generics = container.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let definition_where = definition_where(container);
+    let impl_where = super::impl_where(container);
+    let serde = container.attrs.serde.is_some();
+    let inner = Ident::new("inner", Span::mixed_site());
+    let never = Ident::new("never", Span::mixed_site());
+
+    let tracked: Vec<_> = container
+        .fields()
+        .iter()
+        .filter(|f| f.is_tracked())
+        .collect();
+    let variants = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        let name = field.name();
+        let payload = payload(&field.kind(), field.ty);
+        let doc = match field.kind() {
+            FieldKind::Plain => format!(" `{name}` changed: its old and new value."),
+            FieldKind::Nested => format!(" A change inside the nested model `{name}`."),
+            _ => format!(
+                " A change to the keyed list `{name}`: an item inserted, removed, moved or edited."
+            ),
+        };
+        let rename = serde.then(|| quote!(#[serde(rename = #name)]));
+        quote!(#[doc = #doc] #rename #variant(#payload))
+    });
+    let marker_variant = has_marker_variant(container).then(|| {
+        let marker = params_marker(container);
+        let skip = serde.then(|| quote!(#[serde(skip)]));
+        quote!(#[doc(hidden)] #skip __Unused(::core::convert::Infallible, #marker),)
+    });
+    let marker_arm = || {
+        has_marker_variant(container)
+            .then(|| quote!(#patch::__Unused(#never, _) => match *#never {},))
+    };
+
+    let field_arms = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        quote!(#patch::#variant(_) => #field_enum::#variant,)
+    });
+    let path_arms = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        let name = field.name();
+        match field.kind() {
+            FieldKind::Plain => quote!(#patch::#variant(_) => ::reactive_model::FieldPath::field(#name),),
+            FieldKind::Nested => quote! {
+                #patch::#variant(#inner) => ::reactive_model::FieldPath::field(#name)
+                    .join(::reactive_model::ModelPatch::path(#inner)),
+            },
+            _ => quote! {
+                #patch::#variant(#inner) => ::reactive_model::FieldPath::field(#name).join(#inner.path()),
+            },
+        }
+    });
+    let inverse_arms = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        match field.kind() {
+            FieldKind::Nested => quote! {
+                #patch::#variant(#inner) => #patch::#variant(::reactive_model::ModelPatch::inverse(#inner)),
+            },
+            _ => quote!(#patch::#variant(#inner) => #patch::#variant(#inner.inverse()),),
+        }
+    });
+    let field_marker = marker_arm();
+    let path_marker = marker_arm();
+    let inverse_marker = marker_arm();
+    let (field_body, path_body, inverse_body) = if tracked.is_empty() && marker_variant.is_none() {
+        (
+            quote!(match *self {}),
+            quote!(match *self {}),
+            quote!(match *self {}),
+        )
+    } else {
+        (
+            quote!(match self { #(#field_arms)* #field_marker }),
+            quote!(match self { #(#path_arms)* #path_marker }),
+            quote!(match self { #(#inverse_arms)* #inverse_marker }),
+        )
+    };
+
+    let serde_attrs = serde.then(|| serde_attributes(container, &tracked));
+    let doc = format!(
+        " One field-level change to a [`{ident}`] model: which field, its old and its new value.\n\n \
+         Produced by `Model::diff` and [`{ident}Model::on_patch`], applied with \
+         [`{ident}Model::apply_patch`]; [`inverse`](::reactive_model::ModelPatch::inverse) undoes it."
+    );
+
+    quote! {
+        #[doc = #doc]
+        #[derive(::core::clone::Clone, ::core::cmp::PartialEq, ::core::fmt::Debug)]
+        #serde_attrs
+        #vis enum #patch #generics #definition_where {
+            #(#variants,)*
+            #marker_variant
+        }
+
+        const _: () = {
+            #[automatically_derived]
+            impl #impl_generics ::reactive_model::ModelPatch for #patch #ty_generics #impl_where {
+                type Field = #field_enum;
+
+                fn field(&self) -> #field_enum {
+                    #field_body
+                }
+
+                fn path(&self) -> ::reactive_model::FieldPath {
+                    #path_body
+                }
+
+                fn inverse(&self) -> Self {
+                    #inverse_body
+                }
+            }
+        };
+    }
+}
+
+/// `Serialize`/`Deserialize` through `reactive_model`'s re-export of serde; variants are named
+/// after the fields (`{"hp": {"old": 3, "new": 4}}`).
+fn serde_attributes(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> TokenStream {
+    let bound = if container.generics.type_params().next().is_some() {
+        let payloads: Vec<_> = tracked
+            .iter()
+            .map(|field| payload(&field.kind(), field.ty))
+            .collect();
+        let serialize = payloads
+            .iter()
+            .map(|ty| quote!(#ty: ::reactive_model::__private::serde::Serialize).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let deserialize = payloads
+            .iter()
+            .map(|ty| quote!(#ty: ::reactive_model::__private::serde::Deserialize<'de>).to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        quote!(#[serde(bound(serialize = #serialize, deserialize = #deserialize))])
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #[derive(
+            ::reactive_model::__private::serde::Serialize,
+            ::reactive_model::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "::reactive_model::__private::serde")]
+        #bound
+    }
+}
+
+/// The body of `Model::diff`: field by field, only what differs.
+pub(super) fn diff_body(container: &Container<'_>) -> TokenStream {
+    let patch = container.patch_ident();
+    let old = Ident::new("old", Span::mixed_site());
+    let new = Ident::new("new", Span::mixed_site());
+    let patches = Ident::new("patches", Span::mixed_site());
+    let inner = Ident::new("inner", Span::mixed_site());
+    let steps = container.fields().iter().filter(|f| f.is_tracked()).map(|field| {
+        let name = field.ident;
+        let variant = field.variant_ident();
+        let ty = field.ty;
+        match field.kind() {
+            FieldKind::Plain => quote! {
+                if #old.#name != #new.#name {
+                    #patches.push(#patch::#variant(::reactive_model::Change {
+                        old: ::core::clone::Clone::clone(&#old.#name),
+                        new: ::core::clone::Clone::clone(&#new.#name),
+                    }));
+                }
+            },
+            FieldKind::Nested => quote! {
+                #patches.extend(
+                    <#ty as ::reactive_model::Model>::diff(&#old.#name, &#new.#name)
+                        .into_iter()
+                        .map(#patch::#variant),
+                );
+            },
+            FieldKind::Keyed { item, key } => {
+                let field_of = super::field_of_trait(&key);
+                quote! {
+                    #patches.extend(
+                        ::reactive_model::ListPatch::diff(
+                            &#old.#name,
+                            &#new.#name,
+                            |#inner: &#item| ::core::clone::Clone::clone(<#item as #field_of>::field(#inner)),
+                        )
+                        .into_iter()
+                        .map(#patch::#variant),
+                    );
+                }
+            }
+            FieldKind::Skip => TokenStream::new(),
+        }
+    });
+    quote! {
+        let mut #patches = ::std::vec::Vec::new();
+        #(#steps)*
+        #patches
+    }
+}
+
+/// The parameter names `diff_body` uses, for the signature that surrounds it.
+pub(super) fn diff_params() -> (Ident, Ident) {
+    (
+        Ident::new("old", Span::mixed_site()),
+        Ident::new("new", Span::mixed_site()),
+    )
+}

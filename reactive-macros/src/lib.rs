@@ -1,0 +1,122 @@
+//! The procedural macros behind [`reactive-model`]: `#[derive(Model)]` and `#[computed]`.
+//!
+//! Use them through `reactive_model`, which re-exports both and holds the runtime types the
+//! generated code names (`Model`, `KeyedList`, `Change`, …). This crate only turns a struct into
+//! tokens; it has no runtime behaviour of its own.
+//!
+//! ```
+//! use reactive_model::{computed, Model};
+//!
+//! #[derive(Model, Clone, PartialEq, Debug)]
+//! #[model(computed(ratio))]
+//! struct Health {
+//!     hp: u32,
+//!     max_hp: u32,
+//! }
+//!
+//! #[computed]
+//! impl HealthModel {
+//!     fn ratio(&self) -> f32 {
+//!         self.hp() as f32 / self.max_hp() as f32
+//!     }
+//! }
+//!
+//! let health = HealthModel::new(Health { hp: 5, max_hp: 10 });
+//! assert_eq!(health.ratio(), 0.5);
+//! health.set_hp(10);
+//! assert_eq!(health.ratio(), 1.0);
+//! ```
+//!
+//! # How the derive is built
+//!
+//! One file per phase, as in `serde_derive` and `thiserror`:
+//!
+//! | file        | phase                                                                    |
+//! |-------------|--------------------------------------------------------------------------|
+//! | `ast.rs`    | parse the `DeriveInput` into a [`Container`](ast::Container) of fields    |
+//! | `attr.rs`   | read `#[model(...)]` on the struct and its fields                        |
+//! | `valid.rs`  | check what the type system cannot: shapes, conflicts, name collisions    |
+//! | `expand.rs` | write the handle, field enum, patch enum and trait impls (`quote!`)      |
+//!
+//! Every phase pushes its errors into one [`Errors`](ctxt::Errors) collector, so a user sees all
+//! their mistakes at once, each under the tokens it is about. When there is any error the
+//! output is the `compile_error!`s plus a minimal fallback (the handle type and trait impls whose
+//! bodies are unreachable), so one mistake does not cascade into errors at every use of the model.
+//!
+//! `#[computed]` has the same layout under `computed/`.
+//!
+//! [`reactive-model`]: https://docs.rs/reactive-model
+
+mod ast;
+mod attr;
+mod computed;
+mod ctxt;
+mod expand;
+mod name_hash;
+mod valid;
+
+use proc_macro::TokenStream;
+
+/// Derives `reactive_model::Model` for a struct with named fields, and generates its reactive
+/// handle `<Name>Model`, its field enum `<Name>Field` and its patch enum `<Name>Patch`.
+///
+/// Field attributes: `#[model(skip)]` (stored, read-only, not tracked), `#[model(nested)]` (the
+/// field is itself a model: fine-grained all the way down), `#[model(keyed = "field")]` (on a
+/// `Vec<Item>` of models: a `KeyedList` keyed by `Item::field`).
+///
+/// Container attributes: `#[model(computed(name, ...))]` (computed properties defined in a
+/// `#[computed]` impl block of the handle), `#[model(serde)]` (the patch enum implements
+/// `Serialize` and `Deserialize`; needs the `serde` feature of `reactive-model`).
+///
+/// ```
+/// use reactive_model::Model;
+///
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// struct Counter {
+///     /// How many times the button was pressed.
+///     count: u32,
+/// }
+///
+/// let counter = CounterModel::new(Counter { count: 1 });
+/// counter.update_count(|c| *c += 1);
+/// assert_eq!(counter.count(), 2);
+/// assert_eq!(counter.snapshot(), Counter { count: 2 });
+/// ```
+#[proc_macro_derive(Model, attributes(model))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    expand::derive(&input).into()
+}
+
+/// Turns the methods of an `impl <Name>Model { ... }` block into computed properties: lazy, cached
+/// memos with an equality cut-off, read like fields.
+///
+/// Each method takes `&self`, nothing else, and returns a value (`Clone + PartialEq`). Its name
+/// must also be listed in `#[model(computed(...))]` on the struct, so that the derive can store the
+/// memo, name it in the field enum and describe it.
+///
+/// ```
+/// use reactive_model::{computed, Model};
+///
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// #[model(computed(area))]
+/// struct Rect {
+///     width: u32,
+///     height: u32,
+/// }
+///
+/// #[computed]
+/// impl RectModel {
+///     /// Width times height.
+///     fn area(&self) -> u32 {
+///         self.width() * self.height()
+///     }
+/// }
+///
+/// let rect = RectModel::new(Rect { width: 2, height: 3 });
+/// assert_eq!(rect.area(), 6);
+/// ```
+#[proc_macro_attribute]
+pub fn computed(args: TokenStream, input: TokenStream) -> TokenStream {
+    computed::expand(args.into(), input.into()).into()
+}

@@ -1,0 +1,214 @@
+//! Checks the compiler cannot make for us, each reported under the tokens it is about.
+//!
+//! What the type system does check is left to it, with spans that point at the user's tokens:
+//! `nested` on a type that is not a model, `keyed` naming a field the item does not have, a
+//! computed property listed but not defined. Those surface as trait errors whose messages are
+//! set with `#[diagnostic::on_unimplemented]` in `reactive-model`.
+
+use crate::ast::{Container, Field, Shape, vec_item_type};
+use crate::ctxt::Errors;
+use quote::ToTokens;
+use std::collections::BTreeMap;
+
+/// Methods every handle has; a field or computed property of the same name would shadow one.
+const HANDLE_METHODS: &[&str] = &[
+    "new",
+    "snapshot",
+    "snapshot_untracked",
+    "apply",
+    "apply_patch",
+    "apply_patches",
+    "subscribe",
+    "on_patch",
+    "track_all",
+    "track_field",
+    "dispose",
+    "is_disposed",
+    "describe",
+];
+
+pub(crate) fn check(container: &Container<'_>, errors: &mut Errors) {
+    check_shape(container, errors);
+    check_generics(container, errors);
+    for field in container.fields() {
+        check_field_attrs(field, errors);
+    }
+    check_computed_list(container, errors);
+    check_method_names(container, errors);
+    check_variant_names(container, errors);
+}
+
+fn check_shape(container: &Container<'_>, errors: &mut Errors) {
+    const HINT: &str = "`#[derive(Model)]` needs a struct with named fields";
+    match &container.shape {
+        Shape::Named(_) => {}
+        Shape::Tuple(fields) => errors.error_spanned_by(
+            fields,
+            format!(
+                "{HINT}: a tuple struct's fields have no names to generate accessors from \
+                 (`hp()`, `set_hp`); name them"
+            ),
+        ),
+        Shape::Unit(token) => errors.error_spanned_by(
+            token,
+            format!("{HINT}: a unit struct has no fields to make reactive"),
+        ),
+        Shape::Enum(token) => errors.error_spanned_by(
+            token,
+            format!(
+                "{HINT}, not an enum: a model tracks a fixed set of fields, and an enum's fields \
+                 change with its variant; wrap the enum in a struct field (`state: MyEnum`) to \
+                 track it as one value"
+            ),
+        ),
+        Shape::Union(token) => errors.error_spanned_by(
+            token,
+            format!("{HINT}, not a union: a union's fields overlap and cannot be tracked apart"),
+        ),
+    }
+}
+
+fn check_generics(container: &Container<'_>, errors: &mut Errors) {
+    for lifetime in container.generics.lifetimes() {
+        errors.error_spanned_by(
+            lifetime,
+            "a model cannot have lifetime parameters: its values live in signals, which own \
+             them (`'static`); use owned data (`String`, `Rc<str>`, `Arc<T>`) instead of borrows",
+        );
+    }
+}
+
+fn check_field_attrs(field: &Field<'_>, errors: &mut Errors) {
+    let attrs = &field.attrs;
+    if let (Some(_), Some(nested)) = (&attrs.skip, &attrs.nested) {
+        errors.push(syn::Error::new(
+            nested.span,
+            "`skip` and `nested` cannot be combined: a skipped field is not tracked at all",
+        ));
+    }
+    if let (Some(_), Some(keyed)) = (&attrs.skip, &attrs.keyed) {
+        errors.push(syn::Error::new(
+            keyed.span,
+            "`skip` and `keyed` cannot be combined: a skipped field is not tracked at all",
+        ));
+    }
+    if let (Some(_), Some(keyed)) = (&attrs.nested, &attrs.keyed) {
+        errors.push(syn::Error::new(
+            keyed.span,
+            "`nested` and `keyed` cannot be combined: `keyed` already makes every item of the \
+             list a nested model",
+        ));
+    }
+    if attrs.keyed.is_some() && vec_item_type(field.ty).is_none() {
+        errors.error_spanned_by(
+            field.ty,
+            format!(
+                "`keyed` needs a field of type `Vec<Item>`, where `Item` is a model, but `{}` \
+                 has type `{}`",
+                field.name(),
+                crate::expand::type_name(field.ty),
+            ),
+        );
+    }
+}
+
+fn check_computed_list(container: &Container<'_>, errors: &mut Errors) {
+    let Some(computed) = &container.attrs.computed else {
+        return;
+    };
+    if computed.value.is_empty() {
+        errors.push(syn::Error::new(
+            computed.span,
+            "`computed(...)` lists the computed properties of the model, e.g. \
+             `computed(hp_ratio)`; it is empty",
+        ));
+    }
+    let mut seen = BTreeMap::new();
+    for name in &computed.value {
+        if seen.insert(name.to_string(), name).is_some() {
+            errors.error_spanned_by(name, format!("computed property `{name}` is listed twice"));
+        }
+    }
+}
+
+/// Every generated method of the handle must have one meaning: `set_hp` generated for `hp` must
+/// not also be a field's getter, and no field may be called `snapshot`.
+fn check_method_names(container: &Container<'_>, errors: &mut Errors) {
+    let mut taken: BTreeMap<String, String> = HANDLE_METHODS
+        .iter()
+        .map(|method| {
+            (
+                method.to_string(),
+                format!("the handle's own `{method}` method"),
+            )
+        })
+        .collect();
+    let mut claim = |name: String, owner: &dyn ToTokens, what: String, errors: &mut Errors| {
+        if let Some(previous) = taken.get(&name) {
+            errors.error_spanned_by(
+                owner,
+                format!(
+                    "{what} generates the method `{name}`, which is already {previous}; rename it"
+                ),
+            );
+        } else {
+            taken.insert(name, what);
+        }
+    };
+    for field in container.fields() {
+        let name = field.name();
+        let what = format!("the field `{name}`");
+        let methods: Vec<String> = match field.kind() {
+            crate::ast::FieldKind::Plain => vec![
+                name.clone(),
+                format!("with_{name}"),
+                format!("set_{name}"),
+                format!("update_{name}"),
+            ],
+            crate::ast::FieldKind::Nested | crate::ast::FieldKind::Keyed { .. } => {
+                vec![name.clone(), format!("set_{name}")]
+            }
+            crate::ast::FieldKind::Skip => vec![name.clone()],
+        };
+        for method in methods {
+            claim(method, field.ident, what.clone(), errors);
+        }
+    }
+    for name in container.computed() {
+        claim(
+            crate::ast::unraw(name),
+            name,
+            format!("the computed property `{name}`"),
+            errors,
+        );
+    }
+}
+
+/// `max_hp` and `max__hp` would both be `PlayerField::MaxHp`.
+fn check_variant_names(container: &Container<'_>, errors: &mut Errors) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let tracked = container
+        .fields()
+        .iter()
+        .filter(|field| field.is_tracked())
+        .map(|field| (field.ident, field.variant_ident()));
+    let computed = container
+        .computed()
+        .iter()
+        .map(|name| (name, crate::ast::variant_ident(name)));
+    for (ident, variant) in tracked.chain(computed) {
+        let variant_name = variant.to_string();
+        if let Some(previous) = seen.get(&variant_name) {
+            errors.error_spanned_by(
+                ident,
+                format!(
+                    "`{ident}` and `{previous}` both become the variant `{}::{variant_name}`; \
+                     rename one of them",
+                    container.field_enum_ident(),
+                ),
+            );
+        } else {
+            seen.insert(variant_name, ident.to_string());
+        }
+    }
+}

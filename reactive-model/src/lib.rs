@@ -1,0 +1,166 @@
+//! # reactive-model
+//!
+//! Fine-grained reactive models for GUI apps, games and dashboards: write a plain struct,
+//! derive [`Model`], and get a `Copy` handle in which **every field is a signal of its own**.
+//! An effect that reads `name` does not re-run when `hp` changes; a keyed list re-runs the
+//! reader of one item when that item is edited, not the whole list.
+//!
+//! ```
+//! use reactive_core::Effect;
+//! use reactive_model::{computed, Model};
+//! use std::{cell::RefCell, rc::Rc};
+//!
+//! #[derive(Model, Clone, PartialEq, Debug)]
+//! #[model(computed(hp_ratio))]
+//! struct Player {
+//!     /// Shown above the player's head.
+//!     name: String,
+//!     hp: u32,
+//!     max_hp: u32,
+//!     #[model(nested)]
+//!     pos: Position,
+//!     #[model(keyed = "id")]
+//!     inventory: Vec<Item>,
+//!     #[model(skip)]
+//!     id: u64,
+//! }
+//!
+//! #[derive(Model, Clone, PartialEq, Debug)]
+//! struct Position {
+//!     x: f32,
+//!     y: f32,
+//! }
+//!
+//! #[derive(Model, Clone, PartialEq, Debug)]
+//! struct Item {
+//!     #[model(skip)]
+//!     id: u32,
+//!     count: u32,
+//! }
+//!
+//! #[computed]
+//! impl PlayerModel {
+//!     /// Health left, from 0 to 1.
+//!     fn hp_ratio(&self) -> f32 {
+//!         self.hp() as f32 / self.max_hp() as f32
+//!     }
+//! }
+//!
+//! let player = PlayerModel::new(Player {
+//!     name: "Ada".into(),
+//!     hp: 30,
+//!     max_hp: 40,
+//!     pos: Position { x: 0.0, y: 0.0 },
+//!     inventory: vec![Item { id: 1, count: 3 }],
+//!     id: 7,
+//! });
+//!
+//! let names = Rc::new(RefCell::new(Vec::new()));
+//! let seen = names.clone();
+//! Effect::new(move || seen.borrow_mut().push(player.name()));
+//!
+//! player.set_hp(20); // the name effect does not re-run
+//! player.pos().set_x(1.5); // fine-grained all the way down
+//! player.inventory().get(&1).unwrap().update_count(|c| *c -= 1);
+//! assert_eq!(player.hp_ratio(), 0.5);
+//! assert_eq!(*names.borrow(), ["Ada"]);
+//!
+//! player.set_name("Grace".into());
+//! assert_eq!(*names.borrow(), ["Ada", "Grace"]);
+//!
+//! // Snapshots are the plain struct again.
+//! assert_eq!(player.snapshot().inventory[0].count, 2);
+//! ```
+//!
+//! Depend on both `reactive-model` and `reactive-core`: the generated code names
+//! `::reactive_core` for its signals and `::reactive_model` for the rest.
+//!
+//! ## What the derive generates
+//!
+//! For `struct Player`, beside the struct and with its visibility:
+//!
+//! | item | what it is |
+//! |---|---|
+//! | `PlayerModel` | the handle: `Copy`, `!Send`; `PlayerModel::new(player)` or `player.into_model()` |
+//! | `player.hp()`, `with_hp(\|hp\| ..)` | read one field, subscribing the running effect/memo to it only |
+//! | `set_hp(v)`, `update_hp(\|hp\| ..)` | write one field; its readers re-run only if the value changed |
+//! | `player.pos()` | a `#[model(nested)]` field: the nested model's handle |
+//! | `player.inventory()` | a `#[model(keyed = "id")]` field: a [`KeyedList`] |
+//! | `player.id()` | a `#[model(skip)]` field: stored, read-only, untracked |
+//! | `snapshot()`, `apply(value)` | the plain struct out; write back only what differs, in one batch |
+//! | `subscribe(fields, cb)` | one callback per batch in which any of `fields` changed, told which |
+//! | `on_patch(cb)`, `apply_patch(p)` | field-level patches out of one model and into another |
+//! | `PlayerField` | names fields and computed properties: `PlayerField::Hp` |
+//! | `PlayerPatch` | one change: `PlayerPatch::Hp(Change { old, new })`, with `path()` and `inverse()` |
+//! | `Player::describe()` | names, types as written, docs, computed properties ([`ModelDescription`]) |
+//!
+//! Field doc comments are carried over to the getters. A field's accessors have the field's
+//! visibility; the handle, field enum and patch enum have the struct's.
+//!
+//! ## Attributes
+//!
+//! | on | attribute | meaning |
+//! |---|---|---|
+//! | field | `#[model(skip)]` | not tracked, no setter; kept as given and returned by `snapshot` |
+//! | field | `#[model(nested)]` | the type derives `Model` too; fine-grained all the way down |
+//! | field | `#[model(keyed = "id")]` | a `Vec<Item>` of models keyed by `Item::id` |
+//! | struct | `#[model(computed(a, b))]` | computed properties, defined in a [`computed`] impl block |
+//! | struct | `#[model(serde)]` | `PlayerPatch` and `PlayerField` implement `Serialize`/`Deserialize` (feature `serde`) |
+//!
+//! Anything else inside `#[model(...)]` is an error, as is using the derive on an enum, a
+//! union, a tuple or unit struct, or a struct with lifetime parameters. Generic structs work:
+//! the generated impls require each field type to be `Clone + PartialEq + Debug + 'static`.
+//!
+//! ## Which tool for which job
+//!
+//! | you want to | use | cost |
+//! |---|---|---|
+//! | show one field | `model.hp()` in an effect | exactly a hand-written signal read |
+//! | derive a value from fields | a computed property (`#[computed]`) | one memo, recomputed when what it read changes |
+//! | react to a few fields at once and know which changed | `subscribe` | one small memo per field, one effect |
+//! | record changes (undo, sync, devtools) | `on_patch` + `apply_patch` | a snapshot and a diff per batch |
+//! | load a new state from disk/network | `apply(value)` | one comparison per field; writes only differences |
+//!
+//! ## Keyed lists and handle validity
+//!
+//! A [`KeyedList`] gives each item a model handle of its own, created when the item enters the
+//! list and disposed when it leaves. Handles never address items by position, so a handle
+//! keeps meaning the same item through reorders and through the removal of other items; after
+//! its own item is removed it reports `Disposed` (the `try_` readers of `reactive_core` return
+//! the error). Length, membership and order are tracked apart from item contents.
+//!
+//! ## Design decisions
+//!
+//! - The runtime types live here, not in `reactive-core`: the engine knows nothing of models.
+//!   Generated code reaches helpers through `__private`, which is not a stable API.
+//! - Handles are plain structs of signal keys, so reading a field through a model costs what
+//!   reading a hand-written `Signal` costs; the `model` benchmark in `benches/` checks it.
+//! - "What changed" (subscriptions) is computed from per-field version memos, never by
+//!   comparing values; patches (`on_patch`) are computed by diffing snapshots, which is
+//!   simple and exact but proportional to the model's size, so it is opt-in.
+//! - Setters compare before writing (`set_if_changed`): writing the same value notifies nobody.
+
+// Unit tests use the derive, whose output names `::reactive_model`.
+extern crate self as reactive_model;
+
+mod describe;
+mod keyed;
+mod model;
+mod patch;
+mod subscription;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use describe::{ComputedDescription, FieldDescription, FieldKind, ModelDescription};
+pub use keyed::{KeyedList, ListKey, ListPatch};
+pub use model::{Model, ModelField, ModelHandle, ModelPatch};
+pub use patch::{Change, FieldPath, ModelError, PathSegment};
+pub use reactive_macros::{Model, computed};
+pub use subscription::Subscription;
+
+// The README's example is a doctest too, so it cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

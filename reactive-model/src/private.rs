@@ -1,0 +1,160 @@
+//! What the generated code names and users do not: `reactive_model::__private`. Not part of the
+//! stable API.
+//!
+//! The traits here link expansions that cannot see each other (see the docs of
+//! `reactive-macros`' `name_hash`): the const parameter is a hash of a field or computed
+//! property name.
+
+use crate::{FieldPath, ModelField, ModelPatch};
+use reactive_core::Memo;
+use std::cell::OnceCell;
+use std::fmt;
+use std::rc::Rc;
+
+#[cfg(feature = "serde")]
+pub use serde;
+
+pub use crate::__assert_serde_feature as assert_serde_feature;
+
+/// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
+/// finds the type of `Item::id`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no field with the name given to `keyed`",
+    label = "`{Self}` has no field of this name",
+    note = "`#[model(keyed = \"...\")]` names a field of the list's item type (its key), and the \
+            item type must derive `Model`"
+)]
+pub trait FieldOf<const NAME: u64> {
+    /// The field's type.
+    type Type;
+
+    /// Borrows the field.
+    fn field(&self) -> &Self::Type;
+}
+
+/// A computed property of the handle `Self`, defined by `#[computed]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no computed property of this name",
+    label = "listed in `#[model(computed(...))]`, but not defined",
+    note = "define it as `fn name(&self) -> Type {{ .. }}` in a `#[reactive_model::computed] impl {Self}` block"
+)]
+pub trait ComputedProperty<const NAME: u64> {
+    /// The property's value.
+    type Output: Clone + PartialEq + 'static;
+    /// The output type as written.
+    const TYPE: &'static str;
+    /// The method's doc comment.
+    const DOC: &'static str;
+
+    /// The method's body.
+    fn compute(&self) -> Self::Output;
+}
+
+/// Where the handle `Self` keeps the memo of a computed property: implemented by the derive for
+/// each name in `#[model(computed(...))]`.
+#[diagnostic::on_unimplemented(
+    message = "this computed property is not listed on the model's struct",
+    label = "not listed in `#[model(computed(...))]`",
+    note = "add its name to `#[model(computed(...))]` on the struct that derives `Model`"
+)]
+pub trait ComputedSlot<const NAME: u64>: ComputedProperty<NAME> {
+    /// The memo.
+    fn memo(&self) -> Memo<Self::Output>;
+}
+
+/// The handle, shared with the computed memos of the model being created.
+///
+/// A memo's closure needs the finished handle, and the handle holds the memos: the closures
+/// read the handle from this cell, which is filled right after the handle is built. Memos are
+/// lazy, so none runs before that.
+pub struct ComputedCell<H>(Rc<OnceCell<H>>);
+
+impl<H: Copy + 'static> ComputedCell<H> {
+    /// An empty cell.
+    #[allow(clippy::new_without_default)] // only generated code makes these
+    pub fn new() -> Self {
+        ComputedCell(Rc::new(OnceCell::new()))
+    }
+
+    /// The memo of the computed property `NAME`, computed from the handle in this cell.
+    #[track_caller]
+    pub fn memo<const NAME: u64>(&self) -> Memo<<H as ComputedProperty<NAME>>::Output>
+    where
+        H: ComputedProperty<NAME>,
+    {
+        let cell = Rc::clone(&self.0);
+        Memo::new(move || {
+            let handle = cell
+                .get()
+                .expect("a computed property was read while its model was being created");
+            handle.compute()
+        })
+    }
+
+    /// Fills the cell with the finished handle.
+    pub fn set(&self, handle: H) {
+        // Only the derive's `new` fills it, once.
+        let _ = self.0.set(handle);
+    }
+}
+
+/// The field and patch type of a model whose derive failed: no values, so nothing can happen.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub enum Unreachable {}
+
+impl fmt::Display for Unreachable {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {}
+    }
+}
+
+impl ModelField for Unreachable {
+    const ALL: &'static [Self] = &[];
+
+    fn name(self) -> &'static str {
+        match self {}
+    }
+
+    fn is_computed(self) -> bool {
+        match self {}
+    }
+}
+
+impl ModelPatch for Unreachable {
+    type Field = Unreachable;
+
+    fn field(&self) -> Unreachable {
+        match *self {}
+    }
+
+    fn path(&self) -> FieldPath {
+        match *self {}
+    }
+
+    fn inverse(&self) -> Self {
+        match *self {}
+    }
+}
+
+/// Expands to nothing when the `serde` feature is on, to a clear error when it is off: used
+/// by `#[model(serde)]`.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __assert_serde_feature {
+    () => {};
+}
+
+/// Expands to nothing when the `serde` feature is on, to a clear error when it is off: used
+/// by `#[model(serde)]`.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __assert_serde_feature {
+    () => {
+        ::core::compile_error!(
+            "`#[model(serde)]` needs the `serde` feature of `reactive-model`: \
+             `reactive-model = { version = \"..\", features = [\"serde\"] }`"
+        );
+    };
+}
