@@ -224,13 +224,24 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
     predicates
 }
 
-/// The predicates the generated impls need beyond `structural_predicates`: every stored value is
-/// `Clone + PartialEq + Debug` (snapshots, equality cut-off, patches), every key also `Eq + Hash`.
+/// The predicates the generated impls need beyond `structural_predicates`: every type parameter
+/// is `Clone + PartialEq + Debug` (what `#[derive(Clone, PartialEq, Debug)]` on the struct, which
+/// `Model` requires, asks of them anyway), every stored value too (snapshots, the equality
+/// cut-off, patches), and every key also `Eq + Hash`.
 fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
     if container.generics.type_params().next().is_none() {
         return Vec::new();
     }
-    let mut predicates = Vec::new();
+    let mut predicates: Vec<WherePredicate> = container
+        .generics
+        .type_params()
+        .map(|param| {
+            let ident = &param.ident;
+            syn::parse_quote!(
+                #ident: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug
+            )
+        })
+        .collect();
     for field in container.fields() {
         let ty = field.ty;
         match field.kind() {

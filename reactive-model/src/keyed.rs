@@ -102,6 +102,21 @@ impl<M: Model, K> Clone for KeyedList<M, K> {
 
 impl<M: Model, K> Copy for KeyedList<M, K> {}
 
+/// Identity: the same list.
+impl<M: Model, K> PartialEq for KeyedList<M, K> {
+    fn eq(&self, other: &Self) -> bool {
+        self.structure == other.structure
+    }
+}
+
+impl<M: Model, K> Eq for KeyedList<M, K> {}
+
+impl<M: Model, K> Hash for KeyedList<M, K> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.structure.hash(state);
+    }
+}
+
 impl<M: Model, K> Debug for KeyedList<M, K> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_tuple("KeyedList").field(&self.structure).finish()

@@ -109,7 +109,8 @@
 //!
 //! Anything else inside `#[model(...)]` is an error, as is using the derive on an enum, a
 //! union, a tuple or unit struct, or a struct with lifetime parameters. Generic structs work:
-//! the generated impls require each field type to be `Clone + PartialEq + Debug + 'static`.
+//! the generated impls require each type parameter to be `Clone + PartialEq + Debug + 'static`
+//! (what the struct's own `#[derive(Clone, PartialEq, Debug)]` asks of it too).
 //!
 //! ## Which tool for which job
 //!

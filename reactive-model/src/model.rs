@@ -62,7 +62,8 @@ pub trait Model: Clone + PartialEq + Debug + 'static {
     }
 }
 
-/// The reactive handle of a [`Model`]: `Copy`, `!Send`, one signal per field.
+/// The reactive handle of a [`Model`]: `Copy`, `!Send`, one signal per field. Handles compare
+/// and hash by identity (the same model), not by value: compare snapshots for values.
 ///
 /// Every method is also generated as an inherent method of the handle, so using a model needs
 /// no trait import; the trait is for code generic over models (the keyed list, devtools, sync).
@@ -96,7 +97,7 @@ pub trait Model: Clone + PartialEq + Debug + 'static {
 /// pair.apply(Pair { left: 6, right: 7 });
 /// assert_eq!(changes.get(), 2);
 /// ```
-pub trait ModelHandle: Copy + Debug + 'static {
+pub trait ModelHandle: Copy + Eq + Hash + Debug + 'static {
     /// The plain struct this is the handle of.
     type Model: Model<Handle = Self>;
 

@@ -32,6 +32,18 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
 
         impl #impl_generics ::core::marker::Copy for #handle #ty_generics #where_clause {}
 
+        impl #impl_generics ::core::cmp::PartialEq for #handle #ty_generics #where_clause {
+            fn eq(&self, _: &Self) -> bool {
+                true
+            }
+        }
+
+        impl #impl_generics ::core::cmp::Eq for #handle #ty_generics #where_clause {}
+
+        impl #impl_generics ::core::hash::Hash for #handle #ty_generics #where_clause {
+            fn hash<__H: ::core::hash::Hasher>(&self, _: &mut __H) {}
+        }
+
         impl #impl_generics ::core::fmt::Debug for #handle #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(#handle_name)

@@ -54,6 +54,13 @@ fn definition(container: &Container<'_>) -> TokenStream {
         .filter(|field| field.is_tracked())
         .map(|field| field.ident)
         .collect();
+    // Every arena key the handle holds: identity is all of them.
+    let storage: Vec<syn::Ident> = debug_fields
+        .iter()
+        .map(|ident| (*ident).clone())
+        .chain(skipped_storage(container).map(|_| format_ident!("__skipped")))
+        .chain(container.computed().iter().map(computed_field))
+        .collect();
     let debug_names: Vec<String> = container
         .fields()
         .iter()
@@ -86,6 +93,25 @@ fn definition(container: &Container<'_>) -> TokenStream {
 
         #[automatically_derived]
         impl #impl_generics ::core::marker::Copy for #handle #ty_generics #clone_where {}
+
+        #[automatically_derived]
+        impl #impl_generics ::core::cmp::PartialEq for #handle #ty_generics #clone_where {
+            /// Identity: two handles are equal when they are the same model.
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                true #(&& self.#storage == other.#storage)*
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::cmp::Eq for #handle #ty_generics #clone_where {}
+
+        #[automatically_derived]
+        impl #impl_generics ::core::hash::Hash for #handle #ty_generics #clone_where {
+            fn hash<__H: ::core::hash::Hasher>(&self, state: &mut __H) {
+                #(::core::hash::Hash::hash(&self.#storage, state);)*
+            }
+        }
 
         #[automatically_derived]
         impl #impl_generics ::core::fmt::Debug for #handle #ty_generics #clone_where {
@@ -314,10 +340,8 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
             }
         }
         FieldKind::Nested => {
-            let getter_extra = format!(
-                "\n\n The nested model's handle: reading it tracks nothing, reading its fields \
-                 tracks each of them."
-            );
+            let getter_extra = "\n\n The nested model's handle: reading it tracks nothing, reading its \
+                                fields tracks each of them.";
             let set_doc =
                 format!(" Writes the fields of `{shown}` that differ from `value`, in one batch.");
             quote! {

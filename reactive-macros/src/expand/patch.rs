@@ -117,6 +117,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
     };
 
     let serde_attrs = serde.then(|| serde_attributes(container, &tracked));
+    let std_impls = std_impls(container, &tracked);
     let doc = format!(
         " One field-level change to a [`{ident}`] model: which field, its old and its new value.\n\n \
          Produced by `Model::diff` and [`{ident}Model::on_patch`], applied with \
@@ -125,7 +126,6 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
 
     quote! {
         #[doc = #doc]
-        #[derive(::core::clone::Clone, ::core::cmp::PartialEq, ::core::fmt::Debug)]
         #serde_attrs
         #vis enum #patch #generics #definition_where {
             #(#variants,)*
@@ -133,6 +133,8 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         }
 
         const _: () = {
+            #std_impls
+
             #[automatically_derived]
             impl #impl_generics ::reactive_model::ModelPatch for #patch #ty_generics #impl_where {
                 type Field = #field_enum;
@@ -150,6 +152,77 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// `Clone`, `PartialEq` and `Debug`, written out: `#[derive]` would bound only the type
+/// parameters, not the key types of keyed lists (`<Item<K> as FieldOf<..>>::Type`), so a generic
+/// model with a keyed field would not get them.
+fn std_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> TokenStream {
+    let patch = container.patch_ident();
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    let impl_where = super::impl_where(container);
+    let a = Ident::new("a", Span::mixed_site());
+    let b = Ident::new("b", Span::mixed_site());
+    let f = Ident::new("f", Span::mixed_site());
+    let never = Ident::new("never", Span::mixed_site());
+    let variants: Vec<Ident> = tracked.iter().map(|field| field.variant_ident()).collect();
+    let names: Vec<String> = variants.iter().map(ToString::to_string).collect();
+    let marker = has_marker_variant(container);
+    let clone_marker = marker.then(|| quote!(#patch::__Unused(#never, _) => match *#never {},));
+    let eq_marker = marker.then(|| quote!((#patch::__Unused(#never, _), _) => match *#never {},));
+    let debug_marker = clone_marker.clone();
+    let empty = tracked.is_empty() && !marker;
+    let clone_body = if empty {
+        quote!(match *self {})
+    } else {
+        quote!(match self {
+            #(#patch::#variants(#a) => #patch::#variants(::core::clone::Clone::clone(#a)),)*
+            #clone_marker
+        })
+    };
+    // With one variant and no marker the catch-all arm would be unreachable; with the marker,
+    // `(Hits, __Unused)` is only unreachable through a reference, which the compiler does not
+    // count, so it needs the arm.
+    let mismatch = (variants.len() > 1 || marker).then(|| quote!(_ => false,));
+    let eq_body = if empty {
+        quote!(match *self {})
+    } else {
+        quote!(match (self, other) {
+            #((#patch::#variants(#a), #patch::#variants(#b)) => #a == #b,)*
+            #eq_marker
+            #mismatch
+        })
+    };
+    let debug_body = if empty {
+        quote!(match *self {})
+    } else {
+        quote!(match self {
+            #(#patch::#variants(#a) => #f.debug_tuple(#names).field(#a).finish(),)*
+            #debug_marker
+        })
+    };
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics ::core::clone::Clone for #patch #ty_generics #impl_where {
+            fn clone(&self) -> Self {
+                #clone_body
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::cmp::PartialEq for #patch #ty_generics #impl_where {
+            fn eq(&self, other: &Self) -> bool {
+                #eq_body
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::core::fmt::Debug for #patch #ty_generics #impl_where {
+            fn fmt(&self, #f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                #debug_body
+            }
+        }
     }
 }
 
