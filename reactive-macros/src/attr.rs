@@ -70,7 +70,9 @@ impl FieldAttrs {
             } else if meta.path.is_ident("nested") {
                 set_once(&mut parsed.nested, meta, (), errors);
             } else if meta.path.is_ident("keyed") {
-                let name: LitStr = meta.value()?.parse()?;
+                let name: LitStr = meta.value()?.parse().map_err(|error| {
+                    syn::Error::new(error.span(), "`keyed` takes a string: `keyed = \"id\"`")
+                })?;
                 let key = name.parse::<Ident>().map_err(|_| {
                     syn::Error::new(
                         name.span(),

@@ -43,7 +43,9 @@ fn expand(container: &Container<'_>) -> TokenStream {
     let field_enum = field_enum::expand(container);
     let patch = patch::expand(container);
     let model_impl = model_impl::expand(container);
+    let assertions = assertions(container);
     quote! {
+        #assertions
         #handle
         #field_enum
         #patch
@@ -184,16 +186,24 @@ fn computed_field(name: &Ident) -> Ident {
     quote::format_ident!("__computed_{}", crate::ast::unraw(name))
 }
 
-/// The where-clause predicates that make every projection in the generated items well-formed
-/// for a generic model: `T: 'static` for each type parameter, `Inner<T>: Model` for nested
-/// fields, `Item<T>: Model + FieldOf<..>` for keyed ones, the handle's `ComputedProperty`s.
+/// The where-clause predicates that make every projection in the generated items well-formed:
+/// `T: 'static` for each type parameter, and one *guard* per requirement on another expansion:
+/// `for<'g> Position: IsModel` for a nested field, `for<'g> Item: IsModel + FieldOf<..>` and its
+/// key's bounds for a keyed one, `for<'g> PlayerModel: ComputedProperty<..>` per computed
+/// property.
 ///
-/// A non-generic model gets none of them: its projections are checked directly, with spans on
-/// the user's tokens, which gives better errors than a failed where-clause.
+/// # Why guards
+///
+/// A requirement written as a where-clause is *assumed* inside the item, so the bodies of the
+/// generated code type-check even when it does not hold: a `nested` field whose type is not a
+/// model gives one error (the assertion from [`assertions`], under the field's type), not one
+/// per generated method. The `for<'g>` binder keeps a requirement on a concrete type from being
+/// checked where it is written (rustc rejects a plain unsatisfiable `where Position: Model`).
+/// Guards name `IsModel`, whose impls have no guards of their own, so models that contain each
+/// other (a tree: `Node` with `children: Vec<Node>`) need no cyclic proof. For a generic model
+/// the guards make the impls conditional: `Wrapper<T>` is a model for the `T`s its nested
+/// model accepts.
 fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
-    if container.generics.type_params().next().is_none() {
-        return Vec::new();
-    }
     let mut predicates: Vec<WherePredicate> = container
         .generics
         .type_params()
@@ -206,11 +216,21 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
         match field.kind() {
             FieldKind::Nested => {
                 let ty = field.ty;
-                predicates.push(syn::parse_quote!(#ty: ::reactive_model::Model));
+                predicates.push(syn::parse_quote!(
+                    for<'__guard> #ty: ::reactive_model::__private::IsModel
+                ));
             }
             FieldKind::Keyed { item, key } => {
                 let field_of = field_of_trait(&key);
-                predicates.push(syn::parse_quote!(#item: ::reactive_model::Model + #field_of));
+                // Two predicates: `impl IsModel` keeps the second and drops the first.
+                predicates.push(syn::parse_quote!(
+                    for<'__guard> #item: ::reactive_model::__private::IsModel
+                ));
+                predicates.push(syn::parse_quote!(for<'__guard> #item: #field_of));
+                let key_type = key_type(item, &key);
+                predicates.push(syn::parse_quote!(
+                    for<'__guard> #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash + ::core::fmt::Debug
+                ));
             }
             FieldKind::Plain | FieldKind::Skip => {}
         }
@@ -219,15 +239,62 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
     let (_, ty_generics, _) = container.generics.split_for_impl();
     for name in container.computed() {
         let computed = computed_trait(name);
-        predicates.push(syn::parse_quote!(#handle #ty_generics: #computed));
+        predicates.push(syn::parse_quote!(for<'__guard> #handle #ty_generics: #computed));
     }
     predicates
+}
+
+/// The assertions that report a broken cross-expansion requirement once, under the user's
+/// tokens: `keyed = "id"` naming no field of the item, a listed computed property not defined.
+/// They are the only unguarded uses of the generated items in the expansion.
+///
+/// A nested or keyed type that is not a model needs no assertion: `impl IsModel for Player`
+/// (which cannot be guarded by it, see [`is_model_where`]) reports it, once, pointing at the
+/// field's type. Generic models get no assertions: their guards make the impls conditional
+/// instead (a requirement on `Inner<T>` may hold for some `T` only).
+fn assertions(container: &Container<'_>) -> TokenStream {
+    if !container.generics.params.is_empty() {
+        return TokenStream::new();
+    }
+    let mut checks = Vec::new();
+    for field in container.fields() {
+        match field.kind() {
+            FieldKind::Keyed { item, key } => {
+                let hash = name_hash(&crate::ast::unraw(&key));
+                checks.push(quote_spanned!(key.span()=>
+                    ::reactive_model::__private::assert_field_of::<#hash, _>(
+                        ::core::marker::PhantomData::<#item>,
+                    );
+                ));
+            }
+            FieldKind::Plain | FieldKind::Skip | FieldKind::Nested => {}
+        }
+    }
+    // The handle's definition is guarded by every listed computed property: naming it once,
+    // unguarded, reports each missing one ("required by this bound" points at its name).
+    if let Some(first) = container.computed().first() {
+        let handle = Ident::new(&container.handle_ident().to_string(), first.span());
+        checks.push(quote_spanned!(first.span()=>
+            let _ = ::core::marker::PhantomData::<#handle>;
+        ));
+    }
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    quote! {
+        const _: () = {
+            #[allow(dead_code)]
+            fn requirements() {
+                #(#checks)*
+            }
+        };
+    }
 }
 
 /// The predicates the generated impls need beyond `structural_predicates`: every type parameter
 /// is `Clone + PartialEq + Debug` (what `#[derive(Clone, PartialEq, Debug)]` on the struct, which
 /// `Model` requires, asks of them anyway), every stored value too (snapshots, the equality
-/// cut-off, patches), and every key also `Eq + Hash`.
+/// cut-off, patches). Only generic models need them spelled out.
 fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
     if container.generics.type_params().next().is_none() {
         return Vec::new();
@@ -248,13 +315,7 @@ fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
             FieldKind::Plain | FieldKind::Skip => predicates.push(syn::parse_quote!(
                 #ty: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug
             )),
-            FieldKind::Keyed { item, key } => {
-                let key_type = key_type(item, &key);
-                predicates.push(syn::parse_quote!(
-                    #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash + ::core::fmt::Debug
-                ));
-            }
-            FieldKind::Nested => {}
+            FieldKind::Keyed { .. } | FieldKind::Nested => {}
         }
     }
     predicates
@@ -279,6 +340,24 @@ fn where_clause(container: &Container<'_>, extra: Vec<WherePredicate>) -> TokenS
 /// The where-clause of the handle struct, field enum and patch enum definitions.
 fn definition_where(container: &Container<'_>) -> TokenStream {
     where_clause(container, structural_predicates(container))
+}
+
+/// The where-clause of `impl IsModel`: the impls' minus the `IsModel` guards, which would make
+/// a recursive model's proof cyclic (`Node: IsModel` needing `Node: IsModel`). So when a nested
+/// type is not a model, `IsModel: Model` fails here, and this impl is where it is reported.
+fn is_model_where(container: &Container<'_>) -> TokenStream {
+    let is_model_guard = |predicate: &WherePredicate| {
+        predicate
+            .to_token_stream()
+            .into_iter()
+            .any(|token| matches!(token, TokenTree::Ident(ident) if ident == "IsModel"))
+    };
+    let mut extra: Vec<WherePredicate> = structural_predicates(container)
+        .into_iter()
+        .filter(|predicate| !is_model_guard(predicate))
+        .collect();
+    extra.extend(value_predicates(container));
+    where_clause(container, extra)
 }
 
 /// The where-clause of the generated impls.

@@ -33,12 +33,12 @@
 //!
 //! | file        | phase                                                                    |
 //! |-------------|--------------------------------------------------------------------------|
-//! | `ast.rs`    | parse the `DeriveInput` into a [`Container`](ast::Container) of fields    |
+//! | `ast.rs`    | parse the `DeriveInput` into a `Container` of fields                     |
 //! | `attr.rs`   | read `#[model(...)]` on the struct and its fields                        |
 //! | `valid.rs`  | check what the type system cannot: shapes, conflicts, name collisions    |
 //! | `expand.rs` | write the handle, field enum, patch enum and trait impls (`quote!`)      |
 //!
-//! Every phase pushes its errors into one [`Errors`](ctxt::Errors) collector, so a user sees all
+//! Every phase pushes its errors into one `Errors` collector, so a user sees all
 //! their mistakes at once, each under the tokens it is about. When there is any error the
 //! output is the `compile_error!`s plus a minimal fallback (the handle type and trait impls whose
 //! bodies are unreachable), so one mistake does not cascade into errors at every use of the model.

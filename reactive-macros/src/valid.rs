@@ -198,17 +198,22 @@ fn check_variant_names(container: &Container<'_>, errors: &mut Errors) {
         .map(|name| (name, crate::ast::variant_ident(name)));
     for (ident, variant) in tracked.chain(computed) {
         let variant_name = variant.to_string();
-        if let Some(previous) = seen.get(&variant_name) {
-            errors.error_spanned_by(
-                ident,
-                format!(
-                    "`{ident}` and `{previous}` both become the variant `{}::{variant_name}`; \
-                     rename one of them",
-                    container.field_enum_ident(),
-                ),
-            );
-        } else {
-            seen.insert(variant_name, ident.to_string());
+        match seen.get(&variant_name) {
+            // The same name twice is already reported by `check_method_names`.
+            Some(previous) if *ident == *previous => {}
+            Some(previous) => {
+                errors.error_spanned_by(
+                    ident,
+                    format!(
+                        "`{ident}` and `{previous}` both become the variant `{}::{variant_name}`; \
+                         rename one of them",
+                        container.field_enum_ident(),
+                    ),
+                );
+            }
+            None => {
+                seen.insert(variant_name, ident.to_string());
+            }
         }
     }
 }

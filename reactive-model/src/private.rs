@@ -5,7 +5,7 @@
 //! `reactive-macros`' `name_hash`): the const parameter is a hash of a field or computed
 //! property name.
 
-use crate::{FieldPath, ModelField, ModelPatch};
+use crate::{FieldPath, Model, ModelField, ModelPatch};
 use reactive_core::Memo;
 use std::cell::OnceCell;
 use std::fmt;
@@ -16,13 +16,35 @@ pub use serde;
 
 pub use crate::__assert_serde_feature as assert_serde_feature;
 
+/// Implemented with `Model` by the derive, with no conditions of its own: the generated code
+/// requires `for<'g> Field: IsModel` (rather than `Model`) of nested and keyed field types, which
+/// gives it `Model` (the supertrait) without the cyclic proofs recursive models would need.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a model",
+    label = "`{Self}` does not derive `Model`",
+    note = "derive it: `#[derive(Model, Clone, PartialEq, Debug)]` on the struct, or remove \
+            `#[model(nested)]`/`#[model(keyed)]` from the field"
+)]
+pub trait IsModel: Model {}
+
+/// Fails to compile, under `keyed = "..."`, when `T` has no field of that name. (`T` is inferred
+/// from the argument so that the error points at the call, which is spanned at the key.)
+pub fn assert_field_of<const NAME: u64, T: FieldOf<NAME>>(_: std::marker::PhantomData<T>) {}
+
+/// The getter of a computed property: reads its memo. Fails to compile, under the method's name,
+/// when the property is not listed on the struct.
+#[inline]
+pub fn computed_value<const NAME: u64, H: ComputedSlot<NAME>>(handle: &H) -> H::Output {
+    handle.memo().get()
+}
+
 /// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
 /// finds the type of `Item::id`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no field with the name given to `keyed`",
     label = "`{Self}` has no field of this name",
-    note = "`#[model(keyed = \"...\")]` names a field of the list's item type (its key), and the \
-            item type must derive `Model`"
+    note = "`#[model(keyed = \"...\")]` names the field of the list's item type that is the \
+            item's key; the item type derives `Model`"
 )]
 pub trait FieldOf<const NAME: u64> {
     /// The field's type.

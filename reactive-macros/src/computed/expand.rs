@@ -2,7 +2,7 @@
 
 use super::ast::{ComputedImpl, Method};
 use crate::ctxt::{Errors, with_fallback};
-use crate::expand::{computed_slot_trait, computed_trait, type_name};
+use crate::expand::{computed_trait, type_name};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -46,9 +46,13 @@ fn getter(method: &Method) -> TokenStream {
     let vis = &method.vis;
     let ident = &method.ident;
     let output = output_type(method);
-    let slot = computed_slot_trait(ident);
+    let hash = crate::name_hash::name_hash(&crate::ast::unraw(ident));
     let cached = " \n\n Computed: cached, recomputed only when what it reads changes, and readers \
                   are notified only when the result differs.";
+    // Spanned at the name: "not listed on the struct" points at it.
+    let read = quote::quote_spanned!(ident.span()=>
+        ::reactive_model::__private::computed_value::<#hash, _>(self)
+    );
     let has_docs = crate::attr::doc_attrs(attrs).next().is_some();
     let cached = has_docs.then(|| quote!(#[doc = #cached]));
     let inline =
@@ -58,7 +62,7 @@ fn getter(method: &Method) -> TokenStream {
         #cached
         #inline
         #vis fn #ident(&self) -> #output {
-            <Self as #slot>::memo(self).get()
+            #read
         }
     }
 }

@@ -65,6 +65,8 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
         #handle_type
 
         const _: () = {
+            impl #impl_generics ::reactive_model::__private::IsModel for #ident #ty_generics #where_clause {}
+
             impl #impl_generics ::reactive_model::Model for #ident #ty_generics #where_clause {
                 type Handle = #handle #ty_generics;
                 type Field = ::reactive_model::__private::Unreachable;

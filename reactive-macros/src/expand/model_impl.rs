@@ -15,6 +15,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
     let patch = container.patch_ident();
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let impl_where = impl_where(container);
+    let is_model_where = super::is_model_where(container);
     let describe = describe_body(container);
     let diff = super::patch::diff_body(container);
     let (old, new) = super::patch::diff_params();
@@ -59,6 +60,9 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
     quote! {
         const _: () = {
             #serde_check
+
+            #[automatically_derived]
+            impl #impl_generics ::reactive_model::__private::IsModel for #ident #ty_generics #is_model_where {}
 
             #[automatically_derived]
             impl #impl_generics ::reactive_model::Model for #ident #ty_generics #impl_where {

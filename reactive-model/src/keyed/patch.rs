@@ -29,7 +29,7 @@ use std::collections::{HashMap, HashSet};
 ///     [
 ///         ListPatch::Remove { index: 0, value: Slot { id: 1, count: 1 } },
 ///         ListPatch::Insert { index: 1, value: Slot { id: 3, count: 1 } },
-///         ListPatch::Item { key: 2, patch: SlotPatch::Count(Change { old: 1, new: 5 }) },
+///         ListPatch::Item { key: 2, patch: Box::new(SlotPatch::Count(Change { old: 1, new: 5 })) },
 ///     ]
 /// );
 /// assert_eq!(patches[2].path().to_string(), "[2].count");
@@ -69,8 +69,8 @@ pub enum ListPatch<M: Model, K> {
     Item {
         /// The item's key.
         key: K,
-        /// The change inside the item.
-        patch: M::Patch,
+        /// The change inside the item. Boxed: a tree model's patch contains its own type.
+        patch: Box<M::Patch>,
     },
 }
 
@@ -136,7 +136,7 @@ impl<M: Model, K: ListKey> ListPatch<M, K> {
                 for patch in M::diff(&old[before], &new[index]) {
                     patches.push(ListPatch::Item {
                         key: key.clone(),
-                        patch,
+                        patch: Box::new(patch),
                     });
                 }
             }
@@ -190,7 +190,7 @@ impl<M: Model, K: ListKey> ListPatch<M, K> {
             },
             ListPatch::Item { key, patch } => ListPatch::Item {
                 key: key.clone(),
-                patch: patch.inverse(),
+                patch: Box::new(patch.inverse()),
             },
         }
     }

@@ -11,4 +11,5 @@ mod keyed;
 mod keyed_model_check;
 mod nested;
 mod patches;
+mod recursive;
 mod subscriptions;

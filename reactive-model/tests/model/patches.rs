@@ -104,7 +104,7 @@ fn a_patch_that_does_not_fit_is_an_error_and_writes_nothing() {
         let model = PlayerModel::new(player());
         let patch = PlayerPatch::Inventory(ListPatch::Item {
             key: 42,
-            patch: crate::fixtures::ItemPatch::Count(Change { old: 0, new: 1 }),
+            patch: Box::new(crate::fixtures::ItemPatch::Count(Change { old: 0, new: 1 })),
         });
         assert_eq!(
             model.apply_patch(&patch),

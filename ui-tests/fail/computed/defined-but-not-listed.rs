@@ -1,0 +1,15 @@
+use reactive_model::{computed, Model};
+
+#[derive(Model, Clone, PartialEq, Debug)]
+struct Player {
+    hp: u32,
+}
+
+#[computed]
+impl PlayerModel {
+    fn doubled(&self) -> u32 {
+        self.hp() * 2
+    }
+}
+
+fn main() {}

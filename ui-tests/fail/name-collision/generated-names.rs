@@ -1,0 +1,14 @@
+use reactive_model::Model;
+
+#[derive(Model, Clone, PartialEq, Debug)]
+#[model(computed(hp, label))]
+struct Player {
+    snapshot: u32,
+    hp: u32,
+    max_hp: u32,
+    max__hp: u32,
+    label: String,
+    set_label: String,
+}
+
+fn main() {}
