@@ -18,7 +18,8 @@
 //!
 //! Items are created under the owner that was current when the list was created (the list's
 //! model's owner), not under whatever effect happens to push them, so they live exactly as
-//! long as the list.
+//! long as the list. Each item gets a child owner of its own ([`KeyedList::item_owner`]):
+//! removing the item disposes it, with anything created under it, inside the removing batch.
 
 mod patch;
 
@@ -80,11 +81,37 @@ pub struct KeyedList<M: Model, K: 'static> {
     len: Signal<usize>,
 }
 
+/// One item: its handle, and the owner its signals (and anything created with
+/// [`KeyedList::item_owner`]) live under; disposing the owner is removing the item.
+struct Entry<H> {
+    handle: H,
+    owner: Owner,
+}
+
+impl<H: Copy> Clone for Entry<H> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<H: Copy> Copy for Entry<H> {}
+
+impl<H: ModelHandle> Entry<H> {
+    /// Creates the item under a new child of `parent`.
+    fn create(parent: Owner, value: H::Model) -> Self {
+        parent.run_in(|| {
+            let owner = Owner::new();
+            let handle = owner.run_in(|| H::new(value));
+            Entry { handle, owner }
+        })
+    }
+}
+
 /// The list's bookkeeping, read untracked; `structure` is notified when `order` changes.
 struct ListState<M: Model, K> {
     /// The keys in list order. Invariant: exactly the keys of `items`, each once.
     order: Vec<K>,
-    items: HashMap<K, M::Handle>,
+    items: HashMap<K, Entry<M::Handle>>,
     key_of: fn(&M) -> K,
     /// Where items are created: the owner current when the list was.
     owner: Owner,
@@ -173,13 +200,11 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
         };
         let mut order = Vec::with_capacity(values.len());
         let mut items = HashMap::with_capacity(values.len());
-        owner.run_in(|| {
-            for value in values {
-                let key = key_of(&value);
-                order.push(key.clone());
-                items.insert(key, M::Handle::new(value));
-            }
-        });
+        for value in values {
+            let key = key_of(&value);
+            order.push(key.clone());
+            items.insert(key, Entry::create(owner, value));
+        }
         let len = order.len();
         let state = ListState {
             order,
@@ -254,7 +279,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     pub fn get(&self, key: &K) -> Option<M::Handle> {
         self.membership.track();
         self.structure
-            .with_untracked(|state| state.items.get(key).copied())
+            .with_untracked(|state| state.items.get(key).map(|entry| entry.handle))
     }
 
     /// The handle at a position. Tracks the order.
@@ -269,7 +294,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// ```
     pub fn at(&self, index: usize) -> Option<M::Handle> {
         self.structure
-            .with(|state| state.order.get(index).map(|key| state.items[key]))
+            .with(|state| state.order.get(index).map(|key| state.items[key].handle))
     }
 
     /// The position of the item with this key. Tracks the order.
@@ -310,8 +335,40 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// assert_eq!(names, ["a"]);
     /// ```
     pub fn handles(&self) -> Vec<M::Handle> {
+        self.structure.with(|state| {
+            state
+                .order
+                .iter()
+                .map(|key| state.items[key].handle)
+                .collect()
+        })
+    }
+
+    /// The owner of the item with this key: what is created under it (`owner.run_in(..)`),
+    /// such as the effects rendering the item's row, is disposed when the item leaves the list,
+    /// in the same batch, so it never runs on a removed item. Tracks membership.
+    ///
+    /// ```
+    /// # use reactive_core::{Effect, Signal};
+    /// # use reactive_model::{KeyedList, Model};
+    /// # #[derive(Model, Clone, PartialEq, Debug)]
+    /// # struct Tag { name: String, uses: u32 }
+    /// let tags = KeyedList::new(vec![Tag { name: "a".into(), uses: 0 }], |t: &Tag| t.name.clone());
+    /// let key = "a".to_string();
+    /// let a = tags.get(&key).unwrap();
+    /// let row = tags.item_owner(&key).unwrap().run_in(|| {
+    ///     Effect::new(move || println!("a is used {} times", a.uses()))
+    /// });
+    /// reactive_core::batch(|| {
+    ///     a.set_uses(1); // schedules the row effect...
+    ///     tags.remove(&key); // ...which is disposed with the item instead of reading it
+    /// });
+    /// assert!(row.is_disposed());
+    /// ```
+    pub fn item_owner(&self, key: &K) -> Option<Owner> {
+        self.membership.track();
         self.structure
-            .with(|state| state.order.iter().map(|key| state.items[key]).collect())
+            .with_untracked(|state| state.items.get(key).map(|entry| entry.owner))
     }
 
     /// Appends an item and returns its handle.
@@ -407,11 +464,12 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
                 len,
             });
         }
-        let handle = owner.run_in(|| M::Handle::new(value));
+        let entry = Entry::create(owner, value);
+        let handle = entry.handle;
         batch(|| {
             self.structure.update(|state| {
                 state.order.insert(index, key.clone());
-                state.items.insert(key, handle);
+                state.items.insert(key, entry);
             });
             self.membership.notify();
             self.len.set(len + 1);
@@ -449,16 +507,16 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// ```
     pub fn try_remove(&self, key: &K) -> Result<M, ModelError> {
         let found = self.structure.with_untracked(|state| {
-            let handle = state.items.get(key).copied();
-            (handle, state.name, state.order.len())
+            let entry = state.items.get(key).copied();
+            (entry, state.name, state.order.len())
         });
-        let (Some(handle), _, len) = found else {
+        let (Some(entry), _, len) = found else {
             return Err(ModelError::MissingKey {
                 list: found.1,
                 key: format!("{key:?}"),
             });
         };
-        let value = handle.snapshot_untracked();
+        let value = entry.handle.snapshot_untracked();
         batch(|| {
             self.structure.update(|state| {
                 state.order.retain(|k| k != key);
@@ -466,8 +524,10 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             });
             self.membership.notify();
             self.len.set(len - 1);
+            // Inside the batch: what was created under the item (its row's effects) is gone
+            // before the flush could run it on the removed item.
+            entry.owner.dispose();
         });
-        handle.dispose();
         Ok(value)
     }
 
@@ -486,11 +546,11 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// assert_eq!(tags.keys(), ["b"]);
     /// ```
     pub fn retain(&self, mut keep: impl FnMut(&M::Handle) -> bool) {
-        let entries: Vec<(K, M::Handle)> = self.entries_untracked();
-        let removed: Vec<(K, M::Handle)> = reactive_core::untrack(|| {
+        let entries = self.entries_untracked();
+        let removed: Vec<(K, Entry<M::Handle>)> = reactive_core::untrack(|| {
             entries
                 .into_iter()
-                .filter(|(_, handle)| !keep(handle))
+                .filter(|(_, entry)| !keep(&entry.handle))
                 .collect()
         });
         self.remove_all(removed);
@@ -636,7 +696,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// ```
     pub fn sort_by(&self, mut compare: impl FnMut(&M::Handle, &M::Handle) -> Ordering) {
         let mut entries = self.entries_untracked();
-        reactive_core::untrack(|| entries.sort_by(|(_, a), (_, b)| compare(a, b)));
+        reactive_core::untrack(|| entries.sort_by(|(_, a), (_, b)| compare(&a.handle, &b.handle)));
         self.set_order(entries.into_iter().map(|(key, _)| key).collect());
     }
 
@@ -696,7 +756,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             .with_untracked(|state| (state.order.clone(), state.items.clone()));
         batch(|| {
             let wanted: HashSet<&K> = keys.iter().collect();
-            let removed: Vec<M::Handle> = old_order
+            let removed: Vec<Entry<M::Handle>> = old_order
                 .iter()
                 .filter(|key| !wanted.contains(key))
                 .filter_map(|key| items.remove(key))
@@ -704,11 +764,10 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             let mut added = false;
             for (key, value) in keys.iter().zip(values) {
                 match items.get(key) {
-                    Some(handle) => handle.apply(value),
+                    Some(entry) => entry.handle.apply(value),
                     None => {
                         added = true;
-                        let handle = owner.run_in(|| M::Handle::new(value));
-                        items.insert(key.clone(), handle);
+                        items.insert(key.clone(), Entry::create(owner, value));
                     }
                 }
             }
@@ -724,8 +783,8 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             }
             let len = self.structure.with_untracked(|state| state.order.len());
             self.len.set_if_changed(len);
-            for handle in removed {
-                handle.dispose();
+            for entry in removed {
+                entry.owner.dispose();
             }
         });
     }
@@ -787,14 +846,14 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     /// assert!(a.is_disposed());
     /// ```
     pub fn dispose(&self) {
-        let Ok((handles, owner)) = self.structure.try_with_untracked(|state| {
-            let handles: Vec<M::Handle> = state.items.values().copied().collect();
-            (handles, state.owns_owner.then_some(state.owner))
+        let Ok((owners, owner)) = self.structure.try_with_untracked(|state| {
+            let owners: Vec<Owner> = state.items.values().map(|entry| entry.owner).collect();
+            (owners, state.owns_owner.then_some(state.owner))
         }) else {
             return; // already disposed (by its owner, or twice)
         };
-        for handle in handles {
-            handle.dispose();
+        for owner in owners {
+            owner.dispose();
         }
         self.structure.dispose();
         self.membership.dispose();
@@ -819,8 +878,8 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
         self.structure.is_disposed()
     }
 
-    /// The `(key, handle)` pairs in order, untracked.
-    fn entries_untracked(&self) -> Vec<(K, M::Handle)> {
+    /// The `(key, entry)` pairs in order, untracked.
+    fn entries_untracked(&self) -> Vec<(K, Entry<M::Handle>)> {
         self.structure.with_untracked(|state| {
             state
                 .order
@@ -831,7 +890,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
     }
 
     /// Removes `removed` (pairs from this list) in one batch and disposes their handles.
-    fn remove_all(&self, removed: Vec<(K, M::Handle)>) {
+    fn remove_all(&self, removed: Vec<(K, Entry<M::Handle>)>) {
         if removed.is_empty() {
             return;
         }
@@ -844,10 +903,10 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             self.membership.notify();
             let len = self.structure.with_untracked(|state| state.order.len());
             self.len.set_if_changed(len);
+            for (_, entry) in &removed {
+                entry.owner.dispose();
+            }
         });
-        for (_, handle) in removed {
-            handle.dispose();
-        }
     }
 
     /// Replaces the order with a permutation of itself; notifies only if it differs.

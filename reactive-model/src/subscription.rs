@@ -18,7 +18,8 @@ use reactive_core::{Effect, Memo, untrack};
 /// A running subscription made by [`ModelHandle::subscribe`] or [`ModelHandle::on_patch`].
 ///
 /// It lives, like any effect, until its owner is disposed or [`dispose`](Self::dispose) is
-/// called; dropping the `Subscription` value does not end it.
+/// called; dropping the `Subscription` value does not end it. When the model it watches is
+/// disposed (a keyed item removed), it stops calling back.
 ///
 /// ```
 /// use reactive_model::Model;
@@ -85,6 +86,11 @@ pub(crate) fn subscribe<H: ModelHandle>(
         .map(|&field| {
             let mut version = 0_u64;
             Memo::new_always(move || {
+                // A model disposed in the batch that also wrote it (a keyed item removed right
+                // after an edit) is no longer there to track: the subscription goes quiet.
+                if handle.is_disposed() {
+                    return version;
+                }
                 handle.track_field(field);
                 version += 1;
                 version
@@ -119,6 +125,10 @@ pub(crate) fn on_patch<H: ModelHandle>(
 ) -> Subscription {
     let mut previous: Option<H::Model> = None;
     let effect = Effect::new(move || {
+        // See `subscribe`: a disposed model has nothing left to report.
+        if handle.is_disposed() {
+            return;
+        }
         let current = handle.snapshot();
         if let Some(previous) = &previous {
             let patches = H::Model::diff(previous, &current);

@@ -228,7 +228,7 @@ impl<M: Model, K: ListKey> KeyedList<M, K> {
             ListPatch::Item { key, patch } => {
                 let (handle, name) = self
                     .structure
-                    .with_untracked(|state| (state.items.get(key).copied(), state.name));
+                    .with_untracked(|state| (state.items.get(key).map(|e| e.handle), state.name));
                 match handle {
                     Some(handle) => handle.apply_patch(patch),
                     None => Err(ModelError::MissingKey {

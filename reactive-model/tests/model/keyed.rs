@@ -211,3 +211,41 @@ fn a_list_created_without_an_owner_disposes_its_own_root() {
     list.dispose();
     assert_eq!(reactive_core::Runtime::node_count(), before);
 }
+
+#[test]
+fn an_effect_under_an_items_owner_never_runs_on_the_removed_item() {
+    in_root(|| {
+        let list = PlayerModel::new(player()).inventory();
+        let second = list.get(&2).unwrap();
+        let runs = list
+            .item_owner(&2)
+            .unwrap()
+            .run_in(|| Runs::effect(move || drop(second.name())));
+        reactive_core::batch(|| {
+            second.set_name("edited".into()); // schedules the effect...
+            list.remove(&2); // ...which goes with the item, unrun
+        });
+        assert_eq!(runs.get(), 1);
+        assert!(second.is_disposed());
+    });
+}
+
+#[test]
+fn subscriptions_on_an_item_edited_and_removed_in_one_batch_go_quiet() {
+    in_root(|| {
+        let list = PlayerModel::new(player()).inventory();
+        let third = list.get(&3).unwrap();
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+        let (on_fields, on_patches) = (calls.clone(), calls.clone());
+        third.subscribe([crate::fixtures::ItemField::Count], move |_| {
+            on_fields.set(on_fields.get() + 1)
+        });
+        third.on_patch(move |_| on_patches.set(on_patches.get() + 1));
+        reactive_core::batch(|| {
+            third.set_count(0);
+            list.retain(|item| item.count() > 0);
+        });
+        assert_eq!(calls.get(), 0);
+        assert_eq!(list.keys(), [1, 2]);
+    });
+}

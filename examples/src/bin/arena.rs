@@ -1,0 +1,189 @@
+//! A small arena game on `#[derive(Model)]`: fighters with stats, computed health ratios, a
+//! keyed roster that is re-sorted as a leaderboard every round, a HUD that re-renders only the
+//! fighter who was hit, selective subscriptions that log what changed, and an undo built on
+//! patches.
+//!
+//! Run it with `cargo run -p examples --bin arena`.
+
+use reactive_core::{Effect, Runtime, batch, create_root};
+use reactive_model::{Model, ModelPatch, computed};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+/// The whole game state.
+#[derive(Model, Clone, PartialEq, Debug)]
+struct Arena {
+    /// The round being played.
+    round: u32,
+    /// Who is still standing, best first.
+    #[model(keyed = "id")]
+    fighters: Vec<Fighter>,
+}
+
+/// One fighter.
+#[derive(Model, Clone, PartialEq, Debug)]
+#[model(computed(hp_ratio, is_down))]
+struct Fighter {
+    /// Never changes: the roster's key.
+    #[model(skip)]
+    id: u32,
+    name: String,
+    hp: i32,
+    max_hp: i32,
+    attack: i32,
+    #[model(nested)]
+    pos: Pos,
+}
+
+/// Where a fighter stands.
+#[derive(Model, Clone, PartialEq, Debug)]
+struct Pos {
+    x: i32,
+    y: i32,
+}
+
+#[computed]
+impl FighterModel {
+    /// Health left, from 0 to 1.
+    fn hp_ratio(&self) -> f32 {
+        self.hp().max(0) as f32 / self.max_hp() as f32
+    }
+
+    /// Out of the fight.
+    fn is_down(&self) -> bool {
+        self.hp_ratio() == 0.0
+    }
+}
+
+fn fighter(id: u32, name: &str, hp: i32, attack: i32, x: i32) -> Fighter {
+    Fighter {
+        id,
+        name: name.into(),
+        hp,
+        max_hp: hp,
+        attack,
+        pos: Pos { x, y: 0 },
+    }
+}
+
+fn bar(ratio: f32) -> String {
+    let filled = (ratio * 10.0).round() as usize;
+    format!("[{}{}]", "#".repeat(filled), ".".repeat(10 - filled))
+}
+
+fn main() {
+    let hud_renders = Rc::new(Cell::new(0));
+    let history: Rc<RefCell<Vec<Vec<ArenaPatch>>>> = Rc::default();
+
+    let (arena, root) = create_root(|| {
+        let arena = ArenaModel::new(Arena {
+            round: 0,
+            fighters: vec![
+                fighter(1, "Ada", 30, 7, 0),
+                fighter(2, "Brann", 40, 4, 3),
+                fighter(3, "Cyra", 16, 9, 6),
+            ],
+        });
+
+        // Effects run in creation order within a flush: the round header comes first.
+        arena.subscribe([ArenaField::Round], move |_| {
+            println!("-- round {} --", arena.round_untracked());
+        });
+
+        // Per fighter, created under the fighter's own owner in the roster: disposed with it
+        // when it falls, in the same batch, so nothing ever runs on a removed fighter.
+        let roster = arena.fighters();
+        for handle in roster.handles() {
+            let renders = hud_renders.clone();
+            let scope = roster.item_owner(&handle.id()).expect("in the roster");
+            scope.run_in(|| {
+                // A HUD line: reads the name and the computed ratio only, so it re-renders when
+                // this fighter's health ratio changes, not for anyone else's hit, nor for moves.
+                Effect::new(move || {
+                    renders.set(renders.get() + 1);
+                    println!("  hud  {:<6} {}", handle.name(), bar(handle.hp_ratio()));
+                });
+                // A selective subscription: one log line per round, naming what changed.
+                let fields = [FighterField::Hp, FighterField::Pos, FighterField::IsDown];
+                handle.subscribe(fields, move |changed| {
+                    let names: Vec<&str> = changed.iter().map(|field| field.name()).collect();
+                    println!("  log  {} changed: {}", handle.name(), names.join(", "));
+                });
+            });
+        }
+
+        // The roster's order and membership, rendered apart from the fighters' contents.
+        Effect::new(move || {
+            let names: Vec<String> = roster.handles().iter().map(|f| f.name()).collect();
+            println!("  board {}", names.join(" > "));
+        });
+
+        // Every batch's patches, for undo.
+        let sink = history.clone();
+        arena.on_patch(move |patches| sink.borrow_mut().push(patches.to_vec()));
+        arena
+    });
+
+    for _ in 0..4 {
+        play_round(arena);
+    }
+
+    println!(
+        "\nundo the last round ({} patches)",
+        history.borrow().last().map_or(0, Vec::len)
+    );
+    let last = history.borrow_mut().pop().unwrap_or_default();
+    let undo: Vec<ArenaPatch> = last.iter().rev().map(ModelPatch::inverse).collect();
+    arena
+        .apply_patches(&undo)
+        .expect("the inverse of a round fits the state it produced");
+    history.borrow_mut().pop(); // the undo itself was recorded too
+
+    let snapshot = arena.snapshot();
+    println!(
+        "\nround {}: {}",
+        snapshot.round,
+        snapshot
+            .fighters
+            .iter()
+            .map(|f| format!("{} {}/{}", f.name, f.hp, f.max_hp))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    println!(
+        "hud renders: {} (one per fighter whose ratio changed, per round)",
+        hud_renders.get()
+    );
+    println!("\n{}", Arena::describe().to_markdown());
+    println!("{}", Fighter::describe().to_markdown());
+
+    root.dispose();
+    println!("live nodes after dispose: {}", Runtime::node_count());
+}
+
+/// Everyone hits the next fighter on the board; the fallen leave; the board is re-sorted by
+/// health. One batch: each reader re-runs at most once per round.
+fn play_round(arena: ArenaModel) {
+    batch(|| {
+        arena.update_round(|round| *round += 1);
+        let fighters = arena.fighters().handles();
+        for (i, attacker) in fighters.iter().enumerate() {
+            let target = fighters[(i + 1) % fighters.len()];
+            if attacker.is_down() || target.is_down() {
+                continue;
+            }
+            let damage = attacker.attack();
+            target.update_hp(|hp| *hp -= damage);
+            attacker.pos().update_x(|x| *x += 1);
+        }
+        arena.fighters().retain(|f| !f.is_down());
+        arena.fighters().sort_by_key(|f| std::cmp::Reverse(f.hp()));
+    });
+}
+
+impl ArenaModel {
+    /// The round, without subscribing the caller (for log lines).
+    fn round_untracked(&self) -> u32 {
+        reactive_core::untrack(|| self.round())
+    }
+}
