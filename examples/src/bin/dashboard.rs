@@ -77,7 +77,11 @@ fn main() {
             let (name, reading, r) = (s.name, s.reading, renders.clone());
             Effect::new(move || {
                 r.set(r.get() + 1);
-                let mark = if is_selected.is_selected(&i) { '>' } else { ' ' };
+                let mark = if is_selected.is_selected(&i) {
+                    '>'
+                } else {
+                    ' '
+                };
                 println!("[row    ] {mark} {name:<8} {:6.2}", reading.get());
             });
         }
@@ -100,20 +104,33 @@ fn main() {
     println!("\n-- select the intake: only two rows re-render --");
     let before = renders.get();
     selected.set(2);
-    println!("   ({} renders for the selection change)", renders.get() - before);
+    println!(
+        "   ({} renders for the selection change)",
+        renders.get() - before
+    );
 
     println!("\n-- mount a detail panel, then unmount it --");
     let nodes_before = Runtime::node_count();
     let panel = app.run_in(Owner::new);
     panel.run_in(|| {
         let pump = sensors[1].reading;
-        let trend = Memo::new(move || if pump.get() > 90.0 { "rising" } else { "stable" });
+        let trend = Memo::new(move || {
+            if pump.get() > 90.0 {
+                "rising"
+            } else {
+                "stable"
+            }
+        });
         Effect::new(move || println!("[detail ] pump trend: {}", trend.get()));
         on_cleanup(|| println!("[detail ] unmounted"));
     });
     sensors[1].reading.set(85.0);
     panel.dispose();
-    assert_eq!(Runtime::node_count(), nodes_before, "the panel left nothing behind");
+    assert_eq!(
+        Runtime::node_count(),
+        nodes_before,
+        "the panel left nothing behind"
+    );
     sensors[1].reading.set(99.0); // the detail panel is gone: nothing prints for it
 
     let snapshot = Runtime::graph_snapshot();
