@@ -180,6 +180,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             ///
             /// If a keyed list in the value has two items with the same key.
             #[inline]
+            #[track_caller]
             #vis fn new(#value: #ident #ty_generics) -> Self {
                 #handle_trait::new(#value)
             }
@@ -187,6 +188,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             /// The current value of every field, as a plain struct. Tracked: the caller re-runs
             /// when any field changes.
             #[inline]
+            #[track_caller]
             #vis fn snapshot(&self) -> #ident #ty_generics {
                 #handle_trait::snapshot(self)
             }
@@ -200,6 +202,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             /// Writes the fields of `value` that differ from the model's, in one batch: readers
             /// of unchanged fields are not notified. Skipped fields are left as they are.
             #[inline]
+            #[track_caller]
             #vis fn apply(&self, #value: #ident #ty_generics) {
                 #handle_trait::apply(self, #value)
             }
@@ -316,24 +319,28 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #getter_docs
                 #[doc = #tracked]
                 #[inline]
+                #[track_caller]
                 #vis fn #name(&self) -> #ty {
                     self.#name.get()
                 }
 
                 #[doc = #with_doc]
                 #[inline]
+                #[track_caller]
                 #vis fn #with<__R>(&self, #f: impl ::core::ops::FnOnce(&#ty) -> __R) -> __R {
                     self.#name.with(#f)
                 }
 
                 #[doc = #set_doc]
                 #[inline]
+                #[track_caller]
                 #vis fn #setter(&self, #value: #ty) -> bool {
                     self.#name.set_if_changed(#value)
                 }
 
                 #[doc = #update_doc]
                 #[inline]
+                #[track_caller]
                 #vis fn #update(&self, #f: impl ::core::ops::FnOnce(&mut #ty)) -> bool {
                     self.#name.update_if_changed(#f)
                 }
@@ -348,12 +355,14 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #getter_docs
                 #[doc = #getter_extra]
                 #[inline]
+                #[track_caller]
                 #vis fn #name(&self) -> <#ty as ::reactive_model::Model>::Handle {
                     self.#name
                 }
 
                 #[doc = #set_doc]
                 #[inline]
+                #[track_caller]
                 #vis fn #setter(&self, #value: #ty) {
                     ::reactive_model::ModelHandle::apply(&self.#name, #value)
                 }
@@ -374,12 +383,14 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #getter_docs
                 #[doc = #getter_extra]
                 #[inline]
+                #[track_caller]
                 #vis fn #name(&self) -> ::reactive_model::KeyedList<#item, #key_type> {
                     self.#name
                 }
 
                 #[doc = #set_doc]
                 #[inline]
+                #[track_caller]
                 #vis fn #setter(&self, #value: ::std::vec::Vec<#item>) {
                     self.#name.reconcile(#value)
                 }
@@ -396,6 +407,7 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #getter_docs
                 #[doc = #getter_extra]
                 #[inline]
+                #[track_caller]
                 #vis fn #name(&self) -> #ty {
                     self.__skipped.with_untracked(|#value| ::core::clone::Clone::clone(&#value.#index))
                 }
@@ -601,6 +613,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         impl #impl_generics ::reactive_model::ModelHandle for #handle #ty_generics #impl_where {
             type Model = #ident #ty_generics;
 
+            #[track_caller]
             fn new(#value: #ident #ty_generics) -> Self {
                 #create_cell
                 let #handle_var = #handle {
@@ -613,12 +626,14 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
                 #handle_var
             }
 
+            #[track_caller]
             fn snapshot(&self) -> #ident #ty_generics {
                 #ident {
                     #(#read,)*
                 }
             }
 
+            #[track_caller]
             fn apply(&self, #value: #ident #ty_generics) {
                 ::reactive_core::batch(|| {
                     #(#write)*

@@ -155,3 +155,22 @@ fn dispose_disposes_the_whole_model() {
         assert!(pos.is_disposed());
     });
 }
+
+#[test]
+fn a_read_after_dispose_panics_naming_the_callers_line_not_the_derive() {
+    in_root(|| {
+        let model = PlayerModel::new(player());
+        model.dispose();
+        let line = line!() + 1;
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| model.hp()));
+        let payload = result.expect_err("reading a disposed model panics");
+        let message = payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        if cfg!(debug_assertions) {
+            assert!(message.contains(&format!("fields.rs:{line}")), "{message}");
+        }
+    });
+}
