@@ -1,0 +1,22 @@
+//! # reactive-store
+//!
+//! Reactive application state built on `reactive-core`.
+
+mod patch;
+mod path;
+mod snapshot;
+mod state;
+mod store;
+mod veto;
+
+pub use patch::{Patch, PatchError, PatchOp, invert};
+pub use path::{IntoSegment, Path, PathError, PathPattern, PatternSegment, Segment};
+pub use snapshot::{CodecError, Snapshot};
+pub use state::{Diff, MapKey, Node, State, apply_whole, node_at};
+pub use store::{
+    Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,
+    Store, Transaction, TransactionError, ValidationError, Violation, Violations,
+};
+pub use veto::Veto;
+
+pub use imbl;

@@ -1,0 +1,456 @@
+//! What a store can hold: the [`State`] trait (diff into patches, apply patches), the [`Node`]
+//! trait (navigate by path), and [`impl_state!`](crate::impl_state!) for structs.
+
+mod collections;
+mod leaves;
+
+use std::any::Any;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use collections::MapKey;
+
+use crate::patch::{Patch, PatchError, PatchOp};
+use crate::path::{Path, Segment};
+
+/// A value that can be navigated by path, one [`Segment`] at a time. Object-safe: selections,
+/// validators and devtools walk a state through `&dyn Node`.
+///
+/// Leaves (numbers, strings, enums) have no children: the default methods say so.
+///
+/// ```
+/// use reactive_store::{Node, Segment};
+/// let v = vec![10u32, 20];
+/// let second = v.child(&Segment::Index(1)).unwrap();
+/// assert_eq!((second as &dyn std::any::Any).downcast_ref::<u32>(), Some(&20));
+/// ```
+pub trait Node: Any {
+    /// The child at `segment`, if there is one.
+    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
+        let _ = segment;
+        None
+    }
+
+    /// Calls `f` with each child and its segment, in order.
+    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
+        let _ = f;
+    }
+}
+
+/// Finds the node at `path` under `root`.
+///
+/// ```
+/// use reactive_store::{node_at, path};
+/// let v = vec![vec![1u8, 2], vec![3]];
+/// let n = node_at(&v, path!([1][0]).segments()).unwrap();
+/// assert_eq!((n as &dyn std::any::Any).downcast_ref::<u8>(), Some(&3));
+/// ```
+pub fn node_at<'a>(root: &'a dyn Node, path: &[Segment]) -> Option<&'a dyn Node> {
+    path.iter().try_fold(root, |node, s| node.child(s))
+}
+
+/// A value a [`Store`](crate::Store) can hold: cheap to clone (share big parts with `Arc` or
+/// the `imbl` collections), comparable, serialisable, and able to describe how it differs from
+/// an older version of itself as [`Patch`]es, and to apply a patch.
+///
+/// Implemented for the primitives, `String`, `Option`, `Box`, `Arc`, `Vec`, `BTreeMap`,
+/// [`imbl::Vector`] and [`imbl::OrdMap`]. For a struct, use
+/// [`impl_state!`](crate::impl_state!); for an enum or any type you want treated as one value,
+/// `impl_state!(leaf MyType)` (or `impl Node for T {}` and `impl State for T {}`: the default
+/// methods compare with `==` and replace the whole value).
+///
+/// ```
+/// use reactive_store::{impl_state, path, Diff, Patch, State};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+/// struct Todo { title: String, done: bool }
+/// impl_state!(Todo { title, done });
+///
+/// let old = Todo { title: "milk".into(), done: false };
+/// let new = Todo { done: true, ..old.clone() };
+/// assert_eq!(Diff::patches(&new, &old)?, [Patch::replace(path!(done), false.into(), true.into())]);
+///
+/// let mut applied = old.clone();
+/// applied.apply_patch(&Patch::replace(path!(done), false.into(), true.into()))?;
+/// assert_eq!(applied, new);
+/// # Ok::<(), reactive_store::PatchError>(())
+/// ```
+pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
+    /// Appends to `cx` the patches that turn `old` into `self`, under `cx`'s current path.
+    /// Emits nothing when they are equal.
+    ///
+    /// Implementations should skip shared parts cheaply (`Arc::ptr_eq`, `imbl`'s `ptr_eq`):
+    /// that is what makes a transaction on a large state cost in proportion to what changed.
+    fn diff(&self, old: &Self, cx: &mut Diff<'_>) {
+        if self != old {
+            cx.replaced(old, self);
+        }
+    }
+
+    /// Applies `patch` at `path`, the part of `patch.path` below this value.
+    ///
+    /// # Errors
+    /// [`PatchError`] when the path does not exist or the value does not fit; the value may then
+    /// be partly changed, so apply patches to a copy (as the store does).
+    fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
+        match path {
+            [] => apply_whole(self, patch),
+            _ => Err(no_such_path(patch)),
+        }
+    }
+
+    /// Applies a patch whose path starts at this value.
+    ///
+    /// # Errors
+    /// See [`apply`](State::apply).
+    ///
+    /// ```
+    /// use reactive_store::{path, Patch, State};
+    /// let mut v = vec![1, 2];
+    /// v.apply_patch(&Patch::add(path!([1]), 9.into()))?;
+    /// assert_eq!(v, [1, 9, 2]);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    fn apply_patch(&mut self, patch: &Patch) -> Result<(), PatchError> {
+        self.apply(patch.path.segments(), patch)
+    }
+}
+
+/// Replaces `target` with the patch's value (`add`, `replace`); `remove` is refused.
+///
+/// This is what a leaf does when a patch reaches it; containers call it for their elements.
+///
+/// # Errors
+/// [`PatchError::MissingValue`], [`PatchError::Decode`], or [`PatchError::InvalidOp`] for
+/// `remove`.
+///
+/// ```
+/// use reactive_store::{apply_whole, path, Patch};
+/// let mut n = 1u8;
+/// apply_whole(&mut n, &Patch::replace(path!(n), 1.into(), 7.into()))?;
+/// assert_eq!(n, 7);
+/// assert!(apply_whole(&mut n, &Patch::replace(path!(n), 1.into(), "x".into())).is_err());
+/// # Ok::<(), reactive_store::PatchError>(())
+/// ```
+pub fn apply_whole<T: DeserializeOwned>(target: &mut T, patch: &Patch) -> Result<(), PatchError> {
+    match patch.op {
+        PatchOp::Add | PatchOp::Replace => {
+            *target = decode(patch.new_value()?, patch)?;
+            Ok(())
+        }
+        PatchOp::Remove => Err(PatchError::InvalidOp {
+            path: patch.path.clone(),
+            op: patch.op,
+            reason: "only list elements, map entries and optional values can be removed",
+        }),
+    }
+}
+
+/// Deserialises a patch value into `T`.
+pub(crate) fn decode<T: DeserializeOwned>(
+    value: &serde_json::Value,
+    patch: &Patch,
+) -> Result<T, PatchError> {
+    T::deserialize(value).map_err(|e| PatchError::Decode {
+        path: patch.path.clone(),
+        message: e.to_string(),
+    })
+}
+
+/// The error for a path segment that names nothing.
+pub(crate) fn no_such_path(patch: &Patch) -> PatchError {
+    PatchError::NoSuchPath {
+        path: patch.path.clone(),
+    }
+}
+
+/// Collects the patches of a diff: the path being compared, and the patches found so far.
+///
+/// ```
+/// use reactive_store::{path, Diff, Patch};
+/// assert_eq!(
+///     Diff::patches(&vec![1, 2, 3], &vec![1, 2])?,
+///     [Patch::add(path!([2]), 3.into())]
+/// );
+/// # Ok::<(), reactive_store::PatchError>(())
+/// ```
+pub struct Diff<'a> {
+    path: Path,
+    out: &'a mut Vec<Patch>,
+    error: Option<PatchError>,
+}
+
+impl<'a> Diff<'a> {
+    /// A diff that appends to `out`, starting at the root.
+    ///
+    /// ```
+    /// use reactive_store::{Diff, State};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// 2u8.diff(&1, &mut cx);
+    /// cx.finish()?;
+    /// assert_eq!(out.len(), 1);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn new(out: &'a mut Vec<Patch>) -> Diff<'a> {
+        Diff {
+            path: Path::root(),
+            out,
+            error: None,
+        }
+    }
+
+    /// The patches that turn `old` into `new`.
+    ///
+    /// # Errors
+    /// [`PatchError::Encode`] if a changed value cannot be written as JSON.
+    ///
+    /// ```
+    /// use reactive_store::Diff;
+    /// assert!(Diff::patches(&"a".to_string(), &"a".to_string())?.is_empty());
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn patches<S: State>(new: &S, old: &S) -> Result<Vec<Patch>, PatchError> {
+        let mut out = Vec::new();
+        let mut cx = Diff::new(&mut out);
+        new.diff(old, &mut cx);
+        cx.finish()?;
+        Ok(out)
+    }
+
+    /// Ends the diff: the first encoding error, if any.
+    ///
+    /// # Errors
+    /// [`PatchError::Encode`].
+    ///
+    /// ```
+    /// use reactive_store::Diff;
+    /// let mut out = Vec::new();
+    /// assert!(Diff::new(&mut out).finish().is_ok());
+    /// ```
+    pub fn finish(self) -> Result<(), PatchError> {
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The path being compared now.
+    ///
+    /// ```
+    /// use reactive_store::Diff;
+    /// let mut out = Vec::new();
+    /// assert!(Diff::new(&mut out).path().is_root());
+    /// ```
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Compares a struct field: pushes `name` on the path, diffs, pops.
+    ///
+    /// ```
+    /// use reactive_store::{path, Diff, Patch};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.field("n", &2u8, &1u8);
+    /// cx.finish()?;
+    /// assert_eq!(out, [Patch::replace(path!(n), 1.into(), 2.into())]);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn field<T: State>(&mut self, name: &'static str, new: &T, old: &T) {
+        self.child(Segment::Key(name.into()), new, old);
+    }
+
+    /// Compares a child (a field, an element, a map entry) at `segment`.
+    ///
+    /// ```
+    /// use reactive_store::{Diff, Segment};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.child(Segment::Index(0), &1u8, &1u8);
+    /// cx.finish()?;
+    /// assert!(out.is_empty());
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn child<T: State>(&mut self, segment: Segment, new: &T, old: &T) {
+        self.path.push(segment);
+        new.diff(old, self);
+        self.path.pop();
+    }
+
+    /// Records that the value at the current path was replaced.
+    ///
+    /// ```
+    /// use reactive_store::{Diff, PatchOp};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.replaced(&1, &2);
+    /// cx.finish()?;
+    /// assert_eq!(out[0].op, PatchOp::Replace);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn replaced<T: Serialize + ?Sized>(&mut self, old: &T, new: &T) {
+        let (Some(old), Some(new)) = (self.encode(old), self.encode(new)) else {
+            return;
+        };
+        self.out.push(Patch::replace(self.path.clone(), old, new));
+    }
+
+    /// Records that `new` was added at `segment` below the current path.
+    ///
+    /// ```
+    /// use reactive_store::{Diff, PatchOp, Segment};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.added(Segment::Index(0), &"x");
+    /// cx.finish()?;
+    /// assert_eq!(out[0].op, PatchOp::Add);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn added<T: Serialize + ?Sized>(&mut self, segment: Segment, new: &T) {
+        self.path.push(segment);
+        if let Some(v) = self.encode(new) {
+            self.out.push(Patch::add(self.path.clone(), v));
+        }
+        self.path.pop();
+    }
+
+    /// Records that `old` was removed from `segment` below the current path.
+    ///
+    /// ```
+    /// use reactive_store::{Diff, PatchOp, Segment};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.removed(Segment::key("k"), &1);
+    /// cx.finish()?;
+    /// assert_eq!(out[0].op, PatchOp::Remove);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn removed<T: Serialize + ?Sized>(&mut self, segment: Segment, old: &T) {
+        self.path.push(segment);
+        if let Some(v) = self.encode(old) {
+            self.out.push(Patch::remove(self.path.clone(), v));
+        }
+        self.path.pop();
+    }
+
+    fn encode<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<serde_json::Value> {
+        match serde_json::to_value(value) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                if self.error.is_none() {
+                    self.error = Some(PatchError::Encode {
+                        path: self.path.clone(),
+                        message: e.to_string(),
+                    });
+                }
+                None
+            }
+        }
+    }
+}
+
+/// Implements [`Node`] and [`State`] for a struct with named fields, field by field, or for a
+/// type treated as one value (`leaf`).
+///
+/// List every field: the generated code destructures the struct, so a forgotten field is a
+/// compile error rather than changes that silently produce no patch. A field serialised under
+/// another name (`#[serde(rename = "…")]`) is written `field as "name"`, so that patch paths
+/// match the JSON.
+///
+/// ```
+/// use reactive_store::{impl_state, path, Diff, Patch};
+/// use serde::{Deserialize, Serialize};
+///
+/// #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+/// enum Filter { All, Done }
+/// impl_state!(leaf Filter);
+///
+/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+/// struct View {
+///     filter: Filter,
+///     #[serde(rename = "pageSize")]
+///     page_size: u32,
+/// }
+/// impl_state!(View { filter, page_size as "pageSize" });
+///
+/// let old = View { filter: Filter::All, page_size: 10 };
+/// let new = View { filter: Filter::Done, page_size: 20 };
+/// let paths: Vec<String> = Diff::patches(&new, &old)?.iter().map(|p| p.path.to_string()).collect();
+/// assert_eq!(paths, ["/filter", "/pageSize"]);
+/// # Ok::<(), reactive_store::PatchError>(())
+/// ```
+///
+/// Leaving a field out does not compile:
+///
+/// ```compile_fail
+/// use reactive_store::impl_state;
+/// #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// struct Pair { a: u8, b: u8 }
+/// impl_state!(Pair { a }); // error: pattern does not mention field `b`
+/// ```
+#[macro_export]
+macro_rules! impl_state {
+    (leaf $($ty:ty),+ $(,)?) => {
+        $(
+            impl $crate::Node for $ty {}
+            impl $crate::State for $ty {}
+        )+
+    };
+    ($ty:ident { $($field:ident $(as $name:literal)?),* $(,)? }) => {
+        impl $crate::Node for $ty {
+            fn child(&self, segment: &$crate::Segment) -> ::core::option::Option<&dyn $crate::Node> {
+                let key = segment.as_key()?;
+                $(
+                    if key == $crate::__field_name!($field $(, $name)?) {
+                        return ::core::option::Option::Some(&self.$field);
+                    }
+                )*
+                ::core::option::Option::None
+            }
+
+            fn for_each_child(&self, f: &mut dyn FnMut($crate::Segment, &dyn $crate::Node)) {
+                $( f($crate::Segment::key($crate::__field_name!($field $(, $name)?)), &self.$field); )*
+            }
+        }
+
+        impl $crate::State for $ty {
+            fn diff(&self, old: &Self, cx: &mut $crate::Diff<'_>) {
+                // Exhaustive on purpose: a field missing from the macro call does not compile.
+                let $ty { $($field),* } = self;
+                $( cx.field($crate::__field_name!($field $(, $name)?), $field, &old.$field); )*
+            }
+
+            fn apply(
+                &mut self,
+                path: &[$crate::Segment],
+                patch: &$crate::Patch,
+            ) -> ::core::result::Result<(), $crate::PatchError> {
+                let ::core::option::Option::Some((first, rest)) = path.split_first() else {
+                    return $crate::apply_whole(self, patch);
+                };
+                let key = first.as_key().unwrap_or("");
+                $(
+                    if key == $crate::__field_name!($field $(, $name)?) {
+                        return $crate::State::apply(&mut self.$field, rest, patch);
+                    }
+                )*
+                ::core::result::Result::Err($crate::PatchError::NoSuchPath { path: patch.path.clone() })
+            }
+        }
+    };
+}
+
+/// Implementation detail of [`impl_state!`]: a field's name in paths.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __field_name {
+    ($field:ident) => {
+        stringify!($field)
+    };
+    ($field:ident, $name:literal) => {
+        $name
+    };
+}

@@ -1,0 +1,91 @@
+//! [`TransactionError`]: why a change to a store did not happen.
+
+use std::convert::Infallible;
+
+use crate::patch::PatchError;
+use crate::store::validate::ValidationError;
+use crate::veto::Veto;
+
+/// Why a transaction (or an undo, redo, jump, or applied snapshot) was not committed. In every
+/// case the state is exactly as it was before.
+///
+/// `E` is the error type of the transaction's own closure ([`Store::try_update`]); it is
+/// [`Infallible`] for closures that cannot fail.
+///
+/// [`Store::try_update`]: crate::Store::try_update
+///
+/// ```
+/// use reactive_store::{Store, TransactionError};
+///
+/// let store = Store::new(10u32);
+/// let result = store.try_update(|n| {
+///     *n -= 3;
+///     if *n < 8 { return Err("too low") }
+///     Ok(())
+/// });
+/// assert!(matches!(result, Err(TransactionError::Aborted("too low"))));
+/// assert_eq!(*store.snapshot_untracked(), 10); // unchanged
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransactionError<E = Infallible> {
+    /// The transaction's closure returned an error.
+    #[error("the transaction was aborted: {0}")]
+    Aborted(E),
+    /// The new state broke validation rules; every violation is listed.
+    #[error(transparent)]
+    Invalid(ValidationError),
+    /// A middleware refused the change.
+    #[error(transparent)]
+    Vetoed(Veto),
+    /// A patch could not be encoded (diffing) or applied ([`Store::apply_patches`]).
+    ///
+    /// [`Store::apply_patches`]: crate::Store::apply_patches
+    #[error(transparent)]
+    Patch(PatchError),
+    /// A transaction on this store was started while another one was running on it (from its
+    /// closure, a validator or a middleware). Its changes would have been lost when the outer
+    /// one committed.
+    #[error(
+        "a transaction on this store was started while another was running on it (from its closure, a validator or a middleware)"
+    )]
+    Reentrant,
+    /// The store was disposed.
+    #[error("the store was disposed")]
+    Disposed,
+    /// Undo, redo or jump was called inside [`Store::group`](crate::Store::group).
+    #[error("cannot move in history while an undo group is open")]
+    GroupOpen,
+    /// [`Store::jump_to`](crate::Store::jump_to) an index past the history.
+    #[error("no history step {index} (the history has {len} steps)")]
+    NoSuchStep {
+        /// The index asked for.
+        index: usize,
+        /// The number of steps.
+        len: usize,
+    },
+}
+
+impl TransactionError<Infallible> {
+    /// The same error, typed for a closure error type `F` (it cannot be `Aborted`).
+    pub(crate) fn widen<F>(self) -> TransactionError<F> {
+        match self {
+            TransactionError::Aborted(never) => match never {},
+            TransactionError::Invalid(v) => TransactionError::Invalid(v),
+            TransactionError::Vetoed(v) => TransactionError::Vetoed(v),
+            TransactionError::Patch(p) => TransactionError::Patch(p),
+            TransactionError::Reentrant => TransactionError::Reentrant,
+            TransactionError::Disposed => TransactionError::Disposed,
+            TransactionError::GroupOpen => TransactionError::GroupOpen,
+            TransactionError::NoSuchStep { index, len } => {
+                TransactionError::NoSuchStep { index, len }
+            }
+        }
+    }
+}
+
+impl<E> From<PatchError> for TransactionError<E> {
+    fn from(e: PatchError) -> Self {
+        TransactionError::Patch(e)
+    }
+}
