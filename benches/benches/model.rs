@@ -11,7 +11,7 @@
 //! | `write_unobserved` | write one field, a new value each time, while 10 effects read 10 *other* fields; after timing, asserts none of them re-ran |
 //! | `apply_1_of_20` | apply a whole value that differs from the model in 1 field of 20 (`model.apply(v)` / `batch` of 20 `set_if_changed`) |
 //!
-//! Each side runs in its own root, disposed afterwards.
+//! Each side runs in its own root; both are built before either is timed.
 
 use std::cell::Cell;
 use std::hint::black_box;
@@ -92,37 +92,37 @@ fn in_root<R>(f: impl FnOnce() -> R) -> (R, Owner) {
     create_root(f)
 }
 
+// Each case builds both sides before timing either, so both run on the same arena state (slots
+// freed by earlier cases are reused by whichever side is built first), then disposes both.
+
 fn read(c: &mut Criterion) {
     let mut group = c.benchmark_group("model/read");
-    let (model, root) = in_root(|| StatsModel::new(Stats::default()));
+    let (model, derive_root) = in_root(|| StatsModel::new(Stats::default()));
+    let (hand, hand_root) = in_root(|| HandStats::new(Stats::default()));
     group.bench_function("derive", |b| b.iter(|| black_box(model).f07()));
-    root.dispose();
-    let (hand, root) = in_root(|| HandStats::new(Stats::default()));
     group.bench_function("hand", |b| b.iter(|| black_box(hand).signals[7].get()));
-    root.dispose();
+    derive_root.dispose();
+    hand_root.dispose();
     group.finish();
 }
 
 fn write_unobserved(c: &mut Criterion) {
     let mut group = c.benchmark_group("model/write_unobserved");
-
-    let ((model, runs), root) = in_root(|| {
+    let ((model, derive_runs), derive_root) = in_root(|| {
         let model = StatsModel::new(Stats::default());
         (model, observe_other_fields(move |i| derive_field(model, i)))
     });
+    let ((hand, hand_runs), hand_root) = in_root(|| {
+        let hand = HandStats::new(Stats::default());
+        (hand, observe_other_fields(move |i| hand.signals[i].get()))
+    });
+
     let mut value = 0_u64;
     group.bench_function("derive", |b| {
         b.iter(|| {
             value += 1;
             black_box(model).set_f07(value)
         })
-    });
-    assert_eq!(runs.get(), 10, "a write to f07 woke an effect on another field");
-    root.dispose();
-
-    let ((hand, runs), root) = in_root(|| {
-        let hand = HandStats::new(Stats::default());
-        (hand, observe_other_fields(move |i| hand.signals[i].get()))
     });
     let mut value = 0_u64;
     group.bench_function("hand", |b| {
@@ -131,41 +131,66 @@ fn write_unobserved(c: &mut Criterion) {
             black_box(hand).signals[7].set_if_changed(value)
         })
     });
-    assert_eq!(runs.get(), 10, "a write to f07 woke an effect on another field");
-    root.dispose();
+
+    assert_eq!(
+        derive_runs.get(),
+        10,
+        "a write to f07 woke an effect on another field"
+    );
+    assert_eq!(
+        hand_runs.get(),
+        10,
+        "a write to f07 woke an effect on another field"
+    );
+    derive_root.dispose();
+    hand_root.dispose();
     group.finish();
 }
 
 fn apply_one_of_twenty(c: &mut Criterion) {
     let mut group = c.benchmark_group("model/apply_1_of_20");
-
-    let ((model, runs), root) = in_root(|| {
+    let ((model, derive_runs), derive_root) = in_root(|| {
         let model = StatsModel::new(Stats::default());
         (model, observe_other_fields(move |i| derive_field(model, i)))
     });
+    let ((hand, hand_runs), hand_root) = in_root(|| {
+        let hand = HandStats::new(Stats::default());
+        (hand, observe_other_fields(move |i| hand.signals[i].get()))
+    });
+
     let mut value = 0_u64;
     group.bench_function("derive", |b| {
         b.iter(|| {
             value += 1;
-            black_box(model).apply(black_box(Stats { f07: value, ..Stats::default() }))
+            black_box(model).apply(black_box(Stats {
+                f07: value,
+                ..Stats::default()
+            }))
         })
-    });
-    assert_eq!(runs.get(), 10, "applying a change to f07 woke an effect on another field");
-    root.dispose();
-
-    let ((hand, runs), root) = in_root(|| {
-        let hand = HandStats::new(Stats::default());
-        (hand, observe_other_fields(move |i| hand.signals[i].get()))
     });
     let mut value = 0_u64;
     group.bench_function("hand", |b| {
         b.iter(|| {
             value += 1;
-            black_box(hand).apply(black_box(Stats { f07: value, ..Stats::default() }))
+            black_box(hand).apply(black_box(Stats {
+                f07: value,
+                ..Stats::default()
+            }))
         })
     });
-    assert_eq!(runs.get(), 10, "applying a change to f07 woke an effect on another field");
-    root.dispose();
+
+    assert_eq!(
+        derive_runs.get(),
+        10,
+        "applying a change to f07 woke an effect on another field"
+    );
+    assert_eq!(
+        hand_runs.get(),
+        10,
+        "applying a change to f07 woke an effect on another field"
+    );
+    derive_root.dispose();
+    hand_root.dispose();
     group.finish();
 }
 
