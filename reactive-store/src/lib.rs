@@ -1,6 +1,13 @@
 //! # reactive-store
 //!
 //! Reactive application state built on `reactive-core`.
+//!
+//! ## Event sourcing
+//!
+//! [`sourcing`] turns every change into a stored event: event-sourced aggregates whose state is
+//! reactive, versioned events with upcasters, replay and time travel, snapshots and compaction,
+//! a tamper-evident audit chain, and three [`sourcing::EventStore`] backends (in memory, JSON
+//! Lines, and SQLite, the embedded default).
 
 mod patch;
 mod path;
@@ -8,6 +15,8 @@ mod snapshot;
 mod state;
 mod store;
 mod veto;
+
+pub mod sourcing;
 
 pub use patch::{Patch, PatchError, PatchOp, invert};
 pub use path::{IntoSegment, Path, PathError, PathPattern, PatternSegment, Segment};
