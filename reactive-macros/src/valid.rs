@@ -32,6 +32,7 @@ pub(crate) fn check(container: &Container<'_>, errors: &mut Errors) {
     check_generics(container, errors);
     for field in container.fields() {
         check_field_attrs(field, errors);
+        check_reserved_name(field, errors);
     }
     check_computed_list(container, errors);
     check_method_names(container, errors);
@@ -108,6 +109,17 @@ fn check_field_attrs(field: &Field<'_>, errors: &mut Errors) {
                 field.name(),
                 crate::expand::type_name(field.ty),
             ),
+        );
+    }
+}
+
+/// The handle keeps its own storage in fields named `__...`.
+fn check_reserved_name(field: &Field<'_>, errors: &mut Errors) {
+    if field.name().starts_with("__") {
+        errors.error_spanned_by(
+            field.ident,
+            "field names starting with `__` are reserved for the model handle's own storage; \
+             rename the field",
         );
     }
 }

@@ -36,6 +36,19 @@ pub struct ModelDescription {
 }
 
 /// One field of a model.
+///
+/// ```
+/// use reactive_model::Model;
+///
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// struct Door {
+///     /// Whether it is open.
+///     open: bool,
+/// }
+///
+/// let open = &Door::describe().fields[0];
+/// assert_eq!((open.name, open.ty, open.doc), ("open", "bool", "Whether it is open."));
+/// ```
 #[derive(Clone, Debug)]
 pub struct FieldDescription {
     /// The field's name.
@@ -49,6 +62,31 @@ pub struct FieldDescription {
 }
 
 /// How a model stores a field.
+///
+/// ```
+/// use reactive_model::{FieldKind, Model};
+///
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// struct Room {
+///     #[model(skip)]
+///     id: u32,
+///     #[model(nested)]
+///     door: Door,
+///     #[model(keyed = "id")]
+///     furniture: Vec<Chair>,
+/// }
+/// # #[derive(Model, Clone, PartialEq, Debug)]
+/// # struct Door { open: bool }
+/// # #[derive(Model, Clone, PartialEq, Debug)]
+/// # struct Chair { #[model(skip)] id: u32 }
+///
+/// let kinds: Vec<String> = Room::describe().fields.iter().map(|f| format!("{:?}", f.kind)).collect();
+/// assert_eq!(kinds, [
+///     "Skipped",
+///     r#"Nested { model: "Door" }"#,
+///     r#"Keyed { key: "id", item: "Chair" }"#,
+/// ]);
+/// ```
 #[derive(Clone, Copy)]
 pub enum FieldKind {
     /// One signal.
@@ -90,6 +128,28 @@ impl fmt::Debug for FieldKind {
 }
 
 /// One computed property of a model.
+///
+/// ```
+/// use reactive_model::{Model, computed};
+///
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// #[model(computed(area))]
+/// struct Rect {
+///     w: u32,
+///     h: u32,
+/// }
+///
+/// #[computed]
+/// impl RectModel {
+///     /// Width times height.
+///     fn area(&self) -> u32 {
+///         self.w() * self.h()
+///     }
+/// }
+///
+/// let area = &Rect::describe().computed[0];
+/// assert_eq!((area.name, area.ty, area.doc), ("area", "u32", "Width times height."));
+/// ```
 #[derive(Clone, Debug)]
 pub struct ComputedDescription {
     /// The property's name.

@@ -32,7 +32,15 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Debug;
 use std::hash::Hash;
 
-/// What a key type needs: cloneable, hashable, printable in messages and paths.
+/// What a key type needs: cloneable, hashable, printable in messages and paths. Implemented for
+/// every such type.
+///
+/// ```
+/// fn assert_key<K: reactive_model::ListKey>() {}
+/// assert_key::<u32>();
+/// assert_key::<String>();
+/// assert_key::<(u8, char)>();
+/// ```
 pub trait ListKey: Clone + Eq + Hash + Debug + 'static {}
 impl<K: Clone + Eq + Hash + Debug + 'static> ListKey for K {}
 

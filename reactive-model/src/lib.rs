@@ -127,8 +127,10 @@
 //! A [`KeyedList`] gives each item a model handle of its own, created when the item enters the
 //! list and disposed when it leaves. Handles never address items by position, so a handle
 //! keeps meaning the same item through reorders and through the removal of other items; after
-//! its own item is removed it reports `Disposed` (the `try_` readers of `reactive_core` return
-//! the error). Length, membership and order are tracked apart from item contents.
+//! its own item is removed it is disposed ([`ModelHandle::is_disposed`]). Length, membership and
+//! order are tracked apart from item contents. Create what belongs to one item (the effects of
+//! its row) under [`KeyedList::item_owner`]: it is disposed with the item, inside the batch that
+//! removes it, so it never runs on a removed item.
 //!
 //! ## Design decisions
 //!

@@ -37,6 +37,21 @@ impl<T: Clone> Change<T> {
 }
 
 /// One step of a [`FieldPath`].
+///
+/// ```
+/// use reactive_model::{FieldPath, PathSegment};
+///
+/// let path = FieldPath::field("slots").join(FieldPath::key(&3)).join(FieldPath::field("count"));
+/// let fields: Vec<&str> = path
+///     .segments()
+///     .iter()
+///     .filter_map(|segment| match segment {
+///         PathSegment::Field(name) => Some(*name),
+///         PathSegment::Key(_) | PathSegment::Index(_) => None,
+///     })
+///     .collect();
+/// assert_eq!(fields, ["slots", "count"]);
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum PathSegment {
     /// A field of a model, by name.

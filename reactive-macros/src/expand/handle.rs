@@ -449,7 +449,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
                 let shown = field.name();
                 quote!(#name: ::reactive_model::KeyedList::with_name(
                     #value.#name,
-                    |item: &#item| ::core::clone::Clone::clone(<#item as #field_of>::field(item)),
+                    |#inner: &#item| ::core::clone::Clone::clone(<#item as #field_of>::field(#inner)),
                     #shown,
                 ))
             }

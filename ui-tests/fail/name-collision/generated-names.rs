@@ -9,6 +9,7 @@ struct Player {
     max__hp: u32,
     label: String,
     set_label: String,
+    __marker: u8,
 }
 
 fn main() {}
