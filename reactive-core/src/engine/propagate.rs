@@ -77,7 +77,6 @@ impl Engine {
         let Some(node) = g.nodes.get(memo) else {
             return;
         };
-        let mut stack = Pooled::take(&self.link_stacks);
         let mut link = node.subs_head;
         while link != NONE {
             let l = &g.links[link as usize];
@@ -87,11 +86,12 @@ impl Engine {
                 g.nodes[sub].flags = f | flags::DIRTY;
             } else if f & (flags::DIRTY | flags::COMPUTING) == 0 {
                 // Only after a panic can a subscriber of a recomputing memo be unmarked.
+                let mut stack = Pooled::take(&self.link_stacks);
                 self.mark(g, sub, flags::DIRTY, &mut stack.list);
+                self.mark_pending(g, &mut stack.list);
             }
             link = next;
         }
-        self.mark_pending(g, &mut stack.list);
     }
 
     /// Brings a memo up to date (the pull half of propagation).
@@ -138,80 +138,61 @@ impl Engine {
     }
 
     fn check_loop(&self, s: &mut CheckGuard<'_>, at: Caller) -> Result<bool, ReactiveError> {
-        let mut link = match self.graph.borrow().nodes.get(s.node) {
+        let mut g = self.graph.borrow_mut();
+        let mut link = match g.nodes.get(s.node) {
             Some(n) => n.deps_head,
             None => return Ok(false),
         };
         loop {
-            // Look at the source behind `link`, or finish `s.node` when its list is done.
-            let step = {
-                let mut g = self.graph.borrow_mut();
-                // A source recomputed by nested user code (a memo reading another memo) may
-                // have found a change and marked this node dirty already.
-                if g.nodes
-                    .get(s.node)
-                    .is_none_or(|n| n.flags & flags::DIRTY != 0)
-                {
-                    Step::Dirty
-                } else if link == NONE {
-                    if let Some(n) = g.nodes.get_mut(s.node) {
-                        n.flags &= !flags::PENDING;
-                    }
-                    Step::Unchanged
-                } else {
-                    let dep = g.links[link as usize].dep;
-                    match g.nodes.get(dep) {
-                        None => Step::Dirty,
-                        Some(d) if d.kind != NodeKind::Memo => Step::Next,
-                        Some(d) if d.flags & flags::COMPUTING != 0 => {
-                            return Err(ReactiveError::Cycle {
-                                node: self.info(&g, dep),
-                                at,
-                            });
-                        }
-                        Some(d)
-                            if d.flags & (flags::DIRTY | flags::FAILED) != 0
-                                || d.value.is_none() =>
-                        {
-                            Step::Recompute(dep)
-                        }
-                        Some(d) if d.flags & flags::PENDING != 0 => Step::Descend(dep),
-                        Some(_) => Step::Next,
-                    }
+            // A source recomputed by nested user code (a memo reading another memo) may have
+            // found a change and marked this node dirty already.
+            if g.nodes
+                .get(s.node)
+                .is_none_or(|n| n.flags & flags::DIRTY != 0)
+            {
+                drop(g);
+                match self.unwind_dirty(s)? {
+                    Some(l) => link = l,
+                    None => return Ok(true),
                 }
-            };
-            match step {
-                Step::Next => link = self.next_dep(link),
-                Step::Descend(dep) => {
-                    s.stack.list.push((s.node, link));
-                    s.node = dep;
-                    link = self.graph.borrow().nodes[dep].deps_head;
-                }
-                Step::Recompute(dep) => {
-                    self.run_computation(dep);
-                    if self.is_dirty(s.node) {
-                        match self.unwind_dirty(s)? {
-                            Some(l) => link = l,
-                            None => return Ok(true),
-                        }
-                    } else {
-                        link = self.next_dep(link);
-                    }
-                }
-                Step::Dirty => {
-                    self.set_flags(s.node, flags::DIRTY);
-                    match self.unwind_dirty(s)? {
-                        Some(l) => link = l,
-                        None => return Ok(true),
-                    }
-                }
-                Step::Unchanged => match s.stack.list.pop() {
+                g = self.graph.borrow_mut();
+                continue;
+            }
+            if link == NONE {
+                // Every source is up to date and none changed: clean without recomputing.
+                g.nodes[s.node].flags &= !flags::PENDING;
+                match s.stack.list.pop() {
                     None => return Ok(false),
                     Some((parent, plink)) => {
                         s.node = parent;
-                        link = self.next_dep_checked(plink, parent);
+                        link = next_dep_checked(&mut g, plink, parent);
                     }
-                },
+                }
+                continue;
+            }
+            let l = &g.links[link as usize];
+            let (dep, next) = (l.dep, l.next_dep);
+            match g.nodes.get(dep) {
+                None => g.nodes[s.node].flags |= flags::DIRTY,
+                Some(d) if d.kind != NodeKind::Memo => link = next,
+                Some(d) if d.flags & flags::COMPUTING != 0 => {
+                    return Err(ReactiveError::Cycle {
+                        node: self.info(&g, dep),
+                        at,
+                    });
+                }
+                Some(d) if d.flags & (flags::DIRTY | flags::FAILED) != 0 || d.value.is_none() => {
+                    drop(g);
+                    self.run_computation(dep);
+                    g = self.graph.borrow_mut();
+                    link = next_dep_checked(&mut g, link, s.node);
+                }
+                Some(d) if d.flags & flags::PENDING != 0 => {
+                    s.stack.list.push((s.node, link));
+                    s.node = dep;
+                    link = d.deps_head;
+                }
+                Some(_) => link = next,
             }
         }
     }
@@ -226,54 +207,31 @@ impl Engine {
             };
             self.run_computation(s.node);
             s.node = parent;
-            if !self.is_dirty(parent) {
-                return Ok(Some(self.next_dep_checked(plink, parent)));
+            let mut g = self.graph.borrow_mut();
+            if g.nodes
+                .get(parent)
+                .is_some_and(|n| n.flags & flags::DIRTY == 0)
+            {
+                return Ok(Some(next_dep_checked(&mut g, plink, parent)));
             }
-        }
-    }
-
-    fn is_dirty(&self, id: NodeId) -> bool {
-        self.graph
-            .borrow()
-            .nodes
-            .get(id)
-            .is_none_or(|n| n.flags & flags::DIRTY != 0)
-    }
-
-    fn set_flags(&self, id: NodeId, bits: u8) {
-        if let Some(n) = self.graph.borrow_mut().nodes.get_mut(id) {
-            n.flags |= bits;
-        }
-    }
-
-    fn next_dep(&self, link: u32) -> u32 {
-        self.graph.borrow().links[link as usize].next_dep
-    }
-
-    /// The link after `link` in `owner`'s sources list; if user code disposed that edge
-    /// meanwhile, marks `owner` dirty (recomputing is always safe) and stops its check.
-    fn next_dep_checked(&self, link: u32, owner: NodeId) -> u32 {
-        let mut g = self.graph.borrow_mut();
-        let l = g.links[link as usize];
-        if l.sub == owner
-            && (l.prev_dep != NONE || g.nodes.get(owner).is_some_and(|n| n.deps_head == link))
-        {
-            l.next_dep
-        } else {
-            if let Some(n) = g.nodes.get_mut(owner) {
-                n.flags |= flags::DIRTY;
-            }
-            NONE
         }
     }
 }
 
-enum Step {
-    Next,
-    Descend(NodeId),
-    Recompute(NodeId),
-    Dirty,
-    Unchanged,
+/// The link after `link` in `owner`'s sources list; if user code disposed that edge meanwhile,
+/// marks `owner` dirty (recomputing is always safe) and ends its list there.
+fn next_dep_checked(g: &mut Graph, link: u32, owner: NodeId) -> u32 {
+    let l = g.links[link as usize];
+    let in_list = l.sub == owner
+        && (l.prev_dep != NONE || g.nodes.get(owner).is_some_and(|n| n.deps_head == link));
+    if in_list {
+        l.next_dep
+    } else {
+        if let Some(n) = g.nodes.get_mut(owner) {
+            n.flags |= flags::DIRTY;
+        }
+        NONE
+    }
 }
 
 /// The state of a check. If it is abandoned (a panic in a memo, or a cycle), every node still on

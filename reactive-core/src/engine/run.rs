@@ -15,26 +15,30 @@ impl Engine {
     /// node keeps its previous value and all of its previous sources, a memo is left `FAILED`
     /// (recomputed on its next read) and an effect is left idle until a source changes.
     pub(crate) fn run_computation(&self, id: NodeId) -> bool {
-        self.dispose_owned(id);
         let (compute, value, kind) = {
             let mut g = self.graph.borrow_mut();
-            let Some(node) = g.nodes.get_mut(id) else {
+            let Some(node) = g.nodes.get(id) else {
                 return false;
             };
             if node.flags & flags::COMPUTING != 0 {
                 return false;
             }
+            if node.first_child.is_some()
+                || node.extras.as_ref().is_some_and(|e| !e.cleanups.is_empty())
+            {
+                drop(g);
+                self.dispose_owned(id);
+                g = self.graph.borrow_mut();
+            }
+            let Some(node) = g.nodes.get_mut(id) else {
+                return false;
+            };
             node.flags = (node.flags
                 & !(flags::DIRTY | flags::PENDING | flags::FAILED | flags::QUEUED))
                 | flags::COMPUTING;
             node.epoch = node.epoch.wrapping_add(1);
             node.deps_tail = super::NONE;
             (node.compute.take(), node.value.take(), node.kind)
-        };
-        let Some(compute) = compute else {
-            // Unreachable for memos and effects; keep the value where it was.
-            self.restore_value(id, value);
-            return false;
         };
         #[cfg(feature = "tracing")]
         let _span = match kind {
@@ -45,40 +49,27 @@ impl Engine {
             engine: self,
             id,
             kind,
-            compute: Some(compute),
+            compute,
             value,
             prev_observer: self.observer.replace(Some(id)),
             prev_owner: self.owner.replace(Some(id)),
-            prev_memo: if kind == NodeKind::Memo {
-                self.computing_memo.replace(Some(id))
-            } else {
-                self.computing_memo.replace(None)
-            },
+            prev_memo: self
+                .computing_memo
+                .replace((kind == NodeKind::Memo).then_some(id)),
             finished: false,
+            changed: false,
         };
-        let changed = match guard.compute.as_mut() {
-            Some(c) => c.run(&mut guard.value),
-            None => false,
-        };
+        if let Some(c) = guard.compute.as_mut() {
+            guard.changed = c.run(&mut guard.value);
+        }
         guard.finished = true;
+        let changed = guard.changed;
         drop(guard);
-        if changed && kind == NodeKind::Memo {
-            let mut g = self.graph.borrow_mut();
-            self.memo_changed(&mut g, id);
-        }
         changed
-    }
-
-    fn restore_value(&self, id: NodeId, value: Option<Rc<dyn Any>>) {
-        let mut g = self.graph.borrow_mut();
-        if let Some(node) = g.nodes.get_mut(id) {
-            node.value = value;
-            node.flags &= !flags::COMPUTING;
-        }
     }
 }
 
-/// Restores the runtime after a run, whether it returned or unwound.
+/// Restores the runtime after a run, whether it returned or unwound, in one borrow of the arena.
 struct RunGuard<'a> {
     engine: &'a Engine,
     id: NodeId,
@@ -89,6 +80,7 @@ struct RunGuard<'a> {
     prev_owner: Option<NodeId>,
     prev_memo: Option<NodeId>,
     finished: bool,
+    changed: bool,
 }
 
 impl Drop for RunGuard<'_> {
@@ -112,6 +104,9 @@ impl Drop for RunGuard<'_> {
         node.flags &= !flags::COMPUTING;
         if self.finished {
             e.truncate_deps(&mut g, self.id);
+            if self.changed && self.kind == NodeKind::Memo {
+                e.memo_changed(&mut g, self.id);
+            }
         } else if self.kind == NodeKind::Memo {
             // Keep every source (old and new) so that any change reaches it again.
             node.flags = (node.flags & !(flags::DIRTY | flags::PENDING)) | flags::FAILED;
