@@ -1,6 +1,7 @@
 //! `SqliteStore`: the embedded default event store, on SQLite (compiled in) in WAL mode with
 //! `synchronous=FULL`, safe for several processes appending to the same file.
 
+mod pages;
 mod recover;
 mod rows;
 
@@ -267,25 +268,12 @@ fn corrupt_or(path: &Path, error: rusqlite::Error, position: Position) -> StoreE
     }
 }
 
-/// Sets the pragmas and creates the tables (or checks that an existing file is ours).
+/// Checks that an existing file is ours (before changing anything in it), creates the tables
+/// in a new one, and sets the pragmas.
 fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
     let fail = |e| corrupt_or(path, e, Position::Header);
     connection
         .busy_timeout(Duration::from_secs(10))
-        .map_err(fail)?;
-    let mode: String = connection
-        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
-        .map_err(fail)?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::InvalidInput {
-            reason: format!(
-                "`{}`: SQLite refused WAL mode (journal mode is {mode})",
-                path.display()
-            ),
-        });
-    }
-    connection
-        .pragma_update(None, "synchronous", "FULL")
         .map_err(fail)?;
     let application_id: i32 = connection
         .pragma_query_value(None, "application_id", |row| row.get(0))
@@ -337,6 +325,20 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
             });
         }
     }
+    let mode: String = connection
+        .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
+        .map_err(fail)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::InvalidInput {
+            reason: format!(
+                "`{}`: SQLite refused WAL mode (journal mode is {mode})",
+                path.display()
+            ),
+        });
+    }
+    connection
+        .pragma_update(None, "synchronous", "FULL")
+        .map_err(fail)?;
     Ok(())
 }
 

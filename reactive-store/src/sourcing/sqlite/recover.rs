@@ -1,5 +1,6 @@
 //! Recovering what is intact from a damaged database into a new one.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use rusqlite::{Connection, TransactionBehavior, params};
@@ -7,6 +8,7 @@ use rusqlite::{Connection, TransactionBehavior, params};
 use super::super::chain::check_link;
 use super::super::error::{Damage, Position, RecoveryReport, StoreError};
 use super::super::event::{EventHash, LogEntry};
+use super::pages::scan_event_rows;
 use super::rows::{ENTRY_COLUMNS, RowFault, insert_entry, read_entry, to_i64};
 use super::{SqliteStore, corrupt_or};
 
@@ -37,6 +39,10 @@ impl SqliteStore {
     /// missing one, into a new database at `into` (which must not exist); the damaged file is
     /// left untouched. Each event is re-hashed and its chain link checked on the way. Snapshots,
     /// checkpoints and idempotency keys that only concern the kept events are copied too.
+    ///
+    /// Events SQLite can no longer reach (a truncated file loses the b-tree pages above
+    /// surviving leaves) are read from the file's pages directly; that fallback reads the
+    /// whole file into memory.
     ///
     /// # Errors
     ///
@@ -97,35 +103,51 @@ impl SqliteStore {
             .map_err(fail)?;
         let mut prev = EventHash::GENESIS;
         let mut sequence = 1;
+        // Rows SQLite cannot reach any more, read from the pages: built on the first failure.
+        let mut scanned: Option<BTreeMap<u64, Vec<LogEntry>>> = None;
+        let mut last_error: Option<String> = None;
         loop {
-            match read_checked(&source, sequence, &prev) {
-                Ok(Some(entry)) => {
-                    insert_entry(&transaction, &entry).map_err(fail)?;
-                    prev = entry.hash();
-                    report.kept += 1;
-                    sequence += 1;
-                }
+            let entry = match read_checked(&source, sequence, &prev) {
+                Ok(Some(entry)) => entry,
                 Ok(None) if head.is_some_and(|head| head < sequence) => break,
-                Ok(None) => {
-                    report.damage = Some(Damage {
-                        position: Position::Sequence(sequence),
-                        reason: match head {
-                            Some(head) => format!("missing (the log goes up to {head})"),
-                            None => "missing, and the log's length is unreadable".to_owned(),
-                        },
-                        set_aside: None,
+                outcome => {
+                    if let Err(reason) = outcome {
+                        last_error = Some(reason);
+                    }
+                    let rows = scanned.get_or_insert_with(|| {
+                        std::fs::read(damaged)
+                            .map(|file| scan_event_rows(&file))
+                            .unwrap_or_default()
                     });
-                    break;
-                }
-                Err(reason) => {
-                    report.damage = Some(Damage {
-                        position: Position::Sequence(sequence),
-                        reason,
-                        set_aside: None,
+                    let candidate = rows.get(&sequence).and_then(|copies| {
+                        copies
+                            .iter()
+                            .find(|copy| check_link(copy, sequence, &prev).is_ok())
                     });
-                    break;
+                    match candidate {
+                        Some(entry) => entry.clone(),
+                        None => {
+                            let reason = match (&last_error, head) {
+                                (Some(error), _) => error.clone(),
+                                (None, Some(head)) => {
+                                    format!("missing (the log goes up to {head})")
+                                }
+                                (None, None) => "missing".to_owned(),
+                            };
+                            report.damage = Some(Damage {
+                                position: Position::Sequence(sequence),
+                                reason,
+                                set_aside: None,
+                            });
+                            break;
+                        }
+                    }
                 }
-            }
+            };
+            insert_entry(&transaction, &entry).map_err(fail)?;
+            prev = entry.hash();
+            report.kept += 1;
+            sequence += 1;
         }
         copy_side_tables(&source, &transaction, report.kept).map_err(fail)?;
         transaction.commit().map_err(fail)?;
