@@ -1,0 +1,195 @@
+//! The adapter trait every benchmarked library implements, and the helpers the cases share.
+//!
+//! Each case is written once, generic over [`Reactive`], so every library runs the very same
+//! workload: the same graph, the same reads and writes in the same order, the same checks.
+//! An adapter maps the handful of operations the cases need onto its library's idiomatic API
+//! and adds nothing of its own beyond what that API requires (each adapter's module says what).
+
+mod leptos;
+mod reactive_core;
+mod reactive_graph;
+mod sycamore;
+
+use std::sync::Arc;
+
+pub use self::leptos::LeptosReactive;
+pub use self::reactive_core::ReactiveCore;
+pub use self::reactive_graph::ReactiveGraph;
+pub use self::sycamore::Sycamore;
+
+/// What a signal or memo may hold in the benchmarks.
+///
+/// `Send + Sync` is required because `reactive_graph` stores values in a thread-safe arena;
+/// every value the cases use (`i64`, `f64`, [`Fresh`]) satisfies it at no cost.
+pub trait Value: Clone + PartialEq + Send + Sync + 'static {}
+
+impl<T: Clone + PartialEq + Send + Sync + 'static> Value for T {}
+
+/// The operations the benchmark cases use: signal, memo, effect, batch and root.
+///
+/// Semantics every adapter provides:
+/// - [`write`](Reactive::write) notifies only when the new value differs from the old one
+///   (`PartialEq`), like a JavaScript signal compares with `!==`. The dynamic-graph counts
+///   depend on it.
+/// - A memo recomputes lazily or eagerly as its library does (see
+///   [`LAZY_MEMOS`](Reactive::LAZY_MEMOS)) and stops propagation when its new value equals the
+///   old one.
+/// - An effect runs once when created and again after each write or batch that changes what it
+///   read. Libraries whose effects are scheduled (`reactive_graph`) are flushed at the end of
+///   [`batch`](Reactive::batch), [`root`](Reactive::root) and [`run_in`](Reactive::run_in), so
+///   the flush is part of the timed work.
+/// - Every node is created under a root; disposing the root frees them.
+pub trait Reactive: 'static {
+    /// The library's name as shown in reports.
+    const NAME: &'static str;
+    /// `true` when a memo computes only when read (and only while something reads it).
+    /// Cases whose checks count evaluations of memos that nothing reads need lazy memos.
+    const LAZY_MEMOS: bool;
+    /// `true` when marking the nodes downstream of a write visits a node once per *path* from
+    /// the written signal instead of once: the work is then exponential in depth on graphs with
+    /// many paths, and cases above [`PATH_VISIT_BUDGET`](crate::case::PATH_VISIT_BUDGET) are
+    /// reported as not finishing instead of being run.
+    const MARKS_EVERY_PATH: bool;
+
+    /// A writable signal holding a `T`.
+    type Signal<T: Value>: Copy + 'static;
+    /// A memo (cached computed value) of type `T`.
+    type Memo<T: Value>: Copy + 'static;
+    /// A root owning every node created under it.
+    type Root;
+
+    /// Creates a signal.
+    fn signal<T: Value>(value: T) -> Self::Signal<T>;
+    /// Reads a signal, subscribing the running memo or effect.
+    fn read<T: Value>(signal: Self::Signal<T>) -> T;
+    /// Writes a signal; notifies only if the value changed.
+    fn write<T: Value>(signal: Self::Signal<T>, value: T);
+    /// Creates a memo with a `PartialEq` cut-off.
+    fn memo<T: Value>(compute: impl Fn() -> T + 'static) -> Self::Memo<T>;
+    /// Reads a memo, subscribing the running memo or effect.
+    fn read_memo<T: Value>(memo: Self::Memo<T>) -> T;
+    /// Creates an effect, owned by the current root.
+    fn effect(run: impl Fn() + 'static);
+    /// Runs `writes` as one batch: effects run once, after it.
+    fn batch(writes: impl FnOnce());
+    /// Runs `read` without subscribing the running memo, effect or owner to what it reads.
+    fn untrack<R>(read: impl FnOnce() -> R) -> R;
+    /// Creates a root, runs `build` under it, and returns its value and the root.
+    fn root<R>(build: impl FnOnce() -> R) -> (R, Self::Root);
+    /// Runs `build` under an existing root.
+    fn run_in<R>(root: &Self::Root, build: impl FnOnce() -> R) -> R;
+    /// Disposes a root and everything created under it.
+    fn dispose(root: Self::Root);
+}
+
+/// A signal or a memo, read the same way; for lists that mix both (a head signal and the
+/// memos that follow it).
+pub enum Source<L: Reactive, T: Value> {
+    /// A signal.
+    Signal(L::Signal<T>),
+    /// A memo.
+    Memo(L::Memo<T>),
+}
+
+impl<L: Reactive, T: Value> Source<L, T> {
+    /// Reads the signal or memo, subscribing the running memo or effect.
+    #[inline]
+    pub fn read(&self) -> T {
+        match *self {
+            Source::Signal(signal) => L::read(signal),
+            Source::Memo(memo) => L::read_memo(memo),
+        }
+    }
+}
+
+impl<L: Reactive, T: Value> Clone for Source<L, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<L: Reactive, T: Value> Copy for Source<L, T> {}
+
+/// A freshly built value that is equal only to itself (identity, like a JavaScript object
+/// compared with `===`), so a memo returning one always propagates.
+#[derive(Debug)]
+pub struct Fresh<T>(Arc<T>);
+
+impl<T> Fresh<T> {
+    /// Wraps a newly built value.
+    pub fn new(value: T) -> Self {
+        Fresh(Arc::new(value))
+    }
+}
+
+impl<T> std::ops::Deref for Fresh<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Clone for Fresh<T> {
+    fn clone(&self) -> Self {
+        Fresh(Arc::clone(&self.0))
+    }
+}
+
+impl<T> PartialEq for Fresh<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Calls `visit` once per benchmarked Rust library, in report order (reactive-core first).
+pub fn for_each_library(visit: &mut impl LibraryVisitor) {
+    visit.visit::<ReactiveCore>();
+    visit.visit::<Sycamore>();
+    visit.visit::<LeptosReactive>();
+    visit.visit::<ReactiveGraph>();
+}
+
+/// Something done once per library, generically; see [`for_each_library`].
+pub trait LibraryVisitor {
+    /// Called with each library's adapter.
+    fn visit<L: Reactive>(&mut self);
+}
+
+/// The names of the Rust libraries, in report order.
+pub const LIBRARY_NAMES: [&str; 4] = [
+    ReactiveCore::NAME,
+    Sycamore::NAME,
+    LeptosReactive::NAME,
+    ReactiveGraph::NAME,
+];
+
+/// Declares a module `$module` with one `#[test]` per library, each calling `$check::<L>()` on
+/// a big-stack thread (deep graphs recurse in some peers), so a failure names the library.
+#[cfg(test)]
+#[macro_export]
+macro_rules! library_tests {
+    ($module:ident, $check:ident) => {
+        mod $module {
+            #[test]
+            fn reactive_core() {
+                $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::ReactiveCore>);
+            }
+
+            #[test]
+            fn sycamore_reactive() {
+                $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::Sycamore>);
+            }
+
+            #[test]
+            fn leptos_reactive() {
+                $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::LeptosReactive>);
+            }
+
+            #[test]
+            fn reactive_graph() {
+                $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::ReactiveGraph>);
+            }
+        }
+    };
+}
