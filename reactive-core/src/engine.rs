@@ -300,24 +300,28 @@ impl Engine {
             let Some(node) = g.nodes.get(id) else {
                 return Err(ReactiveError::disposed(id, at));
             };
-            let kind = node.kind;
-            let ready = node.flags & (flags::DIRTY | flags::PENDING | flags::FAILED) == 0;
+            let ready = node.kind != NodeKind::Memo
+                || node.flags & (flags::DIRTY | flags::PENDING | flags::FAILED) == 0;
+            let value = if ready { node.value.clone() } else { None };
             if track {
                 self.track(&mut g, id);
             }
-            let node = &g.nodes[id];
-            if kind != NodeKind::Memo || (ready && node.value.is_some()) {
-                return match &node.value {
-                    Some(v) => Ok(v.clone()),
-                    None if node.flags & flags::COMPUTING != 0 => Err(ReactiveError::Cycle {
+            if let Some(value) = value {
+                return Ok(value);
+            }
+            if ready {
+                let node = &g.nodes[id];
+                return Err(if node.flags & flags::COMPUTING != 0 {
+                    ReactiveError::Cycle {
                         node: self.info(&g, id),
                         at,
-                    }),
-                    None => Err(ReactiveError::Borrowed {
+                    }
+                } else {
+                    ReactiveError::Borrowed {
                         node: self.info(&g, id),
                         at,
-                    }),
-                };
+                    }
+                });
             }
         }
         self.update_memo(id, at)?;

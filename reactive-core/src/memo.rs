@@ -142,17 +142,25 @@ impl<T: 'static, F: FnMut() -> T, C: Fn(&T, &T) -> bool> Compute for MemoCompute
                 true
             }
             Some(slot) => {
+                if let Some(old) = Rc::get_mut(slot) {
+                    // Steady state: the value is not lent out, overwrite it in place.
+                    let old = old
+                        .downcast_mut::<T>()
+                        .expect("reactive: memo value of another type");
+                    if (self.equal)(old, &new) {
+                        return false;
+                    }
+                    *old = new;
+                    return true;
+                }
                 let old = slot
                     .downcast_ref::<T>()
                     .expect("reactive: memo value of another type");
                 if (self.equal)(old, &new) {
                     return false;
                 }
-                match Rc::get_mut(slot).and_then(|v| v.downcast_mut::<T>()) {
-                    Some(v) => *v = new,
-                    // A reader's `with` still holds the old value: leave it to that reader.
-                    None => *slot = Rc::new(new),
-                }
+                // A reader's `with` still holds the old value: leave it to that reader.
+                *slot = Rc::new(new);
                 true
             }
         }

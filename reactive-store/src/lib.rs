@@ -9,8 +9,10 @@
 //! a tamper-evident audit chain, and three [`sourcing::EventStore`] backends (in memory, JSON
 //! Lines, and SQLite, the embedded default).
 
+mod event;
 mod patch;
 mod path;
+mod scope;
 mod snapshot;
 mod state;
 mod store;
@@ -18,8 +20,15 @@ mod veto;
 
 pub mod sourcing;
 
+pub use event::{
+    EmitOptions, EventContext, EventInfo, EventInterceptor, EventLog, EventOutcome, InterceptorId,
+    LoggedEvent, Phase, Subscribe, Subscription,
+};
 pub use patch::{Patch, PatchError, PatchOp, invert};
 pub use path::{IntoSegment, Path, PathError, PathPattern, PatternSegment, Segment};
+pub use scope::{
+    Access, AccessDenied, Action, PersistError, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
+};
 pub use snapshot::{CodecError, Snapshot};
 pub use state::{Diff, MapKey, Node, State, apply_whole, node_at};
 pub use store::{

@@ -17,25 +17,30 @@ impl Engine {
             // A memo reading itself: reported as a cycle by the read; never an edge.
             return;
         }
-        let Some(sub_node) = g.nodes.get(sub) else {
+        let Graph { nodes, links, .. } = g;
+        let Some(sub_node) = nodes.get_mut(sub) else {
             return;
         };
         let cursor = sub_node.deps_tail;
         let epoch = sub_node.epoch;
-        // The same source read twice in a row.
-        if cursor != NONE && g.links[cursor as usize].dep == dep {
-            return;
-        }
         let next = if cursor == NONE {
             sub_node.deps_head
         } else {
-            g.links[cursor as usize].next_dep
+            let c = &links[cursor as usize];
+            // The same source read twice in a row.
+            if c.dep == dep {
+                return;
+            }
+            c.next_dep
         };
         // The source the previous run read at this position: confirm the link.
-        if next != NONE && g.links[next as usize].dep == dep {
-            g.links[next as usize].epoch = epoch;
-            g.nodes[sub].deps_tail = next;
-            return;
+        if next != NONE {
+            let n = &mut links[next as usize];
+            if n.dep == dep {
+                n.epoch = epoch;
+                sub_node.deps_tail = next;
+                return;
+            }
         }
         // Already read earlier in this run (its newest subscriber link is ours, confirmed now).
         let dep_tail = g.nodes[dep].subs_tail;

@@ -17,7 +17,7 @@ impl Engine {
     pub(crate) fn run_computation(&self, id: NodeId) -> bool {
         let (compute, value, kind) = {
             let mut g = self.graph.borrow_mut();
-            let Some(node) = g.nodes.get(id) else {
+            let Some(mut node) = g.nodes.get_mut(id) else {
                 return false;
             };
             if node.flags & flags::COMPUTING != 0 {
@@ -29,10 +29,11 @@ impl Engine {
                 drop(g);
                 self.dispose_owned(id);
                 g = self.graph.borrow_mut();
+                match g.nodes.get_mut(id) {
+                    Some(n) => node = n,
+                    None => return false,
+                }
             }
-            let Some(node) = g.nodes.get_mut(id) else {
-                return false;
-            };
             node.flags = (node.flags
                 & !(flags::DIRTY | flags::PENDING | flags::FAILED | flags::QUEUED))
                 | flags::COMPUTING;

@@ -1,0 +1,341 @@
+//! Delivering events: the per-thread queue, and the dispatch of one event through capture,
+//! target and bubble phases.
+//!
+//! **Ordering.** Events are delivered in emission order. An event emitted while another is
+//! being delivered (by a handler, an interceptor, or an effect the delivery triggers) is queued
+//! and delivered after it: a handler never runs inside another handler's `emit`. Only the
+//! outermost `emit` drains the queue. If a handler panics, the panic reaches that `emit`'s
+//! caller; the events still queued are delivered by the next `emit`.
+//!
+//! **One batch per event.** Every handler of one event runs inside one reactive batch: the
+//! state changes it causes are seen by effects as one change, after the last handler.
+//!
+//! **Plan, then run.** The handlers of an event are chosen (topic, type, phase, read access)
+//! with the registry borrowed, then run with it released, so handlers may subscribe,
+//! unsubscribe, emit and change scopes. A handler removed during a delivery is skipped; one
+//! added during it sees the next events.
+
+use std::any::{Any, TypeId};
+use std::borrow::Cow;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use reactive_core::{Signal, batch};
+
+use super::log::{EventOutcome, LogState, LoggedEvent};
+use super::{EventContext, EventInfo, EventInterceptor, Phase};
+use crate::scope::{Action, Principal, Scope, ScopeKey, with_registry};
+
+/// A subscription's predicate on the payload.
+pub(crate) type EventFilter = Box<dyn Fn(&dyn Any) -> bool>;
+
+/// A handler's body, typed or not (typed ones downcast inside).
+pub(crate) type Callback = Box<dyn FnMut(&EventContext<'_>, &dyn Any)>;
+
+/// A registered handler.
+pub(crate) struct Handler {
+    /// Registration order (global on this thread): delivery order within a scope.
+    pub id: u64,
+    /// Only events whose payload has this type; `None`: any.
+    pub type_id: Option<TypeId>,
+    pub pattern: super::topic::TopicPattern,
+    pub capture: bool,
+    pub include_replay: bool,
+    /// Who subscribed: must be allowed to read the event's scope.
+    pub principal: Principal,
+    pub filter: Option<EventFilter>,
+    pub callback: RefCell<Callback>,
+    pub alive: Cell<bool>,
+}
+
+/// A scope's handlers, interceptors and log.
+#[derive(Default)]
+pub(crate) struct EventTable {
+    /// Handlers whose pattern has no wildcard, by topic.
+    pub exact: std::collections::HashMap<Rc<str>, Vec<Rc<Handler>>>,
+    /// Handlers whose pattern has wildcards.
+    pub wild: Vec<Rc<Handler>>,
+    pub interceptors: Vec<(u64, Rc<dyn EventInterceptor>)>,
+    pub log: Option<Signal<LogState>>,
+}
+
+impl EventTable {
+    pub fn add(&mut self, handler: Rc<Handler>) {
+        if handler.pattern.is_exact() {
+            self.exact
+                .entry(handler.pattern.text.clone())
+                .or_default()
+                .push(handler);
+        } else {
+            self.wild.push(handler);
+        }
+    }
+
+    /// Removes a handler; it is returned so that it is dropped outside the registry.
+    pub fn remove(&mut self, id: u64) -> Option<Rc<Handler>> {
+        if let Some(i) = self.wild.iter().position(|h| h.id == id) {
+            return Some(self.wild.remove(i));
+        }
+        let (topic, i) = self.exact.iter().find_map(|(topic, list)| {
+            list.iter()
+                .position(|h| h.id == id)
+                .map(|i| (topic.clone(), i))
+        })?;
+        let list = self.exact.get_mut(&topic)?;
+        let handler = list.remove(i);
+        if list.is_empty() {
+            self.exact.remove(&topic);
+        }
+        Some(handler)
+    }
+
+    pub fn handler_count(&self) -> usize {
+        self.wild.len() + self.exact.values().map(Vec::len).sum::<usize>()
+    }
+
+    /// The handlers matching `topic` and `type_id`, in registration order.
+    fn matching(
+        &self,
+        topic: &str,
+        segments: &[&str],
+        type_id: TypeId,
+        out: &mut Vec<Rc<Handler>>,
+    ) {
+        let start = out.len();
+        let type_ok = |h: &Handler| h.type_id.is_none_or(|t| t == type_id);
+        if let Some(list) = self.exact.get(topic) {
+            out.extend(list.iter().filter(|h| type_ok(h)).cloned());
+        }
+        let exact_end = out.len();
+        out.extend(
+            self.wild
+                .iter()
+                .filter(|h| type_ok(h) && h.pattern.matches(segments))
+                .cloned(),
+        );
+        if exact_end > start && out.len() > exact_end {
+            out[start..].sort_by_key(|h| h.id);
+        }
+    }
+}
+
+/// An event waiting in the queue.
+pub(crate) struct Queued {
+    pub seq: u64,
+    pub origin: ScopeKey,
+    pub origin_principal: Principal,
+    pub topic: Rc<str>,
+    pub type_id: TypeId,
+    pub type_name: Cow<'static, str>,
+    pub payload: Rc<dyn Any>,
+    pub bubbles: bool,
+    pub replay: bool,
+}
+
+#[derive(Default)]
+struct Bus {
+    queue: VecDeque<Queued>,
+    dispatching: bool,
+    next_seq: u64,
+    next_id: u64,
+}
+
+thread_local! {
+    static BUS: RefCell<Bus> = RefCell::new(Bus::default());
+}
+
+/// A fresh id for a handler or an interceptor.
+pub(crate) fn next_id() -> u64 {
+    BUS.with(|b| {
+        let mut b = b.borrow_mut();
+        b.next_id += 1;
+        b.next_id
+    })
+}
+
+/// Queues an event (its `seq` is assigned here) and, unless a delivery is under way, delivers
+/// everything queued. Returns the event's `seq`.
+pub(crate) fn emit(mut event: Queued) -> u64 {
+    let (seq, drain) = BUS.with(|b| {
+        let mut b = b.borrow_mut();
+        b.next_seq += 1;
+        event.seq = b.next_seq;
+        b.queue.push_back(event);
+        let drain = !b.dispatching;
+        b.dispatching = true;
+        (b.next_seq, drain)
+    });
+    if drain {
+        let _done = Dispatching;
+        while let Some(event) = BUS.with(|b| b.borrow_mut().queue.pop_front()) {
+            deliver(event);
+        }
+    }
+    seq
+}
+
+/// Clears the "dispatching" flag when the drain ends, also on unwind.
+struct Dispatching;
+
+impl Drop for Dispatching {
+    fn drop(&mut self) {
+        BUS.with(|b| b.borrow_mut().dispatching = false);
+    }
+}
+
+/// Who gets an event, decided with the registry borrowed.
+struct Plan {
+    deliveries: Vec<(ScopeKey, Phase, Rc<Handler>)>,
+    interceptors: Vec<Rc<dyn EventInterceptor>>,
+    logs: Vec<Signal<LogState>>,
+    origin_path: Option<String>,
+}
+
+fn plan(event: &Queued) -> Option<Plan> {
+    let segments: Vec<&str> = event.topic.split('.').collect();
+    with_registry(|r| {
+        if !r.scopes.contains_key(event.origin) {
+            return None; // the scope was disposed after the event was queued
+        }
+        let chain = r.ancestry(event.origin);
+        let (ancestors, _) = chain.split_at(chain.len() - 1);
+        let mut deliveries = Vec::new();
+        let mut found = Vec::new();
+        let mut phase = |key: ScopeKey, phase: Phase, keep: &dyn Fn(&Handler) -> bool| {
+            found.clear();
+            r.scopes[key]
+                .events
+                .matching(&event.topic, &segments, event.type_id, &mut found);
+            deliveries.extend(found.drain(..).filter(|h| keep(h)).map(|h| (key, phase, h)));
+        };
+        for key in ancestors {
+            phase(*key, Phase::Capture, &|h| h.capture);
+        }
+        phase(event.origin, Phase::Target, &|_| true);
+        if event.bubbles {
+            for key in ancestors.iter().rev() {
+                phase(*key, Phase::Bubble, &|h| !h.capture);
+            }
+        }
+        // A handler sees an event only if its subscriber may read the scope it came from.
+        deliveries.retain(|(_, _, h)| r.access(event.origin, h.principal).allows(Action::Read));
+        let interceptors = chain
+            .iter()
+            .flat_map(|k| {
+                r.scopes[*k]
+                    .events
+                    .interceptors
+                    .iter()
+                    .map(|(_, i)| i.clone())
+            })
+            .collect();
+        let logs: Vec<_> = chain
+            .iter()
+            .filter_map(|k| r.scopes[*k].events.log)
+            .collect();
+        let origin_path = (!logs.is_empty()).then(|| r.path(event.origin));
+        Some(Plan {
+            deliveries,
+            interceptors,
+            logs,
+            origin_path,
+        })
+    })
+}
+
+fn deliver(event: Queued) {
+    let Some(plan) = plan(&event) else {
+        return;
+    };
+    let origin = Scope {
+        key: event.origin,
+        principal: event.origin_principal,
+    };
+    let info = EventInfo {
+        seq: event.seq,
+        topic: &event.topic,
+        origin,
+        type_name: &event.type_name,
+        replay: event.replay,
+        payload: &*event.payload,
+    };
+    let mut outcome = EventOutcome::Delivered { handlers: 0 };
+    for i in &plan.interceptors {
+        if let Err(veto) = i.before(&info) {
+            outcome = EventOutcome::Vetoed(veto);
+            break;
+        }
+    }
+    batch(|| {
+        if let EventOutcome::Delivered { handlers } = &mut outcome {
+            *handlers = run_handlers(&event, origin, &plan.deliveries);
+        }
+        if let Some(origin_path) = &plan.origin_path {
+            let entry = LoggedEvent {
+                seq: event.seq,
+                topic: event.topic.clone(),
+                origin: origin_path.clone(),
+                type_name: event.type_name.clone(),
+                replay: event.replay,
+                outcome: outcome.clone(),
+                payload: event.payload.clone(),
+            };
+            for log in &plan.logs {
+                if !log.is_disposed() {
+                    log.update(|l| l.push(entry.clone()));
+                }
+            }
+        }
+    });
+    for i in plan.interceptors.iter().rev() {
+        i.after(&info, &outcome);
+    }
+}
+
+/// Runs the planned handlers; returns how many ran.
+fn run_handlers(
+    event: &Queued,
+    origin: Scope,
+    deliveries: &[(ScopeKey, Phase, Rc<Handler>)],
+) -> usize {
+    let stopped = Cell::new(false);
+    let mut current = None;
+    let mut ran = 0;
+    for (key, phase, handler) in deliveries {
+        // `stop_propagation` lets the other handlers of the same scope and phase finish.
+        if stopped.get() && current != Some((*key, *phase)) {
+            break;
+        }
+        current = Some((*key, *phase));
+        if !handler.alive.get() || (event.replay && !handler.include_replay) {
+            continue;
+        }
+        if let Some(filter) = &handler.filter
+            && !filter(&*event.payload)
+        {
+            continue;
+        }
+        let cx = EventContext {
+            seq: event.seq,
+            topic: &event.topic,
+            origin,
+            scope: Scope {
+                key: *key,
+                principal: handler.principal,
+            },
+            phase: *phase,
+            type_name: &event.type_name,
+            replay: event.replay,
+            stopped: &stopped,
+        };
+        // A handler is never re-entered: events emitted while it runs are queued.
+        let mut callback = handler
+            .callback
+            .try_borrow_mut()
+            .expect("reactive-store: an event handler was re-entered (a bug in reactive-store)");
+        callback(&cx, &*event.payload);
+        ran += 1;
+    }
+    ran
+}

@@ -1,0 +1,15 @@
+//! Behaviour tests of the store, the scope tree and the events, one module per area; each test
+//! is named after the behaviour it pins.
+
+mod behaviour {
+    pub mod common;
+    mod events;
+    mod history;
+    mod persistence;
+    mod policies;
+    mod render;
+    mod scopes;
+    mod snapshots;
+    mod store;
+    mod validation;
+}

@@ -1,0 +1,191 @@
+use reactive_core::{Effect, create_root};
+use reactive_store::*;
+use serde_json::json;
+
+use super::common::Counter;
+
+fn sample() -> Scope {
+    let app = Scope::root("app").unwrap();
+    app.set("theme", "dark".to_string()).unwrap();
+    app.set("zoom", 1.25f64).unwrap();
+    let editor = app.child("editor").unwrap();
+    editor
+        .set_policy(Policy::new(Access::READ).grant(Principal::new("ed"), Access::ALL))
+        .unwrap();
+    editor.set("open", vec!["a.md".to_string()]).unwrap();
+    editor
+        .child("doc-1")
+        .unwrap()
+        .set("title", "A".to_string())
+        .unwrap();
+    app.child("empty").unwrap();
+    app
+}
+
+#[test]
+fn a_saved_subtree_restores_with_values_policies_and_children() {
+    let app = sample();
+    let json = app.save().unwrap().to_json_pretty();
+    let snap = ScopeSnapshot::from_json(&json).unwrap();
+    assert_eq!(snap.paths(), ["", "editor", "editor/doc-1", "empty"]);
+    let copy = Scope::restore_root(&snap).unwrap();
+    assert_eq!(
+        copy.get::<String>("theme").unwrap().as_deref(),
+        Some("dark")
+    );
+    assert_eq!(copy.get::<f64>("zoom").unwrap(), Some(1.25));
+    let editor = copy.find("editor").unwrap().unwrap();
+    assert_eq!(
+        editor.policy().unwrap(),
+        app.find("editor").unwrap().unwrap().policy().unwrap()
+    );
+    assert_eq!(
+        editor.get::<Vec<String>>("open").unwrap(),
+        Some(vec!["a.md".to_string()])
+    );
+    let doc = editor.find("doc-1").unwrap().unwrap();
+    assert_eq!(doc.get::<String>("title").unwrap().as_deref(), Some("A"));
+    assert_eq!(doc.get::<String>("theme").unwrap().as_deref(), Some("dark")); // inherited
+    // Saving the copy gives the same document.
+    assert_eq!(
+        copy.save().unwrap().to_json(),
+        app.save().unwrap().to_json()
+    );
+}
+
+#[test]
+fn a_file_from_an_unknown_version_or_a_corrupt_file_is_refused_clearly() {
+    let good = sample().save().unwrap().to_json();
+    let newer = good.replace("\"version\":1", "\"version\":2");
+    assert_eq!(
+        ScopeSnapshot::from_json(&newer).unwrap_err(),
+        PersistError::UnsupportedVersion {
+            found: 2,
+            supported: &[1]
+        }
+    );
+    let truncated = &good[..good.len() / 2];
+    let err = ScopeSnapshot::from_json(truncated).unwrap_err();
+    assert!(matches!(err, PersistError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("line"), "{err}");
+    let other = json!({"format": "something-else", "version": 1}).to_string();
+    assert!(matches!(
+        ScopeSnapshot::from_json(&other),
+        Err(PersistError::UnknownFormat { .. })
+    ));
+    let wrong_shape = good.replace("\"scopes\":[", "\"scopes\":[3,");
+    assert!(matches!(
+        ScopeSnapshot::from_json(&wrong_shape),
+        Err(PersistError::Corrupt { .. })
+    ));
+    let twice = json!({"format": "reactive-store/scopes", "version": 1, "root": "r",
+        "scopes": [{"path": ""}, {"path": "a"}, {"path": "a"}]})
+    .to_string();
+    assert!(matches!(
+        ScopeSnapshot::from_json(&twice),
+        Err(PersistError::Invalid { .. })
+    ));
+    let bad_name = json!({"format": "reactive-store/scopes", "version": 1, "root": "r",
+        "scopes": [{"path": ""}, {"path": "bad\u{7}name"}]})
+    .to_string();
+    assert!(matches!(
+        ScopeSnapshot::from_json(&bad_name),
+        Err(PersistError::Invalid { .. })
+    ));
+}
+
+#[test]
+fn restoring_in_place_with_a_value_that_does_not_fit_changes_nothing() {
+    let app = sample();
+    let saved = app.save().unwrap();
+    // Change the live tree after saving.
+    app.set("theme", "light".to_string()).unwrap();
+    app.child("extra").unwrap();
+    app.find("editor/doc-1")
+        .unwrap()
+        .unwrap()
+        .set("title", 7u32) // now a number: the saved "A" cannot become a u32
+        .unwrap();
+    let live_before = app.save().unwrap().to_json();
+    let err = app.restore(&saved).unwrap_err();
+    let ScopeError::Persist(PersistError::TypeMismatch { scope, key, .. }) = err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(
+        (scope.as_str(), key.as_str()),
+        ("app/editor/doc-1", "title")
+    );
+    assert_eq!(app.save().unwrap().to_json(), live_before); // nothing half-restored
+}
+
+#[test]
+fn restoring_in_place_replaces_values_children_and_policies_and_rerun_readers_once() {
+    let app = sample();
+    let saved = app.save().unwrap();
+    app.set("theme", "light".to_string()).unwrap();
+    app.set("added", true).unwrap();
+    app.provide("service", 5u8).unwrap();
+    let extra = app.child("extra").unwrap();
+    app.find("editor").unwrap().unwrap().clear_policy().unwrap();
+    let runs = Counter::default();
+    let ((), root) = create_root(|| {
+        let r = runs.clone();
+        Effect::new(move || {
+            app.get::<String>("theme").unwrap();
+            app.get::<bool>("added").unwrap();
+            r.hit();
+        });
+    });
+    app.restore(&saved).unwrap();
+    assert_eq!(runs.get(), 2);
+    assert_eq!(app.get::<String>("theme").unwrap().as_deref(), Some("dark"));
+    assert_eq!(app.get::<bool>("added").unwrap(), None);
+    assert_eq!(app.get_provided::<u8>("service").unwrap(), Some(5)); // never saved: kept
+    assert!(extra.is_disposed());
+    assert!(
+        app.find("editor")
+            .unwrap()
+            .unwrap()
+            .policy()
+            .unwrap()
+            .is_some()
+    );
+    root.dispose();
+}
+
+#[test]
+fn provided_values_are_listed_as_not_saved() {
+    let app = Scope::root("app").unwrap();
+    app.provide("store", Store::new(1u8)).unwrap();
+    app.child("c").unwrap().provide("cb", 3u8).unwrap();
+    let snap = app.save().unwrap();
+    assert_eq!(snap.not_saved(), [("", "store"), ("c", "cb")]);
+    assert!(!snap.to_json().contains("\"store\":"));
+}
+
+#[test]
+fn a_restored_value_that_does_not_decode_reports_a_type_mismatch_when_read() {
+    let snap = ScopeSnapshot::from_json(
+        r#"{"format":"reactive-store/scopes","version":1,"root":"r","scopes":[{"path":"","values":{"n":"text"}}]}"#,
+    )
+    .unwrap();
+    let r = Scope::restore_root(&snap).unwrap();
+    assert!(matches!(
+        r.get::<u32>("n"),
+        Err(ScopeError::TypeMismatch { .. })
+    ));
+    assert_eq!(r.get::<String>("n").unwrap().as_deref(), Some("text"));
+}
+
+#[test]
+fn restoring_as_a_child_needs_the_right_to_create_children() {
+    let app = Scope::root("app").unwrap();
+    app.set_policy(Policy::new(Access::READ)).unwrap();
+    let snap = sample().save().unwrap().renamed("copy").unwrap();
+    let guest = app.as_principal(Principal::new("guest"));
+    assert!(matches!(
+        guest.restore_child(&snap),
+        Err(ScopeError::AccessDenied(_))
+    ));
+    assert_eq!(app.children().unwrap(), []);
+}
