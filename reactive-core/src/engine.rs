@@ -157,10 +157,12 @@ pub(crate) struct Engine {
     pub batch_depth: Cell<u32>,
     /// A flush loop is running on the stack.
     pub flushing: Cell<bool>,
-    /// Effects waiting for the next flush round.
-    pub queue: RefCell<Vec<NodeId>>,
+    /// Effects waiting for the next flush round, with their run-order keys.
+    pub queue: RefCell<Vec<(u64, NodeId)>>,
+    /// Whether `queue` is in run order (pushes usually arrive in order: no sort needed).
+    pub queue_sorted: Cell<bool>,
     /// The flush round being run, and how far it got (for recovery after a panic).
-    pub running: RefCell<Vec<NodeId>>,
+    pub running: RefCell<Vec<(u64, NodeId)>>,
     pub running_pos: Cell<usize>,
     /// Next creation sequence number.
     pub next_seq: Cell<u64>,
@@ -197,6 +199,7 @@ impl Engine {
             batch_depth: Cell::new(0),
             flushing: Cell::new(false),
             queue: RefCell::new(Vec::new()),
+            queue_sorted: Cell::new(true),
             running: RefCell::new(Vec::new()),
             running_pos: Cell::new(0),
             next_seq: Cell::new(0),

@@ -1,6 +1,6 @@
 //! The effect queue: batching and the flush loop.
 
-use super::{Engine, NodeId, flags};
+use super::{Engine, Node, NodeId, flags};
 use crate::error::ReactiveError;
 
 /// How many flush rounds may follow one write before the loop is declared unsettled. A round
@@ -9,6 +9,22 @@ use crate::error::ReactiveError;
 pub(crate) const MAX_FLUSH_ROUNDS: usize = 1000;
 
 impl Engine {
+    /// Adds an effect to the queue. Its key orders the round: internal effects first, then
+    /// creation order (so an owner runs before what it owns).
+    #[inline]
+    pub(crate) fn enqueue(&self, node: &Node, id: NodeId) {
+        let key = if node.flags & flags::SYSTEM != 0 {
+            node.seq
+        } else {
+            node.seq | (1 << 63)
+        };
+        let mut queue = self.queue.borrow_mut();
+        if queue.last().is_some_and(|&(last, _)| last > key) {
+            self.queue_sorted.set(false);
+        }
+        queue.push((key, id));
+    }
+
     /// Runs queued effects unless a batch or a flush is already in progress.
     #[inline]
     pub(crate) fn flush_if_idle(&self) -> Result<(), ReactiveError> {
@@ -42,10 +58,14 @@ impl Engine {
             if rounds > MAX_FLUSH_ROUNDS {
                 return Err(self.unsettled(rounds - 1));
             }
-            self.order_round();
+            if !self.queue_sorted.replace(true) {
+                self.running
+                    .borrow_mut()
+                    .sort_unstable_by_key(|&(key, _)| key);
+            }
             loop {
                 let pos = self.running_pos.get();
-                let Some(id) = self.running.borrow().get(pos).copied() else {
+                let Some((_, id)) = self.running.borrow().get(pos).copied() else {
                     break;
                 };
                 self.running_pos.set(pos + 1);
@@ -53,19 +73,6 @@ impl Engine {
             }
             self.running.borrow_mut().clear();
             self.running_pos.set(0);
-        }
-    }
-
-    /// Sorts the round: system effects first, then by creation order.
-    fn order_round(&self) {
-        let g = self.graph.borrow();
-        let key = |id: &NodeId| match g.nodes.get(*id) {
-            Some(n) => (n.flags & flags::SYSTEM == 0, n.seq),
-            None => (true, u64::MAX),
-        };
-        let mut running = self.running.borrow_mut();
-        if !running.is_sorted_by_key(key) {
-            running.sort_unstable_by_key(key);
         }
     }
 
@@ -94,7 +101,12 @@ impl Engine {
     /// run again when one of their sources changes) and named in the error.
     fn unsettled(&self, rounds: usize) -> ReactiveError {
         let mut g = self.graph.borrow_mut();
-        let ids: Vec<NodeId> = self.running.borrow_mut().drain(..).collect();
+        let ids: Vec<NodeId> = self
+            .running
+            .borrow_mut()
+            .drain(..)
+            .map(|(_, id)| id)
+            .collect();
         let mut nodes = Vec::new();
         for id in ids {
             if let Some(n) = g.nodes.get_mut(id) {
@@ -124,8 +136,9 @@ impl Drop for FlushGuard<'_> {
         };
         let pos = e.running_pos.get().min(running.len());
         if pos < running.len() {
-            let rest: Vec<NodeId> = running.drain(pos..).collect();
+            let rest: Vec<(u64, NodeId)> = running.drain(pos..).collect();
             queue.splice(0..0, rest);
+            e.queue_sorted.set(false);
         }
         running.clear();
         e.running_pos.set(0);

@@ -59,7 +59,7 @@ impl Engine {
             NodeKind::Effect => {
                 if old & flags::QUEUED == 0 {
                     node.flags |= flags::QUEUED;
-                    self.queue.borrow_mut().push(id);
+                    self.enqueue(node, id);
                 }
             }
             NodeKind::Memo => {

@@ -104,7 +104,9 @@ impl Drop for RunGuard<'_> {
         node.value = self.value.take();
         node.flags &= !flags::COMPUTING;
         if self.finished {
-            e.truncate_deps(&mut g, self.id);
+            if node.deps_tail != super::NONE || node.deps_head != super::NONE {
+                e.truncate_deps(&mut g, self.id);
+            }
             if self.changed && self.kind == NodeKind::Memo {
                 e.memo_changed(&mut g, self.id);
             }
