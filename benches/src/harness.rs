@@ -38,17 +38,23 @@ pub fn time_units(instance: &mut dyn Instance, units: u64) -> Duration {
     total
 }
 
-/// How many units to run untimed (warm-up) and timed (samples).
+/// How many units to run untimed (warm-up) and timed (samples), within a time budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// Units run and checked, untimed, before sampling.
     pub warmup: usize,
-    /// Timed units; each is one sample.
+    /// Timed units wanted; each is one sample.
     pub samples: usize,
+    /// Samples taken even when the budget is spent.
+    pub min_samples: usize,
+    /// Once warm-up and sampling have taken this long, sampling stops at `min_samples`.
+    pub budget: Duration,
 }
 
 impl Plan {
-    /// The plan for a group: the same counts as the JavaScript reference uses.
+    /// The plan for a group: the warm-up and sample counts of the JavaScript reference, within
+    /// a budget of 20 s per case and library (5 s quick), so that the slowest libraries take
+    /// fewer samples rather than hours.
     pub fn for_group(group: Group, quick: bool) -> Plan {
         let (warmup, samples) = match (group, quick) {
             (Group::Kairo, false) => (3, 15),
@@ -60,7 +66,12 @@ impl Plan {
             (Group::Dynamic, true) => (0, 1),
             (Group::Micro, true) => (1, 3),
         };
-        Plan { warmup, samples }
+        Plan {
+            warmup,
+            samples,
+            min_samples: if quick { 1 } else { 3 },
+            budget: Duration::from_secs(if quick { 5 } else { 20 }),
+        }
     }
 }
 
@@ -75,17 +86,25 @@ pub struct Timing {
     pub samples: usize,
 }
 
-/// Warms up, then times `plan.samples` units one by one (every unit is checked) and returns
-/// their median.
+/// Warms up, then times units one by one (every unit is checked) and returns their median.
+/// See [`Plan`] for how many.
 pub fn measure(instance: &mut dyn Instance, plan: Plan) -> Timing {
-    for _ in 0..plan.warmup {
+    let started = Instant::now();
+    let over_budget = || started.elapsed() > plan.budget;
+    for done in 0..plan.warmup {
+        if done > 0 && started.elapsed() > plan.budget / 4 {
+            break;
+        }
         instance.before();
         instance.unit();
         instance.after();
     }
-    let samples: Vec<f64> = (0..plan.samples.max(1))
-        .map(|_| time_units(instance, 1).as_nanos() as f64)
-        .collect();
+    let mut samples = Vec::with_capacity(plan.samples);
+    while samples.len() < plan.samples.max(1)
+        && (samples.len() < plan.min_samples.max(1) || !over_budget())
+    {
+        samples.push(time_units(instance, 1).as_nanos() as f64);
+    }
     Timing {
         median_ns: median(&samples),
         min_ns: samples.iter().copied().fold(f64::INFINITY, f64::min),
@@ -152,11 +171,35 @@ mod tests {
             Plan {
                 warmup: 2,
                 samples: 5,
+                min_samples: 1,
+                budget: Duration::from_secs(60),
             },
         );
         assert_eq!(timing.samples, 5);
         assert_eq!(instance.afters, 7);
         assert!(timing.min_ns <= timing.median_ns);
+    }
+
+    #[test]
+    fn a_spent_budget_stops_at_the_minimum_of_samples() {
+        let mut instance = CountingInstance {
+            befores: 0,
+            units: 0,
+            afters: 0,
+        };
+        let plan = Plan {
+            warmup: 3,
+            samples: 50,
+            min_samples: 2,
+            budget: Duration::ZERO,
+        };
+        let timing = measure(&mut instance, plan);
+        assert_eq!(timing.samples, 2);
+        assert_eq!(
+            instance.afters,
+            1 + 2,
+            "the first warm-up unit, two samples"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! |---|---|---|---|
 //! | chain | a chain of `n − 3` memos from a head signal, an effect on the tail; a second signal feeds the tenth memo from the end | writes the second signal | 10 memos + 1 effect |
 //! | fan-out | `n / 101` hub signals, each read by 100 effects | writes the next hub (in a scattered order) | 100 effects |
-//! | random DAG | `n / 1000` identical components of 100 signals, 800 memos (each reading 2 random earlier nodes) and 100 effects (every memo is read) | writes one signal of the next component (scattered) | the signal's downstream cone: 280 nodes on average |
+//! | random DAG | `n / 1000` identical components of 100 signals, 800 memos (each reading 2 random earlier nodes) and 100 effects (every memo is read) | writes one signal of the next component (scattered) | the signal's downstream cone: about 100 memos and effects (the report prints the exact average) |
 //!
 //! If propagation is proportional to what a write affects, the cost per write stays flat as
 //! the graph grows (up to cache effects: a larger graph is spread over more memory).
