@@ -292,7 +292,36 @@ impl Engine {
     /// Reads a node's value for `with`/`get`: tracks it (when `track`), brings a memo up to date,
     /// and returns a shared handle to the value so the arena is not borrowed while the caller
     /// looks at it.
+    #[inline]
     pub fn value_for_read(
+        &self,
+        id: NodeId,
+        track: bool,
+        at: Caller,
+    ) -> Result<Rc<dyn Any>, ReactiveError> {
+        // Fast path: a signal, or a memo that is up to date.
+        {
+            let mut g = self.graph.borrow_mut();
+            if let Some(node) = g.nodes.get(id) {
+                if node.kind != NodeKind::Memo
+                    || node.flags & (flags::DIRTY | flags::PENDING | flags::FAILED) == 0
+                {
+                    if let Some(value) = &node.value {
+                        let value = value.clone();
+                        if track {
+                            self.track(&mut g, id);
+                        }
+                        return Ok(value);
+                    }
+                }
+            }
+        }
+        self.value_for_read_slow(id, track, at)
+    }
+
+    /// The rest of [`value_for_read`](Self::value_for_read): stale memos, and every error.
+    #[inline(never)]
+    fn value_for_read_slow(
         &self,
         id: NodeId,
         track: bool,

@@ -514,14 +514,55 @@ impl Drop for PutBack {
     }
 }
 
+/// Views a node's value as the `T` of the handle that reached it.
+///
+/// Checked in debug builds (every test run verifies the invariant below on every read);
+/// unchecked in release builds, where the checked `downcast_ref`'s virtual `type_id` call cost
+/// 15–30% of a read-heavy flush (benches/README.md, optimisation log).
 #[inline]
-fn downcast<T: 'static>(v: &dyn std::any::Any) -> &T {
-    v.downcast_ref::<T>()
-        .expect("reactive: a node holds a value of another type than its handle (handles must not cross threads)")
+#[allow(unsafe_code)] // Measured to pay; the invariant is argued below and asserted in debug.
+pub(crate) fn downcast<T: 'static>(v: &dyn std::any::Any) -> &T {
+    debug_assert!(v.is::<T>(), "{}", TYPE_INVARIANT);
+    // SAFETY: `v` is the value of a node reached through a typed handle (`Signal<T>`,
+    // `ReadSignal<T>`, `WriteSignal<T>`, `Memo<T>`) or through the `MemoCompute<T>` that owns
+    // the node. Such handles are only created by the constructors that insert that node with a
+    // value of type `T`, and every later write stores a `T` again (`replace`, `update`,
+    // `MemoCompute::run`). Keys are generational, so a handle never reaches a later node reusing
+    // the slot, and handles are `!Send`/`!Sync`, so they never reach another thread's arena.
+    // Hence `v`'s concrete type is `T`, and casting the data pointer of the `dyn Any` to `*const T`
+    // yields a valid, aligned reference with the same lifetime.
+    unsafe { &*(v as *const dyn std::any::Any as *const T) }
 }
 
+/// Mutable twin of [`downcast`]; same invariant.
 #[inline]
-fn downcast_mut<T: 'static>(v: &mut dyn std::any::Any) -> &mut T {
-    v.downcast_mut::<T>()
-        .expect("reactive: a node holds a value of another type than its handle (handles must not cross threads)")
+#[allow(unsafe_code)] // See `downcast`.
+pub(crate) fn downcast_mut<T: 'static>(v: &mut dyn std::any::Any) -> &mut T {
+    debug_assert!(v.is::<T>(), "{}", TYPE_INVARIANT);
+    // SAFETY: as in `downcast`: the value's concrete type is `T`; the exclusive borrow of `v` is
+    // handed on unchanged.
+    unsafe { &mut *(v as *mut dyn std::any::Any as *mut T) }
+}
+
+const TYPE_INVARIANT: &str =
+    "reactive: a node holds a value of another type than the handle that reached it";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downcast_views_the_value_with_its_own_type() {
+        let mut v: Box<dyn std::any::Any> = Box::new(41u64);
+        *downcast_mut::<u64>(&mut *v) += 1;
+        assert_eq!(*downcast::<u64>(&*v), 42);
+    }
+
+    #[cfg(debug_assertions)]
+    #[test]
+    #[should_panic(expected = "another type than the handle")]
+    fn downcast_to_another_type_is_caught_in_debug_builds() {
+        let v: Box<dyn std::any::Any> = Box::new(1u8);
+        let _ = downcast::<u64>(&*v);
+    }
 }

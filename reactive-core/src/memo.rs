@@ -144,18 +144,14 @@ impl<T: 'static, F: FnMut() -> T, C: Fn(&T, &T) -> bool> Compute for MemoCompute
             Some(slot) => {
                 if let Some(old) = Rc::get_mut(slot) {
                     // Steady state: the value is not lent out, overwrite it in place.
-                    let old = old
-                        .downcast_mut::<T>()
-                        .expect("reactive: memo value of another type");
+                    let old = crate::handle::downcast_mut::<T>(old);
                     if (self.equal)(old, &new) {
                         return false;
                     }
                     *old = new;
                     return true;
                 }
-                let old = slot
-                    .downcast_ref::<T>()
-                    .expect("reactive: memo value of another type");
+                let old = crate::handle::downcast::<T>(&**slot);
                 if (self.equal)(old, &new) {
                     return false;
                 }

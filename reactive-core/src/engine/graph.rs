@@ -9,6 +9,7 @@ use super::{Engine, Graph, Link, NONE, NodeId};
 
 impl Engine {
     /// Records that the current observer read `dep`.
+    #[inline]
     pub(crate) fn track(&self, g: &mut Graph, dep: NodeId) {
         let Some(sub) = self.observer.get() else {
             return;
