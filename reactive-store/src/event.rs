@@ -507,7 +507,10 @@ impl Subscription {
         with_registry(|r| {
             r.scopes.get(self.scope).is_some_and(|d| {
                 d.events.wild.iter().any(|h| h.id == self.id)
-                    || d.events.exact.values().flatten().any(|h| h.id == self.id)
+                    || d.events
+                        .exact
+                        .values()
+                        .any(|l| l.iter().any(|h| h.id == self.id))
             })
         })
     }

@@ -18,8 +18,8 @@ pub use error::{PersistError, ScopeError};
 pub use persist::ScopeSnapshot;
 pub use policy::{Access, AccessDenied, Action, Policy, Principal};
 
+pub(crate) use registry::{KeyMap, ScopeKey, with_registry};
 use registry::{ScopeData, check_name, disposed};
-pub(crate) use registry::{ScopeKey, with_registry};
 use value::{Data, Provided, Slot};
 
 /// A node of the scope tree, seen by a [`Principal`]: `app/session/editor`.

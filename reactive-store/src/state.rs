@@ -36,6 +36,12 @@ pub trait Node: Any {
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         let _ = f;
     }
+
+    /// The child at `segment`, mutably (shared parts are copied on the way, as a write would).
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        let _ = segment;
+        None
+    }
 }
 
 /// Finds the node at `path` under `root`.
@@ -48,6 +54,19 @@ pub trait Node: Any {
 /// ```
 pub fn node_at<'a>(root: &'a dyn Node, path: &[Segment]) -> Option<&'a dyn Node> {
     path.iter().try_fold(root, |node, s| node.child(s))
+}
+
+/// Finds the node at `path` under `root`, mutably.
+///
+/// ```
+/// use reactive_store::{node_at_mut, path};
+/// let mut v = vec![vec![1u8, 2]];
+/// let n = node_at_mut(&mut v, path!([0][1]).segments()).unwrap();
+/// *(n as &mut dyn std::any::Any).downcast_mut::<u8>().unwrap() = 9;
+/// assert_eq!(v, [[1, 9]]);
+/// ```
+pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a mut dyn Node> {
+    path.iter().try_fold(root, |node, s| node.child_mut(s))
 }
 
 /// A value a [`Store`](crate::Store) can hold: cheap to clone (share big parts with `Arc` or
@@ -195,8 +214,23 @@ impl<'a> Diff<'a> {
     /// # Ok::<(), reactive_store::PatchError>(())
     /// ```
     pub fn new(out: &'a mut Vec<Patch>) -> Diff<'a> {
+        Diff::at(Path::root(), out)
+    }
+
+    /// A diff of a value that sits at `path` in a larger state: its patches' paths start there.
+    ///
+    /// ```
+    /// use reactive_store::{path, Diff, State};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::at(path!(todos[3].done), &mut out);
+    /// true.diff(&false, &mut cx);
+    /// cx.finish()?;
+    /// assert_eq!(out[0].path, path!(todos[3].done));
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
+    pub fn at(path: Path, out: &'a mut Vec<Patch>) -> Diff<'a> {
         Diff {
-            path: Path::root(),
+            path,
             out,
             error: None,
         }
@@ -413,6 +447,16 @@ macro_rules! impl_state {
 
             fn for_each_child(&self, f: &mut dyn FnMut($crate::Segment, &dyn $crate::Node)) {
                 $( f($crate::Segment::key($crate::__field_name!($field $(, $name)?)), &self.$field); )*
+            }
+
+            fn child_mut(&mut self, segment: &$crate::Segment) -> ::core::option::Option<&mut dyn $crate::Node> {
+                let key = segment.as_key()?;
+                $(
+                    if key == $crate::__field_name!($field $(, $name)?) {
+                        return ::core::option::Option::Some(&mut self.$field);
+                    }
+                )*
+                ::core::option::Option::None
             }
         }
 

@@ -10,10 +10,12 @@
 //! **One batch per event.** Every handler of one event runs inside one reactive batch: the
 //! state changes it causes are seen by effects as one change, after the last handler.
 //!
-//! **Plan, then run.** The handlers of an event are chosen (topic, type, phase, read access)
-//! with the registry borrowed, then run with it released, so handlers may subscribe,
+//! **Plan, then run.** The handler lists an event reaches are found (by topic, per scope and
+//! phase) with the registry borrowed, then run with it released, so handlers may subscribe,
 //! unsubscribe, emit and change scopes. A handler removed during a delivery is skipped; one
-//! added during it sees the next events.
+//! added during it sees the next events. Lists are shared copy-on-write (`Rc<Vec<_>>`): an
+//! event to 1,000 handlers of one topic clones one `Rc`, not 1,000; the per-handler checks
+//! (type, phase, read access, filter) are a few branches as each handler comes up.
 
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
@@ -25,7 +27,7 @@ use reactive_core::{Signal, batch};
 
 use super::log::{EventOutcome, LogState, LoggedEvent};
 use super::{EventContext, EventInfo, EventInterceptor, Phase};
-use crate::scope::{Action, Principal, Scope, ScopeKey, with_registry};
+use crate::scope::{Action, KeyMap, Principal, Scope, ScopeKey, with_registry};
 
 /// A subscription's predicate on the payload.
 pub(crate) type EventFilter = Box<dyn Fn(&dyn Any) -> bool>;
@@ -49,13 +51,16 @@ pub(crate) struct Handler {
     pub alive: Cell<bool>,
 }
 
+/// Handlers in registration order, shared with deliveries in flight (copied on write).
+pub(crate) type HandlerList = Rc<Vec<Rc<Handler>>>;
+
 /// A scope's handlers, interceptors and log.
 #[derive(Default)]
 pub(crate) struct EventTable {
     /// Handlers whose pattern has no wildcard, by topic.
-    pub exact: std::collections::HashMap<Rc<str>, Vec<Rc<Handler>>>,
+    pub exact: KeyMap<HandlerList>,
     /// Handlers whose pattern has wildcards.
-    pub wild: Vec<Rc<Handler>>,
+    pub wild: HandlerList,
     pub interceptors: Vec<(u64, Rc<dyn EventInterceptor>)>,
     pub log: Option<Signal<LogState>>,
 }
@@ -63,19 +68,17 @@ pub(crate) struct EventTable {
 impl EventTable {
     pub fn add(&mut self, handler: Rc<Handler>) {
         if handler.pattern.is_exact() {
-            self.exact
-                .entry(handler.pattern.text.clone())
-                .or_default()
-                .push(handler);
+            let list = self.exact.entry(handler.pattern.text.clone()).or_default();
+            Rc::make_mut(list).push(handler);
         } else {
-            self.wild.push(handler);
+            Rc::make_mut(&mut self.wild).push(handler);
         }
     }
 
     /// Removes a handler; it is returned so that it is dropped outside the registry.
     pub fn remove(&mut self, id: u64) -> Option<Rc<Handler>> {
         if let Some(i) = self.wild.iter().position(|h| h.id == id) {
-            return Some(self.wild.remove(i));
+            return Some(Rc::make_mut(&mut self.wild).remove(i));
         }
         let (topic, i) = self.exact.iter().find_map(|(topic, list)| {
             list.iter()
@@ -83,7 +86,7 @@ impl EventTable {
                 .map(|i| (topic.clone(), i))
         })?;
         let list = self.exact.get_mut(&topic)?;
-        let handler = list.remove(i);
+        let handler = Rc::make_mut(list).remove(i);
         if list.is_empty() {
             self.exact.remove(&topic);
         }
@@ -91,31 +94,44 @@ impl EventTable {
     }
 
     pub fn handler_count(&self) -> usize {
-        self.wild.len() + self.exact.values().map(Vec::len).sum::<usize>()
+        self.wild.len() + self.exact.values().map(|l| l.len()).sum::<usize>()
     }
 
-    /// The handlers matching `topic` and `type_id`, in registration order.
-    fn matching(
-        &self,
-        topic: &str,
-        segments: &[&str],
-        type_id: TypeId,
-        out: &mut Vec<Rc<Handler>>,
-    ) {
-        let start = out.len();
-        let type_ok = |h: &Handler| h.type_id.is_none_or(|t| t == type_id);
-        if let Some(list) = self.exact.get(topic) {
-            out.extend(list.iter().filter(|h| type_ok(h)).cloned());
+    /// The handlers whose pattern matches `topic`, in registration order.
+    fn matching(&self, topic: &str, segments: &[&str]) -> Option<Handlers> {
+        let exact = self.exact.get(topic);
+        let wild: Vec<Rc<Handler>> = self
+            .wild
+            .iter()
+            .filter(|h| h.pattern.matches(segments))
+            .cloned()
+            .collect();
+        match (exact, wild.is_empty()) {
+            (None, true) => None,
+            (Some(list), true) => Some(Handlers::Shared(list.clone())),
+            (None, false) => Some(Handlers::Owned(wild)),
+            (Some(list), false) => {
+                let mut all: Vec<Rc<Handler>> = list.iter().cloned().chain(wild).collect();
+                all.sort_by_key(|h| h.id);
+                Some(Handlers::Owned(all))
+            }
         }
-        let exact_end = out.len();
-        out.extend(
-            self.wild
-                .iter()
-                .filter(|h| type_ok(h) && h.pattern.matches(segments))
-                .cloned(),
-        );
-        if exact_end > start && out.len() > exact_end {
-            out[start..].sort_by_key(|h| h.id);
+    }
+}
+
+/// The handlers of one scope that an event's topic matches.
+enum Handlers {
+    /// One exact-topic list, as registered.
+    Shared(HandlerList),
+    /// Handlers with wildcard patterns (merged with the exact ones in registration order).
+    Owned(Vec<Rc<Handler>>),
+}
+
+impl Handlers {
+    fn as_slice(&self) -> &[Rc<Handler>] {
+        match self {
+            Handlers::Shared(list) => list,
+            Handlers::Owned(list) => list,
         }
     }
 }
@@ -184,9 +200,10 @@ impl Drop for Dispatching {
     }
 }
 
-/// Who gets an event, decided with the registry borrowed.
+/// Where an event goes, decided with the registry borrowed.
 struct Plan {
-    deliveries: Vec<(ScopeKey, Phase, Rc<Handler>)>,
+    /// Per scope and phase, in delivery order: the handler lists the topic matches.
+    segments: Vec<(ScopeKey, Phase, Handlers)>,
     interceptors: Vec<Rc<dyn EventInterceptor>>,
     logs: Vec<Signal<LogState>>,
     origin_path: Option<String>,
@@ -200,26 +217,21 @@ fn plan(event: &Queued) -> Option<Plan> {
         }
         let chain = r.ancestry(event.origin);
         let (ancestors, _) = chain.split_at(chain.len() - 1);
-        let mut deliveries = Vec::new();
-        let mut found = Vec::new();
-        let mut phase = |key: ScopeKey, phase: Phase, keep: &dyn Fn(&Handler) -> bool| {
-            found.clear();
-            r.scopes[key]
-                .events
-                .matching(&event.topic, &segments, event.type_id, &mut found);
-            deliveries.extend(found.drain(..).filter(|h| keep(h)).map(|h| (key, phase, h)));
+        let mut planned = Vec::new();
+        let mut add = |key: ScopeKey, phase: Phase| {
+            if let Some(h) = r.scopes[key].events.matching(&event.topic, &segments) {
+                planned.push((key, phase, h));
+            }
         };
         for key in ancestors {
-            phase(*key, Phase::Capture, &|h| h.capture);
+            add(*key, Phase::Capture);
         }
-        phase(event.origin, Phase::Target, &|_| true);
+        add(event.origin, Phase::Target);
         if event.bubbles {
             for key in ancestors.iter().rev() {
-                phase(*key, Phase::Bubble, &|h| !h.capture);
+                add(*key, Phase::Bubble);
             }
         }
-        // A handler sees an event only if its subscriber may read the scope it came from.
-        deliveries.retain(|(_, _, h)| r.access(event.origin, h.principal).allows(Action::Read));
         let interceptors = chain
             .iter()
             .flat_map(|k| {
@@ -236,7 +248,7 @@ fn plan(event: &Queued) -> Option<Plan> {
             .collect();
         let origin_path = (!logs.is_empty()).then(|| r.path(event.origin));
         Some(Plan {
-            deliveries,
+            segments: planned,
             interceptors,
             logs,
             origin_path,
@@ -269,7 +281,7 @@ fn deliver(event: Queued) {
     }
     batch(|| {
         if let EventOutcome::Delivered { handlers } = &mut outcome {
-            *handlers = run_handlers(&event, origin, &plan.deliveries);
+            *handlers = run_handlers(&event, origin, &plan.segments);
         }
         if let Some(origin_path) = &plan.origin_path {
             let entry = LoggedEvent {
@@ -294,48 +306,64 @@ fn deliver(event: Queued) {
 }
 
 /// Runs the planned handlers; returns how many ran.
-fn run_handlers(
-    event: &Queued,
-    origin: Scope,
-    deliveries: &[(ScopeKey, Phase, Rc<Handler>)],
-) -> usize {
+fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Handlers)]) -> usize {
     let stopped = Cell::new(false);
-    let mut current = None;
+    // Whether each subscriber may read the event's scope (usually one principal per event).
+    let mut readers: Vec<(Principal, bool)> = Vec::new();
+    let mut may_read = |p: Principal| {
+        if p.is_system() {
+            return true;
+        }
+        if let Some((_, ok)) = readers.iter().find(|(q, _)| *q == p) {
+            return *ok;
+        }
+        let ok = with_registry(|r| r.access(event.origin, p).allows(Action::Read));
+        readers.push((p, ok));
+        ok
+    };
     let mut ran = 0;
-    for (key, phase, handler) in deliveries {
+    for (key, phase, handlers) in segments {
         // `stop_propagation` lets the other handlers of the same scope and phase finish.
-        if stopped.get() && current != Some((*key, *phase)) {
+        if stopped.get() {
             break;
         }
-        current = Some((*key, *phase));
-        if !handler.alive.get() || (event.replay && !handler.include_replay) {
-            continue;
+        for handler in handlers.as_slice() {
+            let wanted = match phase {
+                Phase::Capture => handler.capture,
+                Phase::Target => true,
+                Phase::Bubble => !handler.capture,
+            } && handler.type_id.is_none_or(|t| t == event.type_id)
+                && handler.alive.get()
+                && (handler.include_replay || !event.replay);
+            // A handler sees an event only if its subscriber may read the scope it came from.
+            if !wanted || !may_read(handler.principal) {
+                continue;
+            }
+            if let Some(filter) = &handler.filter
+                && !filter(&*event.payload)
+            {
+                continue;
+            }
+            let cx = EventContext {
+                seq: event.seq,
+                topic: &event.topic,
+                origin,
+                scope: Scope {
+                    key: *key,
+                    principal: handler.principal,
+                },
+                phase: *phase,
+                type_name: &event.type_name,
+                replay: event.replay,
+                stopped: &stopped,
+            };
+            // A handler is never re-entered: events emitted while it runs are queued.
+            let mut callback = handler.callback.try_borrow_mut().expect(
+                "reactive-store: an event handler was re-entered (a bug in reactive-store)",
+            );
+            callback(&cx, &*event.payload);
+            ran += 1;
         }
-        if let Some(filter) = &handler.filter
-            && !filter(&*event.payload)
-        {
-            continue;
-        }
-        let cx = EventContext {
-            seq: event.seq,
-            topic: &event.topic,
-            origin,
-            scope: Scope {
-                key: *key,
-                principal: handler.principal,
-            },
-            phase: *phase,
-            type_name: &event.type_name,
-            replay: event.replay,
-            stopped: &stopped,
-        };
-        // A handler is never re-entered: events emitted while it runs are queued.
-        let mut callback = handler
-            .callback
-            .try_borrow_mut()
-            .expect("reactive-store: an event handler was re-entered (a bug in reactive-store)");
-        callback(&cx, &*event.payload);
-        ran += 1;
     }
     ran
 }

@@ -232,9 +232,22 @@ impl Not for Access {
     }
 }
 
+/// `all`, `none`, or the actions joined by `|`: `read|write`.
 impl fmt::Debug for Access {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.actions()).finish()
+        match *self {
+            Access::ALL => f.write_str("all"),
+            Access::NONE => f.write_str("none"),
+            _ => {
+                for (i, a) in self.actions().enumerate() {
+                    if i > 0 {
+                        f.write_str("|")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                Ok(())
+            }
+        }
     }
 }
 
@@ -377,11 +390,11 @@ impl<'de> Deserialize<'de> for Policy {
 /// let guest = app.as_principal(Principal::new("guest"));
 /// let Err(ScopeError::AccessDenied(denied)) = guest.set("theme", "dark".to_string()) else { panic!() };
 /// assert_eq!((denied.action, denied.scope.as_str(), denied.key.as_deref()), (Action::Write, "app", Some("theme")));
-/// assert_eq!(denied.to_string(), "guest may not write key 'theme' in scope 'app'");
+/// assert_eq!(denied.to_string(), "guest may not write 'theme' in scope 'app'");
 /// # Ok::<(), ScopeError>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{principal} may not {action} {}in scope '{scope}'", key.as_ref().map(|k| format!("key '{k}' ")).unwrap_or_default())]
+#[error("{principal} may not {action} {}in scope '{scope}'", key.as_ref().map(|k| format!("'{k}' ")).unwrap_or_default())]
 pub struct AccessDenied {
     /// Who tried.
     pub principal: String,

@@ -17,6 +17,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::rc::Rc;
 
 use reactive_core::{Owner, Signal};
@@ -32,6 +33,34 @@ new_key_type! {
     pub(crate) struct ScopeKey;
 }
 
+/// A fast hash for key names (the multiply-rotate hash of rustc's `FxHasher`): keys are chosen
+/// by the application, not by an adversary, so the flooding resistance of the default SipHash
+/// is not needed, and lookups are the hot path (a cached inherited lookup hashes its key three
+/// times).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let word = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(K);
+        }
+        for b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*b)).wrapping_mul(K);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by key names.
+pub(crate) type KeyMap<V> = HashMap<Rc<str>, V, BuildHasherDefault<KeyHasher>>;
+
 pub(crate) struct ScopeData {
     pub name: Rc<str>,
     pub parent: Option<ScopeKey>,
@@ -40,11 +69,11 @@ pub(crate) struct ScopeData {
     /// Owns the scope's signals; disposing it disposes the scope's subtree.
     pub owner: Owner,
     /// The keys this scope holds itself.
-    pub values: HashMap<Rc<str>, Signal<Slot>>,
+    pub values: KeyMap<Signal<Slot>>,
     /// Inherited lookups: key → the ancestor that holds it (`None`: no ancestor does).
-    pub resolved: HashMap<Rc<str>, Option<ScopeKey>>,
+    pub resolved: KeyMap<Option<ScopeKey>>,
     /// Per key read here: notified when the key's resolution here may have changed.
-    pub triggers: HashMap<Rc<str>, Signal<()>>,
+    pub triggers: KeyMap<Signal<()>>,
     pub policy: Option<Policy>,
     /// Effective rights, per principal.
     pub access: HashMap<Principal, Access>,

@@ -4,7 +4,7 @@
 //! by element, with adds or removes for the difference in length. With `imbl::Vector`, runs of
 //! elements that live in the same shared leaf chunk in both versions are skipped without
 //! looking at them, so a change to one element of a 100,000-element vector compares a few
-//! elements and steps over about `n / 64` chunk boundaries. Maps use `imbl::OrdMap::diff`,
+//! elements and steps over its leaf chunks (about `n / 64`) once. Maps use `imbl::OrdMap::diff`,
 //! which skips shared subtrees.
 
 use std::collections::BTreeMap;
@@ -60,44 +60,84 @@ macro_rules! int_key {
 }
 int_key!(u8, u16, u32, u64, usize, i8, i16, i32, i64, isize);
 
-/// Gives the contiguous run of elements that holds an index: `(index of its first element,
-/// the run)`. A plain slice is one run; an `imbl::Vector` is a sequence of leaf chunks.
-trait Chunked<T> {
-    fn chunk(&mut self, index: usize) -> (usize, &[T]);
+/// Walks a list's contiguous runs (a slice is one run; an `imbl::Vector` is a sequence of leaf
+/// chunks) forwards, for indices that never decrease: amortised O(1) per step.
+struct Forward<'a, T, I> {
+    runs: I,
+    start: usize,
+    run: &'a [T],
 }
 
-impl<T> Chunked<T> for &[T] {
-    fn chunk(&mut self, _index: usize) -> (usize, &[T]) {
-        (0, self)
+impl<'a, T: 'a, I: Iterator<Item = &'a [T]>> Forward<'a, T, I> {
+    fn new(mut runs: I) -> Self {
+        let run = runs.next().unwrap_or(&[]);
+        Forward {
+            runs,
+            start: 0,
+            run,
+        }
+    }
+
+    /// The elements from `index` to the end of the run that holds it (`index` < the length).
+    fn from(&mut self, index: usize) -> &'a [T] {
+        while index >= self.start + self.run.len() {
+            self.start += self.run.len();
+            self.run = self
+                .runs
+                .next()
+                .expect("reactive-store: index within the list");
+        }
+        &self.run[index - self.start..]
     }
 }
 
-impl<T: Clone> Chunked<T> for imbl::vector::Focus<'_, T, imbl::shared_ptr::DefaultSharedPtr> {
-    fn chunk(&mut self, index: usize) -> (usize, &[T]) {
-        let (range, chunk) = self.chunk_at(index);
-        (range.start, chunk)
+/// The same walk backwards, for indices that never increase.
+struct Backward<'a, T, I> {
+    runs: I,
+    end: usize,
+    run: &'a [T],
+}
+
+impl<'a, T: 'a, I: DoubleEndedIterator<Item = &'a [T]>> Backward<'a, T, I> {
+    fn new(mut runs: I, len: usize) -> Self {
+        let run = runs.next_back().unwrap_or(&[]);
+        Backward {
+            runs,
+            end: len,
+            run,
+        }
+    }
+
+    /// The elements from the start of the run that holds `index` up to it, inclusive.
+    fn upto(&mut self, index: usize) -> &'a [T] {
+        while index < self.end - self.run.len() {
+            self.end -= self.run.len();
+            self.run = self
+                .runs
+                .next_back()
+                .expect("reactive-store: index within the list");
+        }
+        &self.run[..=index - (self.end - self.run.len())]
     }
 }
 
-/// Appends the patches that turn the list `old` (length `lo`) into `new` (length `ln`).
+/// Appends the patches that turn the list `old` (length `lo`) into `new` (length `ln`); `runs`
+/// gives a list's contiguous runs.
 ///
 /// Two runs that start at the same address are the same shared memory, hence equal: they are
 /// skipped whole.
-fn diff_list<T: State>(
+fn diff_list<'a, T: State, I: DoubleEndedIterator<Item = &'a [T]>>(
     cx: &mut Diff<'_>,
-    old: &mut impl Chunked<T>,
-    lo: usize,
-    new: &mut impl Chunked<T>,
-    ln: usize,
+    (old, lo): (impl Fn() -> I, usize),
+    (new, ln): (impl Fn() -> I, usize),
 ) {
     let common = lo.min(ln);
+    let (mut old_fwd, mut new_fwd) = (Forward::new(old()), Forward::new(new()));
 
     // The common prefix.
     let mut p = 0;
     'prefix: while p < common {
-        let (so, co) = old.chunk(p);
-        let (sn, cn) = new.chunk(p);
-        let (a, b) = (&co[p - so..], &cn[p - sn..]);
+        let (a, b) = (old_fwd.from(p), new_fwd.from(p));
         let run = a.len().min(b.len()).min(common - p);
         if std::ptr::eq(a.as_ptr(), b.as_ptr()) {
             p += run;
@@ -113,12 +153,10 @@ fn diff_list<T: State>(
     }
 
     // The common suffix, not overlapping the prefix.
+    let (mut old_back, mut new_back) = (Backward::new(old(), lo), Backward::new(new(), ln));
     let mut s = 0;
     'suffix: while s < common - p {
-        let (io, inew) = (lo - 1 - s, ln - 1 - s);
-        let (so, co) = old.chunk(io);
-        let (sn, cn) = new.chunk(inew);
-        let (a, b) = (&co[..=io - so], &cn[..=inew - sn]);
+        let (a, b) = (old_back.upto(lo - 1 - s), new_back.upto(ln - 1 - s));
         let run = a.len().min(b.len()).min(common - p - s);
         if std::ptr::eq(&a[a.len() - 1], &b[b.len() - 1]) {
             s += run;
@@ -139,9 +177,7 @@ fn diff_list<T: State>(
     let mut i = 0;
     while i < paired {
         let index = p + i;
-        let (so, co) = old.chunk(index);
-        let (sn, cn) = new.chunk(index);
-        let (a, b) = (&co[index - so..], &cn[index - sn..]);
+        let (a, b) = (old_fwd.from(index), new_fwd.from(index));
         let run = a.len().min(b.len()).min(paired - i);
         if !std::ptr::eq(a.as_ptr(), b.as_ptr()) {
             for k in 0..run {
@@ -154,14 +190,12 @@ fn diff_list<T: State>(
     }
     for k in paired..mn {
         let index = p + k;
-        let (sn, cn) = new.chunk(index);
-        cx.added(Segment::Index(index), &cn[index - sn]);
+        cx.added(Segment::Index(index), &new_fwd.from(index)[0]);
     }
     // Removed from the highest index down, so each patch's index is valid when applied.
-    for k in (paired..mo).rev() {
-        let index = p + k;
-        let (so, co) = old.chunk(index);
-        cx.removed(Segment::Index(index), &co[index - so]);
+    let removed: Vec<&T> = (paired..mo).map(|k| &old_fwd.from(p + k)[0]).collect();
+    for (k, v) in (paired..mo).zip(removed).rev() {
+        cx.removed(Segment::Index(p + k), v);
     }
 }
 
@@ -247,6 +281,10 @@ impl<T: Node> Node for Vec<T> {
         Some(self.get(segment.as_index()?)?)
     }
 
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        Some(self.get_mut(segment.as_index()?)?)
+    }
+
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         for (i, v) in self.iter().enumerate() {
             f(Segment::Index(i), v);
@@ -260,10 +298,8 @@ impl<T: State> State for Vec<T> {
     fn diff(&self, old: &Self, cx: &mut Diff<'_>) {
         diff_list(
             cx,
-            &mut old.as_slice(),
-            old.len(),
-            &mut self.as_slice(),
-            self.len(),
+            (|| std::iter::once(old.as_slice()), old.len()),
+            (|| std::iter::once(self.as_slice()), self.len()),
         );
     }
 
@@ -275,6 +311,10 @@ impl<T: State> State for Vec<T> {
 impl<T: Node + Clone> Node for imbl::Vector<T> {
     fn child(&self, segment: &Segment) -> Option<&dyn Node> {
         Some(self.get(segment.as_index()?)?)
+    }
+
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        Some(self.get_mut(segment.as_index()?)?)
     }
 
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
@@ -293,10 +333,8 @@ impl<T: State> State for imbl::Vector<T> {
         }
         diff_list(
             cx,
-            &mut old.focus(),
-            old.len(),
-            &mut self.focus(),
-            self.len(),
+            (|| old.leaves(), old.len()),
+            (|| self.leaves(), self.len()),
         );
     }
 
@@ -368,6 +406,10 @@ impl<K: MapKey, V: Node> Node for BTreeMap<K, V> {
         Some(self.get(&K::from_segment(segment)?)?)
     }
 
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        Some(self.get_mut(&K::from_segment(segment)?)?)
+    }
+
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         for (k, v) in self {
             f(k.to_segment(), v);
@@ -418,6 +460,10 @@ impl<K: MapKey, V: State> State for BTreeMap<K, V> {
 impl<K: MapKey, V: Node + Clone> Node for imbl::OrdMap<K, V> {
     fn child(&self, segment: &Segment) -> Option<&dyn Node> {
         Some(self.get(&K::from_segment(segment)?)?)
+    }
+
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        Some(self.get_mut(&K::from_segment(segment)?)?)
     }
 
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {

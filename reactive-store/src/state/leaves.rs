@@ -32,6 +32,10 @@ impl<T: Node> Node for Option<T> {
         self.as_ref()?.child(segment)
     }
 
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        self.as_mut()?.child_mut(segment)
+    }
+
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         if let Some(v) = self {
             v.for_each_child(f);
@@ -67,6 +71,10 @@ impl<T: Node> Node for Box<T> {
         (**self).child(segment)
     }
 
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        (**self).child_mut(segment)
+    }
+
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         (**self).for_each_child(f);
     }
@@ -84,9 +92,14 @@ impl<T: State> State for Box<T> {
 
 /// `Arc` is how a state shares structure: two versions pointing at the same allocation are equal
 /// without looking inside, and applying a patch copies only the path to the change.
-impl<T: Node> Node for Arc<T> {
+impl<T: Node + Clone> Node for Arc<T> {
     fn child(&self, segment: &Segment) -> Option<&dyn Node> {
         (**self).child(segment)
+    }
+
+    /// Copies the shared value first (`Arc::make_mut`), as a write through the `Arc` would.
+    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+        Arc::make_mut(self).child_mut(segment)
     }
 
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
@@ -119,6 +132,13 @@ macro_rules! tuple_state {
 
             fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
                 $(f(Segment::Index($idx), &self.$idx);)+
+            }
+
+            fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+                match segment.as_index()? {
+                    $($idx => Some(&mut self.$idx),)+
+                    _ => None,
+                }
             }
         }
 

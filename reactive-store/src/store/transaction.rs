@@ -23,7 +23,7 @@ use super::{Commit, CommitKind, Inner, Proposal, Store, TransactionError, Valida
 use crate::patch::{Patch, PatchError};
 use crate::path::Path;
 use crate::snapshot::Snapshot;
-use crate::state::{Diff, State, node_at};
+use crate::state::{Diff, State, node_at, node_at_mut};
 
 /// A transaction being set up: a label for the history and middleware, and whether it makes an
 /// undo step. Made by [`Store::transaction`].
@@ -77,6 +77,35 @@ impl<S: State> Store<S> {
     /// ```
     pub fn update(&self, f: impl FnOnce(&mut S)) -> Result<Commit<S>, TransactionError> {
         self.transaction("update").update(f)
+    }
+
+    /// Runs a transaction on the value at `path` only, which must be a `T`: `f` changes it in
+    /// place and only it is compared afterwards, so the cost follows the depth of `path`, not
+    /// the size of the state — the fast path for a hot edit in a large state (a diff of the
+    /// whole state walks every leaf chunk of a large `imbl::Vector`).
+    ///
+    /// # Errors
+    /// [`TransactionError::Patch`] with [`PatchError::NoSuchPath`] if nothing is at `path`; as
+    /// [`update`](Store::update) otherwise.
+    ///
+    /// # Panics
+    /// If the value at `path` is not a `T` (the message names the path and the type).
+    ///
+    /// ```
+    /// use reactive_store::{path, Patch, Store};
+    /// let store = Store::new(vec![vec![1u32, 2], vec![3]]);
+    /// let commit = store.update_at(path!([0][1]), |n: &mut u32| *n += 40)?;
+    /// assert_eq!(commit.patches(), [Patch::replace(path!([0][1]), 2.into(), 42.into())]);
+    /// assert!(store.update_at(path!([5]), |_: &mut Vec<u32>| {}).is_err());
+    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// ```
+    #[track_caller]
+    pub fn update_at<T: State>(
+        &self,
+        path: Path,
+        f: impl FnOnce(&mut T),
+    ) -> Result<Commit<S>, TransactionError> {
+        self.transaction("update").update_at(path, f)
     }
 
     /// Runs a transaction whose closure may fail: an `Err` aborts it, leaving the state
@@ -335,6 +364,72 @@ impl<S: State> Transaction<S> {
         .map(|((), c)| c)
     }
 
+    /// Runs the transaction on the value at `path`; see [`Store::update_at`].
+    ///
+    /// # Errors
+    /// As [`Store::update_at`].
+    ///
+    /// # Panics
+    /// As [`Store::update_at`].
+    ///
+    /// ```
+    /// use reactive_store::{path, Store};
+    /// let store = Store::new((String::from("a"), 1u8));
+    /// let c = store.transaction("rename").update_at(path!([0]), |s: &mut String| s.push('b'))?;
+    /// assert_eq!((c.label(), c.patches().len()), ("rename", 1));
+    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// ```
+    #[track_caller]
+    pub fn update_at<T: State>(
+        self,
+        path: Path,
+        f: impl FnOnce(&mut T),
+    ) -> Result<Commit<S>, TransactionError> {
+        let at = std::panic::Location::caller();
+        let mismatch = move |path: &Path| -> ! {
+            panic!(
+                "reactive-store: update_at({path}) at {at} expects a {}, but the value there is of another type",
+                std::any::type_name::<T>()
+            )
+        };
+        let missing = |path: &Path| PatchError::NoSuchPath { path: path.clone() };
+        let segments = path.segments().to_vec();
+        let target = path.clone();
+        run_with(
+            self.store,
+            self.label,
+            CommitKind::Transaction,
+            self.record,
+            |draft: &mut S| {
+                let node = node_at_mut(draft, &segments).ok_or_else(|| missing(&target))?;
+                let value = (node as &mut dyn std::any::Any)
+                    .downcast_mut::<T>()
+                    .unwrap_or_else(|| mismatch(&target));
+                f(value);
+                Ok::<(), PatchError>(())
+            },
+            |new: &S, old: &S| {
+                let (Some(n), Some(o)) =
+                    (node_at(new, path.segments()), node_at(old, path.segments()))
+                else {
+                    return Diff::patches(new, old);
+                };
+                let (Some(n), Some(o)) = (
+                    (n as &dyn std::any::Any).downcast_ref::<T>(),
+                    (o as &dyn std::any::Any).downcast_ref::<T>(),
+                ) else {
+                    return Diff::patches(new, old);
+                };
+                let mut out = Vec::new();
+                let mut cx = Diff::at(path.clone(), &mut out);
+                n.diff(o, &mut cx);
+                cx.finish().map(|()| out)
+            },
+        )
+        .map(|((), c)| c)
+        .map_err(patch_error)
+    }
+
     /// Runs the transaction with a fallible closure; see [`Store::try_update`].
     ///
     /// # Errors
@@ -400,13 +495,27 @@ impl Drop for Busy<'_> {
     }
 }
 
-/// The transaction pipeline (see the module docs).
+/// The transaction pipeline (see the module docs), diffing the whole state.
 fn run<S: State, R, E>(
     store: Store<S>,
     label: Arc<str>,
     kind: CommitKind,
     record: Record,
     f: impl FnOnce(&mut S) -> Result<R, E>,
+) -> Result<(R, Commit<S>), TransactionError<E>> {
+    run_with(store, label, kind, record, f, |new, old| {
+        Diff::patches(new, old)
+    })
+}
+
+/// The transaction pipeline, with the diff given (whole state, or one path).
+fn run_with<S: State, R, E>(
+    store: Store<S>,
+    label: Arc<str>,
+    kind: CommitKind,
+    record: Record,
+    f: impl FnOnce(&mut S) -> Result<R, E>,
+    diff: impl FnOnce(&S, &S) -> Result<Vec<Patch>, PatchError>,
 ) -> Result<(R, Commit<S>), TransactionError<E>> {
     let inner = store.try_inner().map_err(TransactionError::widen)?;
     let busy = Busy::enter(&inner.busy).ok_or(TransactionError::Reentrant)?;
@@ -416,7 +525,7 @@ fn run<S: State, R, E>(
         .map_err(|_| TransactionError::Disposed)?;
     let mut draft = S::clone(&before);
     let value = f(&mut draft).map_err(TransactionError::Aborted)?;
-    let patches = Diff::patches(&draft, &before)?;
+    let patches = diff(&draft, &before)?;
     if patches.is_empty() {
         let commit = Commit {
             seq: 0,

@@ -26,7 +26,7 @@ app
     store = <reactive_store::store::Store<u8>>
     theme = \"light\"  (shadows app)
     lang = \"en\"  (from app)
-  locked  [policy: default []]
+  locked  [policy: default none]
     pin = 1234
     lang = \"en\"  (from app)
     theme = \"dark\"  (from app)
@@ -41,7 +41,7 @@ fn a_viewer_without_read_access_sees_the_scope_but_not_its_values() {
         .render_text()
         .unwrap();
     assert!(
-        text.contains("locked  [policy: default []]  (no read access)\n"),
+        text.contains("locked  [policy: default none]  (no read access)\n"),
         "{text}"
     );
     assert!(!text.contains("1234"));

@@ -340,3 +340,57 @@ fn the_inverse_patches_of_a_commit_restore_the_previous_state() {
     store.apply_patches(&invert(commit.patches())).unwrap();
     assert_eq!(store.snapshot_untracked(), before);
 }
+
+#[test]
+fn update_at_gives_the_same_commit_as_a_whole_update() {
+    let (a, b) = (Store::new(app(1000)), Store::new(app(1000)));
+    let whole = a
+        .update(|s| {
+            s.todos[700].title.push('!');
+            s.todos[700].done = true;
+        })
+        .unwrap();
+    let at = b
+        .update_at(path!(todos[700]), |t: &mut super::common::Todo| {
+            t.title.push('!');
+            t.done = true;
+        })
+        .unwrap();
+    assert_eq!(whole.patches(), at.patches());
+    assert_eq!(a.snapshot_untracked(), b.snapshot_untracked());
+    // Validators and selections see it like any transaction.
+    b.add_path_validator(
+        PathPattern::parse("/todos/*/title").unwrap(),
+        |t: &String, v| {
+            if t.is_empty() {
+                v.add("empty");
+            }
+        },
+    );
+    assert!(matches!(
+        b.update_at(path!(todos[3].title), |t: &mut String| t.clear()),
+        Err(TransactionError::Invalid(_))
+    ));
+}
+
+#[test]
+fn update_at_a_missing_path_is_an_error_and_a_wrong_type_a_clear_panic() {
+    let store = Store::new(app(2));
+    assert!(matches!(
+        store.update_at(path!(todos[9].done), |d: &mut bool| *d = true),
+        Err(TransactionError::Patch(PatchError::NoSuchPath { .. }))
+    ));
+    let err = catch_unwind(AssertUnwindSafe(|| {
+        store.update_at(path!(todos[0].done), |n: &mut u32| *n += 1)
+    }))
+    .unwrap_err();
+    let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        msg.contains("/todos/0/done") && msg.contains("u32"),
+        "{msg}"
+    );
+    // The store is not left busy by the panic.
+    store
+        .update_at(path!(todos[0].done), |d: &mut bool| *d = true)
+        .unwrap();
+}

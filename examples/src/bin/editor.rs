@@ -1,0 +1,254 @@
+//! A small text editor's state: a scope per open document, each with a store of its text
+//! (undo, redo, grouped edits, validation), edit commands sent as events, views that re-render
+//! only when what they show changed, a read-only reviewer held back by a policy, and the
+//! session saved to JSON and restored.
+//!
+//! Run it with `cargo run -p examples --bin editor`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use reactive_core::{Effect, create_root};
+use reactive_store::imbl::Vector;
+use reactive_store::{
+    Access, EventInfo, EventInterceptor, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
+    Store, impl_state, path,
+};
+use serde::{Deserialize, Serialize};
+
+/// One document's text.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+struct Document {
+    title: String,
+    lines: Vector<String>,
+}
+impl_state!(Document { title, lines });
+
+/// What the user asks a document to do: the events of the `edit.*` topics.
+#[derive(Clone, Debug)]
+enum Edit {
+    Insert { line: usize, text: String },
+    Replace { line: usize, text: String },
+    Delete { line: usize },
+    Paste { at: usize, text: String },
+}
+
+/// Counts "re-renders" of each view, to show which ones ran.
+#[derive(Clone, Default)]
+struct Renders(Rc<Cell<usize>>);
+
+impl Renders {
+    fn hit(&self) {
+        self.0.set(self.0.get() + 1);
+    }
+}
+
+/// Prints every event that goes through the session (an interceptor, like devtools would).
+struct EventLogger;
+
+impl EventInterceptor for EventLogger {
+    fn before(&self, e: &EventInfo<'_>) -> Result<(), reactive_store::Veto> {
+        println!(
+            "  event #{} {} from {}",
+            e.seq,
+            e.topic,
+            e.origin.path().unwrap_or_default()
+        );
+        Ok(())
+    }
+}
+
+/// Opens a document: a child scope holding its store, its validation rules, and the handlers
+/// that turn edit events into transactions.
+fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, ScopeError> {
+    let doc = session.child(name)?;
+    let store = Store::new(Document {
+        title: title.into(),
+        lines: text.lines().map(String::from).collect(),
+    });
+    let max_width = session.get::<usize>("max_width")?.unwrap_or(80);
+    store.add_validator(|d: &Document, v| {
+        if d.title.trim().is_empty() {
+            v.add_at(path!(title), "a document needs a title");
+        }
+    });
+    store.add_path_validator(
+        reactive_store::PathPattern::parse("/lines/*").expect("a valid pattern"),
+        move |line: &String, v| {
+            if line.chars().count() > max_width {
+                v.add(format!("longer than {max_width} characters"));
+            }
+        },
+    );
+    doc.provide("store", store)?;
+    doc.on::<Edit>("edit.**").handle(move |cx, edit| {
+        let result = match edit.clone() {
+            Edit::Insert { line, text } => store
+                .transaction("insert line")
+                .update(|d| d.lines.insert(line.min(d.lines.len()), text))
+                .map(drop),
+            Edit::Replace { line, text } => store
+                .transaction("replace line")
+                .update(|d| d.lines[line] = text)
+                .map(drop),
+            Edit::Delete { line } => store
+                .transaction("delete line")
+                .update(|d| {
+                    d.lines.remove(line);
+                })
+                .map(drop),
+            // Several transactions, one undo step.
+            Edit::Paste { at, text } => store.group("paste", || {
+                text.lines().enumerate().try_for_each(|(i, l)| {
+                    store
+                        .update(|d| d.lines.insert(at + i, l.to_string()))
+                        .map(drop)
+                })
+            }),
+        };
+        if let Err(e) = result {
+            println!("  rejected {}: {e}", cx.topic());
+        }
+    })?;
+    doc.on::<()>("history.undo").handle(move |_, _| {
+        store.undo().expect("undo");
+    })?;
+    doc.on::<()>("history.redo").handle(move |_, _| {
+        store.redo().expect("redo");
+    })?;
+    Ok(doc)
+}
+
+fn store_of(doc: Scope) -> Store<Document> {
+    doc.get_provided("store")
+        .expect("readable")
+        .expect("every document scope provides its store")
+}
+
+fn main() -> Result<(), ScopeError> {
+    let ((), ui) = create_root(|| run().expect("the editor session"));
+    ui.dispose();
+    println!("\nall disposed: {} scopes left", Scope::live_count());
+    Ok(())
+}
+
+fn run() -> Result<(), ScopeError> {
+    println!("== a session with two documents");
+    let app = Scope::root("app")?;
+    app.set("theme", "dark".to_string())?;
+    app.set("max_width", 40usize)?;
+    let session = app.child("session")?;
+    session.add_interceptor(EventLogger)?;
+    let notes = open(session, "notes", "Notes", "buy milk\ncall Ada")?;
+    let draft = open(session, "draft", "Draft", "Dear reader,")?;
+    draft.set("theme", "light".to_string())?; // this document overrides the app's theme
+
+    // Views: the status bar of each document (a memo over the snapshot), and the first line of
+    // `notes` (a selection by path). Each counts its renders.
+    let status_renders = Renders::default();
+    let first_line_renders = Renders::default();
+    for doc in [notes, draft] {
+        let store = store_of(doc);
+        let status = store.select(|d| format!("{} — {} lines", d.title, d.lines.len()));
+        let r = status_renders.clone();
+        Effect::new(move || {
+            let theme = doc.get::<String>("theme").unwrap().unwrap_or_default();
+            println!("  [status {theme}] {}", status.get());
+            r.hit();
+        });
+    }
+    let first_line = store_of(notes).watch::<String>(path!(lines[0]));
+    let r = first_line_renders.clone();
+    Effect::new(move || {
+        println!(
+            "  [notes line 1] {:?}",
+            first_line.get().unwrap_or_default()
+        );
+        r.hit();
+    });
+
+    println!("\n== editing: only the views whose data changed re-render");
+    notes.emit(
+        "edit.line",
+        Edit::Replace {
+            line: 1,
+            text: "call Ada at 5".into(),
+        },
+    )?;
+    notes.emit(
+        "edit.line",
+        Edit::Insert {
+            line: 0,
+            text: "TODO".into(),
+        },
+    )?;
+    notes.emit(
+        "edit.paste",
+        Edit::Paste {
+            at: 3,
+            text: "eggs\nflour\nsugar".into(),
+        },
+    )?;
+    draft.emit(
+        "edit.line",
+        Edit::Replace {
+            line: 0,
+            text: "x".repeat(60),
+        },
+    )?; // too long
+    println!(
+        "  renders: status {} (2 initial), first line {} (1 initial)",
+        status_renders.0.get(),
+        first_line_renders.0.get()
+    );
+
+    println!("\n== undo and redo (the paste is one step)");
+    notes.emit("history.undo", ())?;
+    notes.emit("history.undo", ())?;
+    notes.emit("history.redo", ())?;
+    for step in store_of(notes).history() {
+        let mark = if step.current { "*" } else { " " };
+        println!("  {mark} {} ({} patches)", step.label, step.patches.len());
+    }
+
+    println!("\n== theme: inherited until a document overrides it");
+    app.set("theme", "solarized".to_string())?; // `notes` re-renders, `draft` keeps its own
+    draft.remove("theme")?; // now `draft` follows the app again
+
+    println!("\n== a reviewer may read but not edit or emit");
+    let reviewer = Principal::new("reviewer");
+    session.set_policy(Policy::new(Access::ALL).grant(reviewer, Access::READ))?;
+    let as_reviewer = notes.as_principal(reviewer);
+    println!("  reads theme: {:?}", as_reviewer.get::<String>("theme")?);
+    match as_reviewer.emit("edit.line", Edit::Delete { line: 0 }) {
+        Err(ScopeError::AccessDenied(denied)) => println!("  refused: {denied}"),
+        other => println!("  unexpected: {other:?}"),
+    }
+
+    println!("\n== the scope tree (own and inherited values)");
+    print!("{}", app.render_text()?);
+
+    println!("\n== the session saved to JSON and restored");
+    for doc in [notes, draft] {
+        // Keep the text in the scope so it is saved with the session.
+        let text = store_of(doc).snapshot_untracked();
+        doc.set("document", (*text).clone())?;
+    }
+    let json = session.save()?.to_json();
+    println!("  {} bytes of JSON", json.len());
+    let restored = app.restore_child(&ScopeSnapshot::from_json(&json)?.renamed("restored")?)?;
+    let doc: Document = restored
+        .find("notes")?
+        .expect("saved")
+        .get("document")?
+        .expect("saved");
+    println!(
+        "  restored notes: {:?}",
+        doc.lines.iter().collect::<Vec<_>>()
+    );
+    match ScopeSnapshot::from_json(&json.replace("\"version\":1", "\"version\":7")) {
+        Err(e) => println!("  a file from the future: {e}"),
+        Ok(_) => println!("  unexpected: a file from the future was accepted"),
+    }
+    Ok(())
+}
