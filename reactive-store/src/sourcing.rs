@@ -101,7 +101,9 @@
 //!   `synchronous=FULL`. An append returns only once the batch is durable.
 //! - **Replays are pure and authorised.** Replays run projections only (reactions are off,
 //!   [`is_replaying`] is true) and pass every event through a [`ReadPolicy`] that the caller
-//!   must supply ([`AllowAll`] is an explicit choice).
+//!   must supply: a [`Scope`](crate::Scope) handle (the scope tree's policies, for the handle's
+//!   principal), [`ScopedStreams`] (a scope per stream), a closure, or [`AllowAll`] as an
+//!   explicit choice.
 //!
 //! ## Choosing a backend
 //!
@@ -145,7 +147,7 @@ pub use jsonl::{JsonlStore, OpenReport, TornTail};
 pub use memory::MemoryStore;
 pub use replay::{
     AllowAll, EventProcessor, Projection, Reaction, ReadPolicy, ReplayReport, ReplayTo,
-    is_replaying, replay,
+    ScopedStreams, is_replaying, replay,
 };
 pub use schema::{DomainEvent, Schema, Unreadable, Upcaster, assert_all_readable};
 #[cfg(feature = "sqlite")]

@@ -5,8 +5,10 @@
 //! `writer_child_appends_its_share`.
 
 use std::collections::BTreeSet;
+#[cfg(feature = "sqlite")]
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
+#[cfg(feature = "sqlite")]
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;

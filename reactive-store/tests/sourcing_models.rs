@@ -617,3 +617,43 @@ fn the_audit_trail_answers_who_changed_what_and_when() {
         .unwrap();
     assert_eq!(withdrawals[0].version, 3);
 }
+
+#[test]
+fn time_travel_through_scopes_obeys_the_scope_policies() {
+    use reactive_store::sourcing::ScopedStreams;
+    use reactive_store::{Access, Policy, Principal, Scope};
+
+    let bank = Scope::root("bank").unwrap();
+    let accounts = bank.child("accounts").unwrap();
+    accounts
+        .set_policy(Policy::new(Access::NONE).grant(Principal::new("auditor"), Access::READ))
+        .unwrap();
+    let repository = repository();
+    let account = repository.load::<Bank>("acc").unwrap();
+    repository
+        .execute(&account, Command::Open, &anyone())
+        .unwrap();
+    repository
+        .execute(&account, Command::Deposit(8), &anyone())
+        .unwrap();
+
+    let as_who = |who: &str| {
+        let scope = accounts.as_principal(Principal::new(who));
+        ScopedStreams::new(move |stream: &str| (stream == "acc").then_some(scope))
+    };
+    let past = repository
+        .state_at::<Bank>("acc", ReplayTo::End, &as_who("auditor"))
+        .unwrap();
+    assert_eq!(past.state.balance, 8);
+    assert!(matches!(
+        repository.state_at::<Bank>("acc", ReplayTo::End, &as_who("guest")),
+        Err(StoreError::Denied { sequence: 1, .. })
+    ));
+    // The application itself (the root handle's principal) is not restricted.
+    assert!(
+        repository
+            .state_at::<Bank>("acc", ReplayTo::End, &accounts)
+            .is_ok()
+    );
+    bank.dispose().unwrap();
+}

@@ -282,6 +282,30 @@ impl<A: Aggregate> Sourced<A> {
         self.version.read_only()
     }
 
+    /// Disposes the state and version signals (readers see them as disposed). Handles created
+    /// under an owner are also disposed with it; this is for handles loaded outside one.
+    ///
+    /// ```
+    /// use reactive_store::sourcing::{Aggregate, DomainEvent, MemoryStore, Repository, Schema};
+    /// # #[derive(serde::Serialize, serde::Deserialize)] enum Ev { Added(i64) }
+    /// # impl DomainEvent for Ev { const TYPES: &'static [(&'static str, u32)] = &[("Added", 1)]; }
+    /// # struct Counter;
+    /// # impl Aggregate for Counter {
+    /// #     type State = i64; type Event = Ev; type Command = i64; type Error = String;
+    /// #     fn apply(s: &mut i64, Ev::Added(n): &Ev) { *s += n }
+    /// #     fn handle(_: &i64, n: i64) -> Result<Vec<Ev>, String> { Ok(vec![Ev::Added(n)]) }
+    /// # }
+    /// let repository = Repository::new(MemoryStore::new(), Schema::new());
+    /// let counter = repository.load::<Counter>("c")?;
+    /// counter.dispose();
+    /// assert!(counter.state().try_get_untracked().is_err());
+    /// # Ok::<(), reactive_store::sourcing::StoreError>(())
+    /// ```
+    pub fn dispose(&self) {
+        self.state.dispose();
+        self.version.dispose();
+    }
+
     fn fold(&self, events: &[(A::Event, u64, EventHash)]) -> Result<(), StoreError> {
         let Some(&(_, version, hash)) = events.last() else {
             return Ok(());
@@ -434,6 +458,9 @@ impl<S: EventStore> Repository<S> {
     }
 
     /// Loads an aggregate: from its latest usable snapshot, then the events after it.
+    ///
+    /// Its signals are created under the current owner, so they are disposed with it (or with
+    /// [`Sourced::dispose`]).
     ///
     /// # Errors
     ///

@@ -57,20 +57,13 @@ pub(crate) fn answer_duplicate(
     })
 }
 
-/// An event ready to be written, with the payload bytes it was hashed over (stored verbatim by
-/// the backends that store text).
-pub(crate) struct Sealed {
-    pub record: RecordedEvent,
-    pub payload_json: Vec<u8>,
-}
-
 /// Gives the batch's events their sequence numbers, versions and chain hashes.
 pub(crate) fn seal(
     batch: Append,
     first_sequence: u64,
     stream_version: u64,
     mut prev: EventHash,
-) -> Vec<Sealed> {
+) -> Vec<RecordedEvent> {
     let Append {
         stream,
         events,
@@ -94,20 +87,17 @@ pub(crate) fn seal(
         };
         record.hash = record.hash_input(&payload_json).hash(&prev);
         prev = record.hash;
-        sealed.push(Sealed {
-            record,
-            payload_json,
-        });
+        sealed.push(record);
     }
     sealed
 }
 
 /// The result of a batch that was just written.
-pub(crate) fn appended(sealed: &[Sealed], stream_version: u64) -> Appended {
+pub(crate) fn appended(sealed: &[RecordedEvent], stream_version: u64) -> Appended {
     match (sealed.first(), sealed.last()) {
         (Some(first), Some(last)) => Appended {
-            stream_version: last.record.version,
-            sequences: first.record.sequence..last.record.sequence + 1,
+            stream_version: last.version,
+            sequences: first.sequence..last.sequence + 1,
             duplicate: false,
         },
         _ => Appended {

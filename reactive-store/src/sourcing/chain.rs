@@ -66,9 +66,16 @@ fn put_optional(hasher: &mut Sha256, text: Option<&str>) {
 /// Serialising a `serde_json::Value` is deterministic, and parsing those bytes and serialising
 /// again gives the same bytes, so a hash can be checked from a decoded record.
 pub(crate) fn payload_bytes(payload: &serde_json::Value) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    write_payload(&mut bytes, payload);
+    bytes
+}
+
+/// [`payload_bytes`] into a buffer the caller reuses.
+pub(crate) fn write_payload(buffer: &mut Vec<u8>, payload: &serde_json::Value) {
     // Serialising a `Value` into a `Vec` cannot fail: its keys are strings and it holds no
     // non-finite floats.
-    serde_json::to_vec(payload).unwrap_or_default()
+    let _ = serde_json::to_writer(buffer, payload);
 }
 
 impl RecordedEvent {

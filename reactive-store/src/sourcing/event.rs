@@ -410,7 +410,7 @@ pub struct RecordedEvent {
     pub idempotency_key: Option<String>,
     /// Hash of the previous event in the global log (zeros for the first).
     pub prev_hash: EventHash,
-    /// Hash of `prev_hash` and this event's content (see [`EventHash::of`]).
+    /// Hash of `prev_hash` and this event's content (see [`RecordedEvent::computed_hash`]).
     pub hash: EventHash,
 }
 

@@ -437,7 +437,7 @@ impl EventStore for JsonlStore {
                     key: if first { key.clone() } else { None },
                     digest: if first { digest } else { None },
                 },
-                event: Some(sealed.record),
+                event: Some(sealed),
                 stub: None,
             };
             let encoded = line::encode(&file_line).map_err(|error| StoreError::Encode {

@@ -92,9 +92,7 @@ impl EventStore for MemoryStore {
         let start = inner.log.len();
         let indices = inner.streams.entry(stream.clone()).or_default();
         indices.extend(start..start + sealed.len());
-        inner
-            .log
-            .extend(sealed.into_iter().map(|s| LogEntry::Event(s.record)));
+        inner.log.extend(sealed.into_iter().map(LogEntry::Event));
         if let (Some(key), Some(digest)) = (key, digest) {
             inner.idempotency.insert(
                 key,

@@ -11,13 +11,11 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
-use super::append::{
-    IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected, seal,
-};
+use super::append::{IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected};
 use super::error::{Position, StoreError};
 use super::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 use super::store::{EventStore, StreamSnapshot};
-use rows::{ENTRY_COLUMNS, RowFault, insert_sealed, read_entry, to_i64};
+use rows::{ENTRY_COLUMNS, RowFault, insert_batch, read_entry, to_i64};
 
 /// Identifies a database written by this store (`PRAGMA application_id`): "rsev".
 const APPLICATION_ID: i32 = 0x7273_6576;
@@ -389,23 +387,28 @@ impl EventStore for SqliteStore {
                 return answer_duplicate(key, &record, &batch, digest);
             }
         }
-        let version: i64 = transaction
-            .prepare_cached("SELECT coalesce(max(version), 0) FROM events WHERE stream = ?1")
-            .and_then(|mut statement| statement.query_row([&batch.stream], |row| row.get(0)))
+        // One statement reads both the stream's version and the log's last entry.
+        let (version, last): (i64, Option<(i64, Vec<u8>)>) = transaction
+            .prepare_cached(
+                "SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream = ?1), \
+                 (SELECT sequence FROM events ORDER BY sequence DESC LIMIT 1), \
+                 (SELECT hash FROM events ORDER BY sequence DESC LIMIT 1)",
+            )
+            .and_then(|mut statement| {
+                statement.query_row([&batch.stream], |row| {
+                    let last = match (row.get::<_, Option<i64>>(1)?, row.get(2)?) {
+                        (Some(sequence), Some(hash)) => Some((sequence, hash)),
+                        _ => None,
+                    };
+                    Ok((row.get(0)?, last))
+                })
+            })
             .map_err(|e| self.fail(e, at))?;
         let version = version.unsigned_abs();
         check_expected(&batch, version)?;
         if batch.events.is_empty() {
             return Ok(appended(&[], version));
         }
-        let last: Option<(i64, Vec<u8>)> = transaction
-            .prepare_cached("SELECT sequence, hash FROM events ORDER BY sequence DESC LIMIT 1")
-            .and_then(|mut statement| {
-                statement
-                    .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()
-            })
-            .map_err(|e| self.fail(e, at))?;
         let (head, prev) = match last {
             None => (0, EventHash::GENESIS),
             Some((sequence, hash)) => {
@@ -417,11 +420,9 @@ impl EventStore for SqliteStore {
                 (sequence.unsigned_abs(), EventHash(hash))
             }
         };
-        let key = batch.idempotency_key.clone();
-        let stream = batch.stream.clone();
-        let sealed = seal(batch, head + 1, version, prev);
-        let result = appended(&sealed, version);
-        insert_sealed(&transaction, &sealed).map_err(|e| self.fail(e, at))?;
+        let result = insert_batch(&transaction, &batch, head + 1, version, prev)
+            .map_err(|e| self.fail(e, at))?;
+        let (key, stream) = (batch.idempotency_key, batch.stream);
         if let (Some(key), Some(digest)) = (key, digest) {
             transaction
                 .prepare_cached(

@@ -3,9 +3,10 @@
 use rusqlite::types::ValueRef;
 use rusqlite::{Row, Transaction, params};
 
-use super::super::append::Sealed;
-use super::super::chain::HashInput;
-use super::super::event::{CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent};
+use super::super::chain::{HashInput, write_payload};
+use super::super::event::{
+    Append, Appended, CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent,
+};
 
 /// The columns [`read_entry`] reads, in order.
 pub(super) const ENTRY_COLUMNS: &str = "sequence, stream, version, event_type, schema_version, \
@@ -157,40 +158,64 @@ pub(super) fn read_entry(row: &Row<'_>, verify: bool) -> Result<LogEntry, RowFau
     }))
 }
 
-/// Inserts sealed events (inside the caller's transaction).
-pub(super) fn insert_sealed(
+/// Seals and inserts a batch (inside the caller's transaction): the events get sequences from
+/// `first_sequence`, versions after `stream_version`, and hashes chained from `prev`. This is
+/// [`seal`](super::super::append::seal) without building records: each payload is serialised
+/// once into a reused buffer, hashed, and bound as it is.
+pub(super) fn insert_batch(
     transaction: &Transaction<'_>,
-    sealed: &[Sealed],
-) -> rusqlite::Result<()> {
+    batch: &Append,
+    first_sequence: u64,
+    stream_version: u64,
+    mut prev: EventHash,
+) -> rusqlite::Result<Appended> {
     let mut statement = transaction.prepare_cached(
         "INSERT INTO events (sequence, stream, version, event_type, schema_version, payload, \
          timestamp_ms, principal, causation_id, correlation_id, idempotency_key, prev_hash, hash) \
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
     )?;
-    for Sealed {
-        record: event,
-        payload_json,
-    } in sealed
-    {
-        // The payload is stored as the exact bytes that were hashed.
-        let payload = std::str::from_utf8(payload_json).unwrap_or_default();
+    let mut payload = Vec::new();
+    let key = batch.idempotency_key.as_deref();
+    for (offset, event) in (0u64..).zip(&batch.events) {
+        payload.clear();
+        write_payload(&mut payload, &event.payload);
+        let (sequence, version) = (first_sequence + offset, stream_version + offset + 1);
+        let hash = HashInput {
+            sequence,
+            stream: &batch.stream,
+            version,
+            event_type: &event.event_type,
+            schema_version: event.schema_version,
+            payload_json: &payload,
+            metadata: &event.metadata,
+            idempotency_key: key,
+        }
+        .hash(&prev);
+        // Serialised JSON is UTF-8; the fallback is never taken.
+        let text = std::str::from_utf8(&payload).unwrap_or_default();
         statement.execute(params![
-            to_i64(event.sequence),
-            event.stream,
-            to_i64(event.version),
+            to_i64(sequence),
+            batch.stream,
+            to_i64(version),
             event.event_type,
             event.schema_version,
-            payload,
+            text,
             to_i64(event.metadata.timestamp_ms),
             event.metadata.principal,
             event.metadata.causation_id,
             event.metadata.correlation_id,
-            event.idempotency_key,
-            &event.prev_hash.0[..],
-            &event.hash.0[..],
+            key,
+            &prev.0[..],
+            &hash.0[..],
         ])?;
+        prev = hash;
     }
-    Ok(())
+    let count = batch.events.len() as u64;
+    Ok(Appended {
+        stream_version: stream_version + count,
+        sequences: first_sequence..first_sequence + count,
+        duplicate: false,
+    })
 }
 
 /// Inserts one log entry as it was read (recovery copies entries this way, hashes included).
