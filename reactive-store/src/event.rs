@@ -22,6 +22,18 @@ use dispatch::{Callback, EventFilter, Handler, Queued};
 use topic::{TopicPattern, check_topic};
 
 /// Which part of its journey an event is on when a handler sees it (as in the DOM).
+///
+/// ```
+/// use reactive_store::{Phase, Scope};
+/// use std::{cell::Cell, rc::Rc};
+/// let app = Scope::root("app")?;
+/// let seen = Rc::new(Cell::new(None));
+/// let s = seen.clone();
+/// app.on::<()>("x").handle(move |cx, _| s.set(Some(cx.phase())))?;
+/// app.child("c")?.emit("x", ())?;
+/// assert_eq!(seen.get(), Some(Phase::Bubble));
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
     /// Going down from the root to the scope it was emitted in (handlers registered with
@@ -34,6 +46,25 @@ pub enum Phase {
 }
 
 /// What a handler knows about the event it is handling.
+///
+/// ```
+/// use reactive_store::{Phase, Scope};
+/// use std::{cell::RefCell, rc::Rc};
+/// let app = Scope::root("app")?;
+/// let doc = app.child("doc")?;
+/// let seen = Rc::new(RefCell::new(String::new()));
+/// let s = seen.clone();
+/// app.on::<u8>("doc.*").handle(move |cx, n| {
+///     *s.borrow_mut() = format!(
+///         "#{} {} from {} at {} ({:?}, {}, replay: {}): {n}",
+///         cx.seq(), cx.topic(), cx.origin().path().unwrap(), cx.scope().path().unwrap(),
+///         cx.phase(), cx.type_name(), cx.is_replay(),
+///     );
+/// })?;
+/// doc.emit("doc.saved", 3u8)?;
+/// assert_eq!(*seen.borrow(), "#1 doc.saved from app/doc at app (Bubble, u8, replay: false): 3");
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 pub struct EventContext<'a> {
     seq: u64,
     topic: &'a str,
@@ -105,6 +136,22 @@ impl EventContext<'_> {
 }
 
 /// An event as interceptors see it.
+///
+/// ```
+/// use reactive_store::{EventInfo, EventInterceptor, Scope, Veto};
+/// struct Print;
+/// impl EventInterceptor for Print {
+///     fn before(&self, e: &EventInfo<'_>) -> Result<(), Veto> {
+///         println!("#{} {} ({}) from {:?}, replay: {}", e.seq, e.topic, e.type_name, e.origin, e.replay);
+///         assert!(e.payload.is::<u8>());
+///         Ok(())
+///     }
+/// }
+/// let app = Scope::root("app")?;
+/// app.add_interceptor(Print)?;
+/// app.emit("x", 1u8)?;
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 pub struct EventInfo<'a> {
     /// Its number (emission order).
     pub seq: u64,
@@ -256,6 +303,14 @@ impl EmitOptions {
 }
 
 /// A subscription being set up: made by [`Scope::on`] (typed) or [`Scope::on_any`].
+///
+/// ```
+/// use reactive_store::Scope;
+/// let app = Scope::root("app")?;
+/// let sub = app.on::<u32>("score.**").capture().filter(|s| *s > 0).handle(|_, _| {})?;
+/// assert!(sub.is_active());
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[must_use = "a subscription does nothing until `handle` is called"]
 pub struct Subscribe<T: ?Sized> {
     scope: Scope,
@@ -462,6 +517,15 @@ impl Subscribe<dyn Any> {
 }
 
 /// A registered handler; removing it is idempotent.
+///
+/// ```
+/// use reactive_store::Scope;
+/// let app = Scope::root("app")?;
+/// let sub = app.on::<()>("x").handle(|_, _| {})?;
+/// sub.unsubscribe();
+/// assert_eq!(app.handler_count()?, 0);
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Subscription {
     scope: ScopeKey,
@@ -517,6 +581,16 @@ impl Subscription {
 }
 
 /// Identifies an interceptor, to remove it with [`Scope::remove_interceptor`].
+///
+/// ```
+/// use reactive_store::{EventInterceptor, InterceptorId, Scope};
+/// struct Nothing;
+/// impl EventInterceptor for Nothing {}
+/// let app = Scope::root("app")?;
+/// let id: InterceptorId = app.add_interceptor(Nothing)?;
+/// assert!(app.remove_interceptor(id));
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct InterceptorId {
     scope: ScopeKey,

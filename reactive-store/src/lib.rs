@@ -55,6 +55,7 @@
 //! |---|---|---|
 //! | application data you want to undo, save, validate, diff | [`Store`] of a [`State`] | the part they selected changed |
 //! | one field of it in a view | [`Store::watch`] / [`Store::select_at`] (by path) | a patch touches that path |
+//! | a frequent edit deep in a large state | [`Store::update_at`] (diffs one path only) | — a transaction like any other |
 //! | a value computed from it | [`Store::select`] (a memo over the snapshot) | the computed value changed |
 //! | settings, services and handles shared down a tree (theme, user, a store) | [`Scope`] values ([`Scope::set`], [`Scope::provide`]) | the nearest provider's value, or which scope provides it, changed |
 //! | who may read, write, emit | a [`Policy`] on a scope | — checked on every access |

@@ -7,6 +7,13 @@ use serde_json::Value;
 use crate::path::Path;
 
 /// What a [`Patch`] does.
+///
+/// ```
+/// use reactive_store::{path, Diff, PatchOp};
+/// let ops: Vec<PatchOp> = Diff::patches(&vec![1, 5], &vec![2, 5, 7])?.iter().map(|p| p.op).collect();
+/// assert_eq!(ops, [PatchOp::Replace, PatchOp::Remove]);
+/// # Ok::<(), reactive_store::PatchError>(())
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PatchOp {

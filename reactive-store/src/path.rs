@@ -464,6 +464,13 @@ macro_rules! __path_push {
 }
 
 /// One step of a [`PathPattern`].
+///
+/// ```
+/// use reactive_store::{PathPattern, PatternSegment, Segment};
+/// let p = PathPattern::parse("/todos/*")?;
+/// assert_eq!(p.segments(), [PatternSegment::Exact(Segment::key("todos")), PatternSegment::Any]);
+/// # Ok::<(), reactive_store::PathError>(())
+/// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum PatternSegment {
     /// Matches exactly this segment.

@@ -27,17 +27,38 @@ use crate::path::{Path, Segment};
 /// ```
 pub trait Node: Any {
     /// The child at `segment`, if there is one.
+    ///
+    /// ```
+    /// use reactive_store::{Node, Segment};
+    /// assert!(vec![1u8].child(&Segment::Index(0)).is_some());
+    /// assert!(vec![1u8].child(&Segment::key("x")).is_none());
+    /// ```
     fn child(&self, segment: &Segment) -> Option<&dyn Node> {
         let _ = segment;
         None
     }
 
     /// Calls `f` with each child and its segment, in order.
+    ///
+    /// ```
+    /// use reactive_store::Node;
+    /// let mut n = 0;
+    /// vec![1u8, 2, 3].for_each_child(&mut |_, _| n += 1);
+    /// assert_eq!(n, 3);
+    /// ```
     fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
         let _ = f;
     }
 
     /// The child at `segment`, mutably (shared parts are copied on the way, as a write would).
+    ///
+    /// ```
+    /// use reactive_store::{Node, Segment};
+    /// let mut v = vec![1u8];
+    /// let c = v.child_mut(&Segment::Index(0)).unwrap();
+    /// *(c as &mut dyn std::any::Any).downcast_mut::<u8>().unwrap() = 5;
+    /// assert_eq!(v, [5]);
+    /// ```
     fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
         let _ = segment;
         None
@@ -102,6 +123,16 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     ///
     /// Implementations should skip shared parts cheaply (`Arc::ptr_eq`, `imbl`'s `ptr_eq`):
     /// that is what makes a transaction on a large state cost in proportion to what changed.
+    ///
+    /// ```
+    /// use reactive_store::{path, Diff, Patch, State};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// vec![1, 3].diff(&vec![1, 2], &mut cx);
+    /// cx.finish()?;
+    /// assert_eq!(out, [Patch::replace(path!([1]), 2.into(), 3.into())]);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
     fn diff(&self, old: &Self, cx: &mut Diff<'_>) {
         if self != old {
             cx.replaced(old, self);
@@ -113,6 +144,15 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     /// # Errors
     /// [`PatchError`] when the path does not exist or the value does not fit; the value may then
     /// be partly changed, so apply patches to a copy (as the store does).
+    ///
+    /// ```
+    /// use reactive_store::{path, Patch, State};
+    /// let mut v = vec![vec![0u8]];
+    /// let p = Patch::add(path!([0][1]), 7.into());
+    /// v.apply(p.path.segments(), &p)?;
+    /// assert_eq!(v, [[0, 7]]);
+    /// # Ok::<(), reactive_store::PatchError>(())
+    /// ```
     fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
         match path {
             [] => apply_whole(self, patch),

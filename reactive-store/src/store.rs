@@ -92,6 +92,13 @@ pub(crate) struct Inner<S: 'static> {
 }
 
 /// Identifies a validator or middleware, to remove it with [`Store::remove_hook`].
+///
+/// ```
+/// use reactive_store::{HookId, Store};
+/// let store = Store::new(0);
+/// let id: HookId = store.on_commit(|_| {});
+/// assert!(store.remove_hook(id));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct HookId(u64);
 

@@ -11,6 +11,16 @@ use reactive_core::Signal;
 use crate::veto::Veto;
 
 /// What happened to an event.
+///
+/// ```
+/// use reactive_store::{EventOutcome, Scope};
+/// let app = Scope::root("app")?;
+/// let log = app.enable_event_log(1)?;
+/// app.on::<()>("x").handle(|_, _| {})?;
+/// app.emit("x", ())?;
+/// assert_eq!(log.entries()[0].outcome, EventOutcome::Delivered { handlers: 1 });
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventOutcome {
     /// Delivered to this many handlers (0: nobody listened).
@@ -23,6 +33,17 @@ pub enum EventOutcome {
 }
 
 /// One event as recorded in an [`EventLog`].
+///
+/// ```
+/// use reactive_store::Scope;
+/// let app = Scope::root("app")?;
+/// let log = app.enable_event_log(1)?;
+/// app.emit("greet", "hi")?;
+/// let e = &log.entries()[0];
+/// assert_eq!((&*e.topic, e.origin.as_str(), e.replay), ("greet", "app", false));
+/// assert_eq!(e.type_name, "&str");
+/// # Ok::<(), reactive_store::ScopeError>(())
+/// ```
 #[derive(Clone)]
 pub struct LoggedEvent {
     /// The event's number on this thread (emission order).

@@ -114,6 +114,12 @@ impl fmt::Display for Principal {
 }
 
 /// One kind of access a policy can grant.
+///
+/// ```
+/// use reactive_store::{Access, Action};
+/// assert!(Access::from(Action::Emit).allows(Action::Emit));
+/// assert_eq!(Action::CreateChild.to_string(), "create_child");
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {

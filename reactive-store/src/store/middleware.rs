@@ -9,6 +9,15 @@ use crate::snapshot::Snapshot;
 use crate::veto::Veto;
 
 /// What made a commit.
+///
+/// ```
+/// use reactive_store::{CommitKind, Store};
+/// let store = Store::new(0);
+/// assert_eq!(store.update(|n| *n = 1)?.kind(), CommitKind::Transaction);
+/// assert_eq!(store.apply_snapshot(&2)?.kind(), CommitKind::ApplySnapshot);
+/// assert_eq!(store.jump_to(0)?.kind(), CommitKind::Jump);
+/// # Ok::<(), reactive_store::TransactionError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CommitKind {
@@ -27,6 +36,23 @@ pub enum CommitKind {
 }
 
 /// A change about to be committed, as a middleware sees it: validated, not yet visible.
+///
+/// ```
+/// use reactive_store::{CommitKind, Middleware, Proposal, Store, Veto};
+/// struct OnlyGrow;
+/// impl Middleware<Vec<u8>> for OnlyGrow {
+///     fn before_commit(&self, p: &Proposal<'_, Vec<u8>>) -> Result<(), Veto> {
+///         match p.kind == CommitKind::Transaction && p.after.len() < p.before.len() {
+///             true => Err(Veto::new("only-grow", format!("{} would shrink ({} patches)", p.label, p.patches.len()))),
+///             false => Ok(()),
+///         }
+///     }
+/// }
+/// let store = Store::new(vec![1]);
+/// store.add_middleware(OnlyGrow);
+/// assert!(store.update(|v| v.push(2)).is_ok());
+/// assert!(store.update(|v| v.clear()).is_err());
+/// ```
 #[derive(Debug)]
 pub struct Proposal<'a, S> {
     /// The transaction's label.
