@@ -1,0 +1,67 @@
+//! Fixed workloads on reactive-core alone, for instruction-level profiling:
+//!
+//! ```text
+//! cargo build -p benches --release --bin profile
+//! valgrind --tool=callgrind target/release/profile deep     # 10,000 writes through 50 memos
+//! valgrind --tool=callgrind target/release/profile update   # 2,000 writes to 1,000 effects
+//! ```
+//!
+//! Callgrind counts instructions, which repeat exactly for the same binary whatever else the
+//! machine is doing; the optimisation log in `benches/README.md` quotes these counts.
+
+use std::cell::Cell;
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::rc::Rc;
+
+use reactive_core::{Effect, Memo, Signal, batch};
+
+/// A chain of 50 memos with an effect on the tail; 10,000 batched writes to the head.
+fn deep() {
+    let head = Signal::new(0i64);
+    let mut tail = Memo::new(move || head.get());
+    for _ in 0..50 {
+        let prev = tail;
+        tail = Memo::new(move || prev.get() + 1);
+    }
+    let runs = Rc::new(Cell::new(0));
+    let r = runs.clone();
+    Effect::new(move || {
+        black_box(tail.get());
+        r.set(r.get() + 1);
+    });
+    for i in 0..10_000 {
+        batch(|| head.set(i));
+    }
+    assert_eq!(tail.get(), 50 + 9_999);
+    assert_eq!(runs.get(), 10_000);
+}
+
+/// 1,000 effects on one signal; 2,000 batched writes.
+fn update() {
+    let s = Signal::new(0i64);
+    let runs = Rc::new(Cell::new(0));
+    for _ in 0..1_000 {
+        let r = runs.clone();
+        Effect::new(move || {
+            black_box(s.get());
+            r.set(r.get() + 1);
+        });
+    }
+    for i in 0..2_000 {
+        batch(|| s.set(i + 1));
+    }
+    assert_eq!(runs.get(), 1_000 * 2_001);
+}
+
+fn main() -> ExitCode {
+    match std::env::args().nth(1).as_deref() {
+        Some("deep") => deep(),
+        Some("update") => update(),
+        _ => {
+            eprintln!("usage: profile deep|update");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
