@@ -19,6 +19,16 @@ struct WatchNode {
     watchers: Vec<(u64, Signal<()>)>,
 }
 
+/// Dropped iteratively: a selection's path, hence the trie, may be very deep.
+impl Drop for WatchNode {
+    fn drop(&mut self) {
+        let mut stack: Vec<WatchNode> = self.children.drain().map(|(_, c)| c).collect();
+        while let Some(mut node) = stack.pop() {
+            stack.extend(node.children.drain().map(|(_, c)| c));
+        }
+    }
+}
+
 impl WatchNode {
     fn is_empty(&self) -> bool {
         self.children.is_empty() && self.watchers.is_empty()
@@ -55,10 +65,49 @@ impl WatchTree {
         self.next_id
     }
 
-    /// Removes a watcher, and the trie nodes left empty.
+    /// Removes a watcher, and the trie nodes left empty. Iterative: a path may be long.
     pub fn remove(&mut self, path: &Path, id: u64) {
-        if remove_from(&mut self.root, path.segments(), id) {
-            self.len -= 1;
+        let segments = path.segments();
+        let mut node = &mut self.root;
+        for s in segments {
+            match node.children.get_mut(s) {
+                Some(child) => node = child,
+                None => return,
+            }
+        }
+        let before = node.watchers.len();
+        node.watchers.retain(|(w, _)| *w != id);
+        if node.watchers.len() == before {
+            return;
+        }
+        self.len -= 1;
+        // The shallowest depth from which the path is a chain of nodes holding nothing else.
+        let mut chain = Vec::with_capacity(segments.len() + 1);
+        let mut node = &self.root;
+        chain.push(node);
+        for s in segments {
+            node = &node.children[s];
+            chain.push(node);
+        }
+        let mut prune_from = None;
+        for depth in (1..chain.len()).rev() {
+            let n = chain[depth];
+            let only_the_path = n.watchers.is_empty()
+                && match segments.get(depth) {
+                    Some(next) => n.children.len() == 1 && n.children.contains_key(next),
+                    None => n.children.is_empty(),
+                };
+            if !only_the_path {
+                break;
+            }
+            prune_from = Some(depth);
+        }
+        if let Some(depth) = prune_from {
+            let mut node = &mut self.root;
+            for s in &segments[..depth - 1] {
+                node = node.children.get_mut(s).expect("walked above");
+            }
+            node.children.remove(&segments[depth - 1]);
         }
     }
 
@@ -98,22 +147,6 @@ impl WatchTree {
         // The patch's own path and everything below it.
         node.collect_subtree(out);
     }
-}
-
-fn remove_from(node: &mut WatchNode, path: &[Segment], id: u64) -> bool {
-    let Some((first, rest)) = path.split_first() else {
-        let before = node.watchers.len();
-        node.watchers.retain(|(w, _)| *w != id);
-        return node.watchers.len() != before;
-    };
-    let Some(child) = node.children.get_mut(first) else {
-        return false;
-    };
-    let removed = remove_from(child, rest, id);
-    if child.is_empty() {
-        node.children.remove(first);
-    }
-    removed
 }
 
 #[cfg(test)]
@@ -179,9 +212,31 @@ mod tests {
     fn removing_watchers_prunes_the_trie() {
         let mut tree = WatchTree::default();
         let id = tree.add(&path!(a.b.c), Signal::new(()));
-        assert_eq!(tree.len(), 1);
+        let keep = tree.add(&path!(a.x), Signal::new(()));
+        assert_eq!(tree.len(), 2);
         tree.remove(&path!(a.b.c), id);
-        assert_eq!(tree.len(), 0);
+        assert_eq!(tree.len(), 1);
+        assert!(
+            !tree.root.children[&Segment::key("a")]
+                .children
+                .contains_key(&Segment::key("b"))
+        );
+        tree.remove(&path!(a.x), keep);
+        assert!(tree.root.is_empty());
+    }
+
+    #[test]
+    fn a_watcher_on_a_very_long_path_is_added_and_removed_without_recursion() {
+        let mut tree = WatchTree::default();
+        let long = Path::from_segments((0..200_000).map(Segment::Index));
+        let id = tree.add(&long, Signal::new(()));
+        let mut out = Vec::new();
+        tree.affected(
+            &[Patch::replace(Path::root(), json!(0), json!(1))],
+            &mut out,
+        );
+        assert_eq!(out.len(), 1);
+        tree.remove(&long, id);
         assert!(tree.root.is_empty());
     }
 }

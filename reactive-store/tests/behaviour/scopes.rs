@@ -198,3 +198,23 @@ fn a_reader_of_a_missing_key_runs_again_when_an_ancestor_adds_it() {
     assert_eq!(runs.get(), 2);
     root.dispose();
 }
+
+#[test]
+fn a_very_deep_scope_chain_works_without_recursion() {
+    let root = Scope::root("r").unwrap();
+    root.set("k", 1u8).unwrap();
+    let mut leaf = root;
+    for i in 0..2_000 {
+        leaf = leaf.child(&format!("{i}")).unwrap();
+    }
+    assert_eq!(leaf.get::<u8>("k").unwrap(), Some(1));
+    leaf.set("k", 2u8).unwrap();
+    let copy = Scope::restore_root(&root.save().unwrap().renamed("copy").unwrap()).unwrap();
+    let path: Vec<String> = (0..2_000).map(|i| i.to_string()).collect();
+    let deep = copy.find(&path.join("/")).unwrap().unwrap();
+    assert_eq!(deep.get::<u8>("k").unwrap(), Some(2));
+    assert!(root.render_text().unwrap().lines().count() > 2_000);
+    root.dispose().unwrap();
+    copy.dispose().unwrap();
+    assert!(leaf.is_disposed() && deep.is_disposed());
+}
