@@ -30,6 +30,7 @@ impl Drop for WatchNode {
 }
 
 impl WatchNode {
+    #[cfg(test)]
     fn is_empty(&self) -> bool {
         self.children.is_empty() && self.watchers.is_empty()
     }
