@@ -193,3 +193,72 @@ macro_rules! library_tests {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::*;
+
+    /// The semantics every case relies on, pinned for every adapter.
+    fn adapter_semantics<L: Reactive>() {
+        let runs = Rc::new(Cell::new(0));
+        let seen = Rc::new(Cell::new(0i64));
+        let ((a, b, parity_evaluations), root) = L::root(|| {
+            let a = L::signal(1i64);
+            let b = L::signal(10i64);
+            let parity_evaluations = Rc::new(Cell::new(0));
+            let evaluations = Rc::clone(&parity_evaluations);
+            let parity = L::memo(move || {
+                evaluations.set(evaluations.get() + 1);
+                L::read(a) % 2
+            });
+            let (runs, seen) = (Rc::clone(&runs), Rc::clone(&seen));
+            L::effect(move || {
+                runs.set(runs.get() + 1);
+                seen.set(L::read_memo(parity) * 100 + L::read(b));
+            });
+            (a, b, parity_evaluations)
+        });
+        assert_eq!(
+            (runs.get(), seen.get()),
+            (1, 110),
+            "effects run once on creation"
+        );
+
+        L::batch(|| L::write(b, 10));
+        assert_eq!(runs.get(), 1, "writing the current value notifies nothing");
+
+        L::batch(|| L::write(a, 3));
+        assert_eq!(
+            runs.get(),
+            1,
+            "a memo whose value is unchanged stops propagation"
+        );
+        assert_eq!(parity_evaluations.get(), 2);
+
+        L::batch(|| {
+            L::write(a, 4);
+            L::write(b, 20);
+        });
+        assert_eq!(
+            (runs.get(), seen.get()),
+            (2, 20),
+            "a batch runs effects once, after it"
+        );
+
+        assert_eq!(L::untrack(|| L::read(b)), 20);
+        L::dispose(root);
+    }
+
+    crate::library_tests!(every_adapter_has_the_same_semantics, adapter_semantics);
+
+    #[test]
+    fn fresh_values_equal_only_themselves() {
+        let value = Fresh::new(vec![1, 2]);
+        assert!(value == value.clone());
+        assert!(value != Fresh::new(vec![1, 2]));
+        assert_eq!(value[1], 2);
+    }
+}

@@ -229,8 +229,13 @@ pub fn support<L: Reactive>(case: &Case) -> Result<(), Unsupported> {
         _ => 0.0,
     };
     if L::MARKS_EVERY_PATH && path_visits > PATH_VISIT_BUDGET {
+        let visits = if path_visits.is_finite() {
+            format!("{path_visits:.1e}")
+        } else {
+            ">1e308".into()
+        };
         return Err(Unsupported(format!(
-            "n/a: does not finish ({path_visits:.1e} path visits per unit)"
+            "n/a: does not finish ({visits} path visits per unit)"
         )));
     }
     Ok(())

@@ -41,11 +41,8 @@ pub fn write(path: &Path, points: &[ScalingPoint]) -> Result<(), Box<dyn std::er
         "Time per write against graph size (the write affects a fixed set of nodes)",
         ("sans-serif", 20),
     )?;
-    for (panel, shape) in body
-        .split_evenly((1, Shape::ALL.len()))
-        .iter()
-        .zip(Shape::ALL)
-    {
+    let panels = body.split_evenly((1, Shape::ALL.len()));
+    for (index, (panel, shape)) in panels.iter().zip(Shape::ALL).enumerate() {
         let mut chart = ChartBuilder::on(panel)
             .caption(shape.name(), ("sans-serif", 16))
             .margin(12)
@@ -82,9 +79,13 @@ pub fn write(path: &Path, points: &[ScalingPoint]) -> Result<(), Box<dyn std::er
                     .map(|point| Circle::new(point, 3, colour.filled())),
             )?;
         }
+        // One legend, where the chain panel has room (its lines are low and flat).
+        if index > 0 {
+            continue;
+        }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
+            .position(SeriesLabelPosition::UpperRight)
             .background_style(WHITE.mix(0.8))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 12))

@@ -167,7 +167,7 @@ impl LibraryVisitor for CheckCase {
         let case = self.case.expect("a case is set before visiting");
         let label = format!("{}/{}/{}", case.group.name(), case.name, L::NAME);
         if let Err(Unsupported(reason)) = support::<L>(&case) {
-            eprintln!("n/a  {label}: {reason}");
+            eprintln!("skip {label}: {reason}");
             return;
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -197,7 +197,7 @@ pub fn check_small_graphs() -> bool {
                 let label = format!("dynamic small check/{}/{}", check.what, L::NAME);
                 match catch_unwind(AssertUnwindSafe(|| check.run::<L>())) {
                     Ok(Ok(())) => eprintln!("ok   {label}"),
-                    Ok(Err(Unsupported(reason))) => eprintln!("n/a  {label}: {reason}"),
+                    Ok(Err(Unsupported(reason))) => eprintln!("skip {label}: {reason}"),
                     Err(panic) => {
                         eprintln!("FAIL {label}: {}", panic_message(&*panic));
                         self.ok = false;
