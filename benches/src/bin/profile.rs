@@ -4,6 +4,7 @@
 //! cargo build -p benches --release --bin profile
 //! valgrind --tool=callgrind target/release/profile deep     # 10,000 writes through 50 memos
 //! valgrind --tool=callgrind target/release/profile update   # 2,000 writes to 1,000 effects
+//! valgrind --tool=callgrind target/release/profile create   # 10 × 100,000 effects, one source each
 //! ```
 //!
 //! Callgrind counts instructions, which repeat exactly for the same binary whatever else the
@@ -14,7 +15,7 @@ use std::hint::black_box;
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use reactive_core::{Effect, Memo, Signal, batch};
+use reactive_core::{Effect, Memo, Owner, Signal, batch};
 
 /// A chain of 50 memos with an effect on the tail; 10,000 batched writes to the head.
 fn deep() {
@@ -54,12 +55,33 @@ fn update() {
     assert_eq!(runs.get(), 1_000 * 2_001);
 }
 
+/// Ten times: under a root, 100,000 signals and one effect reading each; dispose the root.
+fn create() {
+    let runs = Rc::new(Cell::new(0u64));
+    for _ in 0..10 {
+        let root = Owner::new();
+        root.run_in(|| {
+            for i in 0..100_000i64 {
+                let s = Signal::new(i);
+                let r = runs.clone();
+                Effect::new(move || {
+                    black_box(s.get());
+                    r.set(r.get() + 1);
+                });
+            }
+        });
+        root.dispose();
+    }
+    assert_eq!(runs.get(), 1_000_000);
+}
+
 fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("deep") => deep(),
         Some("update") => update(),
+        Some("create") => create(),
         _ => {
-            eprintln!("usage: profile deep|update");
+            eprintln!("usage: profile deep|update|create");
             return ExitCode::FAILURE;
         }
     }
