@@ -7,193 +7,19 @@
 //! append_batch` or `-- sqlite`. Durable appends wait for the disk (`fsync`), so their figures
 //! depend on the machine's storage more than on the code.
 //!
-//! Sizes: events carry a ~60-byte JSON payload and a principal; reads and replays go over a log
-//! of 10,000 events; the snapshot case loads a stream of 10,000 events whose snapshot covers
-//! all but the last 10.
+//! The workload (events, backends, the raw inserts) is `benches::event_store`, which the report
+//! binary measures too (its figures are in `RESULTS.md`). Reads and replays go over a log of
+//! 10,000 events; the snapshot case loads a stream of 10,000 events whose snapshot covers all
+//! but the last 10.
 
 use std::hint::black_box;
-use std::path::Path;
 use std::time::Duration;
 
+use benches::event_store::{Book, LOG, RawSqlite, Sum, backends, batch, fill, filled};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use reactive_store::sourcing::{
-    Aggregate, AllowAll, Append, CommandContext, DomainEvent, EventStore, Events, ExpectedVersion,
-    JsonlStore, MemoryStore, Metadata, NewEvent, Projection, RecordedEvent, ReplayTo, Repository,
-    Schema, SqliteStore, replay,
+    AllowAll, CommandContext, EventStore, Events, ReplayTo, Repository, Schema, SqliteStore, replay,
 };
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-enum Ledger {
-    Posted {
-        account: u32,
-        cents: i64,
-        memo: String,
-    },
-}
-
-impl DomainEvent for Ledger {
-    const TYPES: &'static [(&'static str, u32)] = &[("Posted", 1)];
-}
-
-struct Book;
-
-impl Aggregate for Book {
-    type State = i64;
-    type Event = Ledger;
-    type Command = i64;
-    type Error = String;
-
-    fn apply(balance: &mut i64, event: &Ledger) {
-        let Ledger::Posted { cents, .. } = event;
-        *balance += cents;
-    }
-
-    fn handle(_: &i64, cents: i64) -> Result<Vec<Ledger>, String> {
-        Ok(vec![Ledger::Posted {
-            account: 7,
-            cents,
-            memo: "benchmark posting".into(),
-        }])
-    }
-}
-
-#[derive(Default)]
-struct Sum(i64);
-
-impl Projection for Sum {
-    type Event = Ledger;
-
-    fn apply(&mut self, event: &Ledger, _: &RecordedEvent) {
-        let Ledger::Posted { cents, .. } = event;
-        self.0 += cents;
-    }
-}
-
-fn event(n: u64) -> NewEvent {
-    let posting = Ledger::Posted {
-        account: (n % 100) as u32,
-        cents: (n % 1_000) as i64,
-        memo: "benchmark posting".into(),
-    };
-    NewEvent::from_domain(&posting)
-        .expect("encode")
-        .with_metadata(Metadata::now().principal("bench"))
-}
-
-fn batch(size: u64) -> Append {
-    Append::new("ledger", ExpectedVersion::Any).events((0..size).map(event))
-}
-
-/// The backends, each in a fresh file under `directory`.
-fn backends(directory: &Path, tag: &str) -> Vec<(&'static str, Box<dyn EventStore>)> {
-    vec![
-        (
-            "memory",
-            Box::new(MemoryStore::new()) as Box<dyn EventStore>,
-        ),
-        (
-            "jsonl",
-            Box::new(JsonlStore::open(directory.join(format!("{tag}.jsonl"))).expect("open")),
-        ),
-        (
-            "sqlite",
-            Box::new(SqliteStore::open(directory.join(format!("{tag}.sqlite"))).expect("open")),
-        ),
-    ]
-}
-
-/// Raw rusqlite: the SQLite store's `events` table and index, WAL, `synchronous=FULL`, and
-/// pre-built rows (payload text, metadata, hashes) inserted in one transaction per batch.
-struct RawSqlite {
-    connection: rusqlite::Connection,
-    next: i64,
-    rows: Vec<RawRow>,
-}
-
-struct RawRow {
-    payload: String,
-    timestamp_ms: i64,
-    principal: String,
-    hash: [u8; 32],
-}
-
-impl RawSqlite {
-    fn open(path: &Path, batch: u64) -> Self {
-        let connection = rusqlite::Connection::open(path).expect("open");
-        connection
-            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
-            .expect("WAL");
-        connection
-            .pragma_update(None, "synchronous", "FULL")
-            .expect("synchronous");
-        connection
-            .execute_batch(
-                "CREATE TABLE events (
-                    sequence INTEGER PRIMARY KEY, stream TEXT NOT NULL, version INTEGER NOT NULL,
-                    event_type TEXT NOT NULL, schema_version INTEGER NOT NULL, payload TEXT,
-                    timestamp_ms INTEGER NOT NULL, principal TEXT, causation_id TEXT,
-                    correlation_id TEXT, idempotency_key TEXT, prev_hash BLOB NOT NULL,
-                    hash BLOB NOT NULL, compacted INTEGER NOT NULL DEFAULT 0);
-                 CREATE UNIQUE INDEX events_by_stream ON events (stream, version);",
-            )
-            .expect("schema");
-        let rows = (0..batch)
-            .map(|n| {
-                let event = event(n);
-                RawRow {
-                    payload: serde_json::to_string(&event.payload).expect("payload"),
-                    timestamp_ms: event.metadata.timestamp_ms as i64,
-                    principal: "bench".into(),
-                    hash: [n as u8; 32],
-                }
-            })
-            .collect();
-        RawSqlite {
-            connection,
-            next: 1,
-            rows,
-        }
-    }
-
-    fn insert_batch(&mut self) {
-        let transaction = self
-            .connection
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
-            .expect("begin");
-        {
-            let mut statement = transaction
-                .prepare_cached(
-                    "INSERT INTO events (sequence, stream, version, event_type, schema_version, \
-                     payload, timestamp_ms, principal, causation_id, correlation_id, \
-                     idempotency_key, prev_hash, hash) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                )
-                .expect("prepare");
-            for row in &self.rows {
-                statement
-                    .execute(rusqlite::params![
-                        self.next,
-                        "ledger",
-                        self.next,
-                        "Posted",
-                        1,
-                        row.payload,
-                        row.timestamp_ms,
-                        row.principal,
-                        None::<String>,
-                        None::<String>,
-                        None::<String>,
-                        &row.hash[..],
-                        &row.hash[..],
-                    ])
-                    .expect("insert");
-                self.next += 1;
-            }
-        }
-        transaction.commit().expect("commit");
-    }
-}
 
 fn appends(criterion: &mut Criterion) {
     let directory = tempfile::tempdir().expect("temporary directory");
@@ -255,18 +81,6 @@ fn sqlite_against_raw_in_memory_files(criterion: &mut Criterion) {
     }
 }
 
-const LOG: u64 = 10_000;
-
-fn filled(directory: &Path, tag: &str) -> Vec<(&'static str, Box<dyn EventStore>)> {
-    let stores = backends(directory, tag);
-    for (_, store) in &stores {
-        for _ in 0..LOG / 1_000 {
-            store.append(batch(1_000)).expect("fill");
-        }
-    }
-    stores
-}
-
 fn reads_and_replays(criterion: &mut Criterion) {
     let directory = tempfile::tempdir().expect("temporary directory");
     let stores = filled(directory.path(), "read");
@@ -315,9 +129,7 @@ fn loading(criterion: &mut Criterion) {
     group.sample_size(20);
     for (backend, store) in backends(directory.path(), "load") {
         let repository = Repository::new(store, Schema::new());
-        for _ in 0..LOG / 1_000 {
-            repository.store().append(batch(1_000)).expect("fill");
-        }
+        fill(&**repository.store());
         let book = repository.load::<Book>("ledger").expect("load");
         // The stream's events are in the log; snapshot all but the last ten.
         group.bench_function(BenchmarkId::new("full_replay", backend), |bencher| {

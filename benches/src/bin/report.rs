@@ -13,6 +13,8 @@
 
 // The binary's modules live in `report/` beside this file (a crate root's `mod` would look
 // in `src/bin/`).
+#[path = "report/event_store.rs"]
+mod event_store;
 #[path = "report/javascript.rs"]
 mod javascript;
 #[path = "report/machine.rs"]
@@ -120,7 +122,8 @@ fn check(options: &Options) -> bool {
         let cases = timing::check_cases(filter.as_deref());
         let small = timing::check_small_graphs();
         let scaling = filter.is_some() || scaling::check_all();
-        cases && small && scaling
+        let stores = filter.is_some() || event_store::check();
+        cases && small && scaling && stores
     });
     if !options.no_js {
         match javascript::check(&benches_dir().join("js")) {
@@ -160,6 +163,10 @@ fn report(options: &Options) -> bool {
     } else {
         Vec::new()
     };
+    let event_stores = options
+        .filter
+        .is_none()
+        .then(|| event_store::measure_all(quick));
     let js = if options.no_js {
         javascript::Outcome::Skipped("--no-js".into())
     } else {
@@ -177,6 +184,7 @@ fn report(options: &Options) -> bool {
         times: &times,
         js: &js,
         memory: &memory,
+        event_stores: event_stores.as_ref(),
         scaling: &scaling_results,
         plot_name,
     };
