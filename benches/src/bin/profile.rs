@@ -1,10 +1,13 @@
-//! Fixed workloads on reactive-core alone, for instruction-level profiling:
+//! Fixed workloads for instruction-level profiling, on reactive-core and on the SQLite event
+//! store:
 //!
 //! ```text
 //! cargo build -p benches --release --bin profile
 //! valgrind --tool=callgrind target/release/profile deep     # 10,000 writes through 50 memos
 //! valgrind --tool=callgrind target/release/profile update   # 2,000 writes to 1,000 effects
 //! valgrind --tool=callgrind target/release/profile create   # 10 × 100,000 effects, one source each
+//! valgrind --tool=callgrind target/release/profile append   # 5,000 single appends, then
+//!                                                           # 5,000 raw rusqlite inserts
 //! ```
 //!
 //! Callgrind counts instructions, which repeat exactly for the same binary whatever else the
@@ -75,13 +78,39 @@ fn create() {
     assert_eq!(runs.get(), 1_000_000);
 }
 
+/// 5,000 single-event appends to a SQLite event store, then 5,000 raw rusqlite inserts of the
+/// same rows (the floor the store is compared with), in a temporary directory on `/dev/shm`
+/// when there is one, so that the disk does not hide the CPU work. The batches are
+/// built before the appends start, so the profile of the appends is the store's own work.
+fn append() {
+    use benches::event_store::{RawSqlite, batch};
+    use reactive_store::sourcing::{EventStore, SqliteStore};
+
+    const APPENDS: u64 = 5_000;
+    let directory = tempfile::tempdir_in("/dev/shm")
+        .or_else(|_| tempfile::tempdir())
+        .expect("a temporary directory");
+    let store = SqliteStore::open(directory.path().join("store.sqlite")).expect("open");
+    let batches: Vec<_> = (0..APPENDS).map(|_| batch(1)).collect();
+    for batch in batches {
+        black_box(store.append(batch).expect("append"));
+    }
+    assert_eq!(store.head().expect("head"), APPENDS);
+    let mut raw = RawSqlite::open(&directory.path().join("raw.sqlite"), 1);
+    for _ in 0..APPENDS {
+        raw.insert_batch();
+    }
+    assert_eq!(raw.rows(), APPENDS as i64);
+}
+
 fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("deep") => deep(),
         Some("update") => update(),
         Some("create") => create(),
+        Some("append") => append(),
         _ => {
-            eprintln!("usage: profile deep|update|create");
+            eprintln!("usage: profile deep|update|create|append");
             return ExitCode::FAILURE;
         }
     }
