@@ -274,6 +274,69 @@ mod sqlite {
         store.integrity_check().unwrap();
     }
 
+    /// Runs `sql` on the database at `path` behind the store's back.
+    fn tamper(path: &Path, sql: &str) {
+        let connection = rusqlite::Connection::open(path).unwrap();
+        connection.execute_batch(sql).unwrap();
+    }
+
+    /// The broken link `verify_chain` reports on the database at `path` (reads unverified,
+    /// so the chain check itself finds the damage).
+    fn broken_link(path: &Path) -> reactive_store::sourcing::BrokenLink {
+        let store = SqliteStore::open(path).unwrap().unverified_reads();
+        match verify_chain(&store) {
+            Err(StoreError::BrokenChain(link)) => link,
+            other => panic!("expected a broken chain, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_event_removed_from_the_log_is_reported_as_missing_at_its_sequence() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("events.sqlite");
+        database_with_events(&path, 30);
+        tamper(&path, "DELETE FROM events WHERE sequence = 50;");
+        let link = broken_link(&path);
+        assert_eq!(link.sequence, 50);
+        assert_eq!(link.fault, LinkFault::Missing { expected: 50 });
+        assert!(link.to_string().contains("50"), "{link}");
+    }
+
+    #[test]
+    fn an_event_removed_and_the_rest_renumbered_breaks_the_previous_hash_link() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("events.sqlite");
+        let original = database_with_events(&path, 30);
+        // Sequences stay contiguous, so only the hash chain shows the removal.
+        tamper(
+            &path,
+            "DELETE FROM events WHERE sequence = 50;
+             UPDATE events SET sequence = sequence - 1 WHERE sequence > 50;",
+        );
+        let link = broken_link(&path);
+        assert_eq!(link.sequence, 50);
+        assert_eq!(link.fault, LinkFault::PrevHashMismatch);
+        // Everything before the break is intact and reads verified.
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.read_all(1, 49).unwrap(), original[..49]);
+    }
+
+    #[test]
+    fn two_events_swapped_break_the_chain_at_the_first_of_them() {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("events.sqlite");
+        database_with_events(&path, 30);
+        tamper(
+            &path,
+            "UPDATE events SET sequence = -1 WHERE sequence = 40;
+             UPDATE events SET sequence = 40 WHERE sequence = 41;
+             UPDATE events SET sequence = 41 WHERE sequence = -1;",
+        );
+        let link = broken_link(&path);
+        assert_eq!(link.sequence, 40);
+        assert_eq!(link.fault, LinkFault::PrevHashMismatch);
+    }
+
     #[test]
     fn sqlite_truncated_file_is_an_error_with_a_position_and_recovery_keeps_an_intact_prefix() {
         let directory = tempfile::tempdir().unwrap();
