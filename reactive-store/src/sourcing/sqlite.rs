@@ -626,20 +626,23 @@ fn only_events(entries: Vec<LogEntry>) -> Vec<RecordedEvent> {
 mod tests {
     use super::*;
 
+    fn pragma<T: rusqlite::types::FromSql>(connection: &Connection, name: &str) -> T {
+        connection
+            .pragma_query_value(None, name, |row| row.get(0))
+            .unwrap()
+    }
+
+    /// 2 is FULL: every commit is synced before `append` returns.
+    const FULL: i64 = 2;
+
     #[test]
     fn the_connection_is_in_wal_mode_with_full_synchronous_writes() {
         let directory = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(directory.path().join("e.sqlite")).unwrap();
         let connection = store.lock();
-        let mode: String = connection
-            .pragma_query_value(None, "journal_mode", |row| row.get(0))
-            .unwrap();
+        let mode: String = pragma(&connection, "journal_mode");
         assert_eq!(mode.to_ascii_lowercase(), "wal");
-        // 2 is FULL: every commit is synced before `append` returns.
-        let synchronous: i64 = connection
-            .pragma_query_value(None, "synchronous", |row| row.get(0))
-            .unwrap();
-        assert_eq!(synchronous, 2);
+        assert_eq!(pragma::<i64>(&connection, "synchronous"), FULL);
     }
 
     #[test]
@@ -649,16 +652,10 @@ mod tests {
         drop(SqliteStore::open(&path).unwrap());
         // WAL mode is stored in the file; `synchronous` belongs to each connection.
         let plain = Connection::open(&path).unwrap();
-        let mode: String = plain
-            .pragma_query_value(None, "journal_mode", |row| row.get(0))
-            .unwrap();
+        let mode: String = pragma(&plain, "journal_mode");
         assert_eq!(mode.to_ascii_lowercase(), "wal");
         drop(plain);
         let store = SqliteStore::open(&path).unwrap();
-        let synchronous: i64 = store
-            .lock()
-            .pragma_query_value(None, "synchronous", |row| row.get(0))
-            .unwrap();
-        assert_eq!(synchronous, 2);
+        assert_eq!(pragma::<i64>(&store.lock(), "synchronous"), FULL);
     }
 }
