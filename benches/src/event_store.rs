@@ -21,8 +21,9 @@
 use std::path::Path;
 
 use reactive_store::sourcing::{
-    Aggregate, AllowAll, Append, DomainEvent, EventStore, ExpectedVersion, JsonlStore, MemoryStore,
-    Metadata, NewEvent, Projection, RecordedEvent, ReplayTo, Schema, SqliteStore, replay,
+    Aggregate, AllowAll, Append, CommandContext, DomainEvent, EventStore, Events, ExpectedVersion,
+    JsonlStore, MemoryStore, Metadata, NewEvent, Projection, RecordedEvent, ReplayTo, Repository,
+    Schema, SqliteStore, replay,
 };
 use serde::{Deserialize, Serialize};
 
@@ -248,34 +249,46 @@ impl RawSqlite {
     }
 }
 
+/// Checks the workload end to end in `directory`, panicking on the first wrong result: each
+/// filled backend replays to [`filled_sum`], reads back [`LOG`] events, loads that balance,
+/// and loads it again from a snapshot after one more command; raw inserts add their rows.
+/// The report's `--check` and this module's tests run it.
+pub fn check_workload(directory: &Path) {
+    for (name, store) in filled(directory, "check") {
+        assert_eq!(replay_sum(&*store), filled_sum(), "{name}: replayed sum");
+        let count = Events::all(&*store, 1).count() as u64;
+        assert_eq!(count, LOG, "{name}: events read");
+        let repository = Repository::new(store, Schema::new());
+        let book = repository.load::<Book>("ledger").expect("load");
+        assert_eq!(
+            book.state().get_untracked(),
+            filled_sum(),
+            "{name}: balance"
+        );
+        repository.snapshot(&book).expect("snapshot");
+        repository
+            .execute(&book, 5, &CommandContext::new())
+            .expect("execute");
+        book.dispose();
+        let again = repository.load::<Book>("ledger").expect("load");
+        assert_eq!(
+            again.state().get_untracked(),
+            filled_sum() + 5,
+            "{name}: balance loaded from the snapshot"
+        );
+        again.dispose();
+    }
+    let mut raw = RawSqlite::open(&directory.join("raw.sqlite"), 100);
+    raw.insert_batch();
+    raw.insert_batch();
+    assert_eq!(raw.rows(), 200, "raw rusqlite rows");
+}
+
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use reactive_store::sourcing::{CommandContext, Repository};
-
     #[test]
-    fn raw_inserts_add_the_batch_each_time() {
+    fn the_workload_gives_the_expected_sums_counts_and_balances_on_every_backend() {
         let directory = tempfile::tempdir().unwrap();
-        let mut raw = RawSqlite::open(&directory.path().join("raw.sqlite"), 100);
-        raw.insert_batch();
-        raw.insert_batch();
-        assert_eq!(raw.rows(), 200);
-    }
-
-    #[test]
-    fn filled_stores_replay_to_the_expected_sum_and_load_the_same_balance() {
-        let directory = tempfile::tempdir().unwrap();
-        for (name, store) in filled(directory.path(), "test") {
-            assert_eq!(replay_sum(&*store), filled_sum(), "{name}");
-            let repository = Repository::new(store, Schema::new());
-            let book = repository.load::<Book>("ledger").expect("load");
-            repository.snapshot(&book).expect("snapshot");
-            repository
-                .execute(&book, 5, &CommandContext::new())
-                .expect("execute");
-            book.dispose();
-            let again = repository.load::<Book>("ledger").expect("load");
-            assert_eq!(again.state().get_untracked(), filled_sum() + 5, "{name}");
-        }
+        super::check_workload(directory.path());
     }
 }

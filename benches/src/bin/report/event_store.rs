@@ -14,32 +14,50 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use benches::event_store::{
-    Book, LOG, RawSqlite, backends, batch, fill, filled, filled_sum, replay_sum,
+    Book, LOG, RawSqlite, backends, batch, check_workload, fill, filled, filled_sum, replay_sum,
 };
 use benches::harness::median;
 use reactive_store::sourcing::{
     CommandContext, EventStore, Events, Repository, Schema, SqliteStore,
 };
 
-/// The columns of the table, in order.
-pub const BACKENDS: [&str; 4] = ["memory", "jsonl", "sqlite", "raw rusqlite"];
+/// The columns of the table, in order: the names [`backends`] gives, then raw rusqlite.
+pub const BACKENDS: [&str; 4] = ["memory", "jsonl", "sqlite", RAW];
+
+/// The raw rusqlite column.
+const RAW: &str = "raw rusqlite";
+
+/// The column of `backend` in [`BACKENDS`].
+fn column(backend: &str) -> usize {
+    BACKENDS
+        .iter()
+        .position(|name| *name == backend)
+        .expect("every backend has a column")
+}
 
 /// One case: a median time per operation for each backend that runs it.
 pub struct StoreRow {
     /// What one operation is.
-    pub case: &'static str,
+    pub case: String,
     /// Median nanoseconds per operation, by [`BACKENDS`] column (`None`: not run).
-    pub median_ns: [Option<f64>; 4],
+    pub median_ns: [Option<f64>; BACKENDS.len()],
 }
 
 impl StoreRow {
+    fn new(case: impl Into<String>) -> Self {
+        StoreRow {
+            case: case.into(),
+            median_ns: [None; BACKENDS.len()],
+        }
+    }
+
     /// The SQLite store's time over raw rusqlite's, when both ran.
     pub fn sqlite_over_raw(&self) -> Option<f64> {
-        Some(self.median_ns[2]? / self.median_ns[3]?)
+        Some(self.median_ns[column("sqlite")]? / self.median_ns[column(RAW)]?)
     }
 }
 
-/// What was measured, and where the files were.
+/// What was measured.
 pub struct StoreReport {
     /// One row per case.
     pub rows: Vec<StoreRow>,
@@ -114,14 +132,17 @@ fn time(budget: Budget, work: Work) -> f64 {
 
 /// Appends of `size` events to each backend in `directory`, and raw inserts beside SQLite's.
 fn appends(directory: &Path, size: u64, budget: Budget, ram: bool) -> StoreRow {
-    let case = match (size, ram) {
-        (1, false) => "append one event",
-        (_, false) => "append a batch of 100",
-        (1, true) => "append one event, RAM-backed files",
-        (_, true) => "append a batch of 100, RAM-backed files",
+    let what = if size == 1 {
+        "append one event".to_owned()
+    } else {
+        format!("append a batch of {size}")
     };
+    let mut row = StoreRow::new(if ram {
+        format!("{what}, RAM-backed files")
+    } else {
+        what
+    });
     let tag = format!("append-{size}");
-    let mut median_ns = [None; 4];
     let stores: Vec<(&str, Box<dyn EventStore>)> = if ram {
         let sqlite = SqliteStore::open(directory.join(format!("{tag}.sqlite"))).expect("open");
         vec![("sqlite", Box::new(sqlite))]
@@ -130,27 +151,19 @@ fn appends(directory: &Path, size: u64, budget: Budget, ram: bool) -> StoreRow {
     };
     let mut raw = RawSqlite::open(&directory.join(format!("{tag}-raw.sqlite")), size);
     for (name, store) in &stores {
-        let mut append = appending(&**store, size);
-        let column = BACKENDS.iter().position(|b| b == name).expect("a column");
-        median_ns[column] = Some(time(budget, &mut append));
+        row.median_ns[column(name)] = Some(time(budget, &mut appending(&**store, size)));
     }
-    median_ns[3] = Some(time(budget, &mut timed(|| raw.insert_batch())));
-    StoreRow { case, median_ns }
+    row.median_ns[column(RAW)] = Some(time(budget, &mut timed(|| raw.insert_batch())));
+    row
 }
 
 /// Reads, replays and loads over a log of [`LOG`] events, on each backend.
 fn reads(directory: &Path, budget: Budget) -> Vec<StoreRow> {
     let stores = filled(directory, "read");
-    let mut read = StoreRow {
-        case: "read 10,000 events (verified)",
-        median_ns: [None; 4],
-    };
-    let mut replay = StoreRow {
-        case: "replay 10,000 events into a projection",
-        median_ns: [None; 4],
-    };
-    for (column, (_, store)) in stores.iter().enumerate() {
-        read.median_ns[column] = Some(time(
+    let mut read = StoreRow::new("read 10,000 events (verified)");
+    let mut replay = StoreRow::new("replay 10,000 events into a projection");
+    for (name, store) in &stores {
+        read.median_ns[column(name)] = Some(time(
             budget,
             &mut timed(|| {
                 let mut count = 0u64;
@@ -161,22 +174,16 @@ fn reads(directory: &Path, budget: Budget) -> Vec<StoreRow> {
                 assert_eq!(count, LOG, "every event is read");
             }),
         ));
-        replay.median_ns[column] = Some(time(
+        replay.median_ns[column(name)] = Some(time(
             budget,
             &mut timed(|| assert_eq!(black_box(replay_sum(&**store)), filled_sum())),
         ));
     }
     drop(stores);
 
-    let mut full = StoreRow {
-        case: "load 10,010 events, no snapshot",
-        median_ns: [None; 4],
-    };
-    let mut snapshot = StoreRow {
-        case: "load from a snapshot (10 events after it)",
-        median_ns: [None; 4],
-    };
-    for (column, (_, store)) in backends(directory, "load").into_iter().enumerate() {
+    let mut full = StoreRow::new("load 10,010 events, no snapshot");
+    let mut snapshot = StoreRow::new("load from a snapshot (10 events after it)");
+    for (name, store) in backends(directory, "load") {
         let repository = Repository::new(store, Schema::new());
         fill(&**repository.store());
         let book = repository.load::<Book>("ledger").expect("load");
@@ -191,7 +198,7 @@ fn reads(directory: &Path, budget: Budget) -> Vec<StoreRow> {
             assert_eq!(black_box(loaded.state().get_untracked()), expected);
             loaded.dispose();
         };
-        full.median_ns[column] = Some(time(budget, &mut timed(load)));
+        full.median_ns[column(name)] = Some(time(budget, &mut timed(load)));
         repository.snapshot(&book).expect("snapshot");
         // Ten more after the snapshot, so loading applies some events.
         for _ in 0..10 {
@@ -199,7 +206,7 @@ fn reads(directory: &Path, budget: Budget) -> Vec<StoreRow> {
                 .execute(&book, 0, &CommandContext::new())
                 .expect("execute");
         }
-        snapshot.median_ns[column] = Some(time(budget, &mut timed(load)));
+        snapshot.median_ns[column(name)] = Some(time(budget, &mut timed(load)));
         book.dispose();
     }
     vec![read, replay, full, snapshot]
@@ -235,26 +242,11 @@ pub fn measure_all(quick: bool) -> StoreReport {
     StoreReport { rows, ram_note }
 }
 
-/// `--check`: every backend holds, replays and loads what was appended, and raw inserts count.
+/// `--check`: the workload's own checks ([`check_workload`]), reported like the cases'.
 pub fn check() -> bool {
     let outcome = std::panic::catch_unwind(|| {
         let directory = tempfile::tempdir().expect("a temporary directory");
-        for (name, store) in filled(directory.path(), "check") {
-            assert_eq!(replay_sum(&*store), filled_sum(), "{name}: replayed sum");
-            let count = Events::all(&*store, 1).count() as u64;
-            assert_eq!(count, LOG, "{name}: events read");
-            let repository = Repository::new(store, Schema::new());
-            let book = repository.load::<Book>("ledger").expect("load");
-            assert_eq!(
-                book.state().get_untracked(),
-                filled_sum(),
-                "{name}: balance"
-            );
-            book.dispose();
-        }
-        let mut raw = RawSqlite::open(&directory.path().join("raw.sqlite"), 100);
-        raw.insert_batch();
-        assert_eq!(raw.rows(), 100, "raw rusqlite rows");
+        check_workload(directory.path());
     });
     match outcome {
         Ok(()) => {
