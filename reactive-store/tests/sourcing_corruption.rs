@@ -215,6 +215,7 @@ fn a_damaged_archive_line_is_an_error_naming_the_line() {
 mod sqlite {
     use super::*;
     use reactive_store::sourcing::{LinkFault, SqliteStore};
+    use std::path::PathBuf;
 
     fn database_with_events(path: &Path, batches: u64) -> Vec<RecordedEvent> {
         let store = SqliteStore::open(path).expect("open");
@@ -274,10 +275,17 @@ mod sqlite {
         store.integrity_check().unwrap();
     }
 
-    /// Runs `sql` on the database at `path` behind the store's back.
-    fn tamper(path: &Path, sql: &str) {
-        let connection = rusqlite::Connection::open(path).unwrap();
-        connection.execute_batch(sql).unwrap();
+    /// A database of 90 events, then `sql` run on it behind the store's back. Returns the
+    /// directory (which must outlive the file), the file, and the events as they were.
+    fn tampered(sql: &str) -> (tempfile::TempDir, PathBuf, Vec<RecordedEvent>) {
+        let directory = tempfile::tempdir().unwrap();
+        let path = directory.path().join("events.sqlite");
+        let original = database_with_events(&path, 30);
+        rusqlite::Connection::open(&path)
+            .unwrap()
+            .execute_batch(sql)
+            .unwrap();
+        (directory, path, original)
     }
 
     /// The broken link `verify_chain` reports on the database at `path` (reads unverified,
@@ -292,10 +300,7 @@ mod sqlite {
 
     #[test]
     fn an_event_removed_from_the_log_is_reported_as_missing_at_its_sequence() {
-        let directory = tempfile::tempdir().unwrap();
-        let path = directory.path().join("events.sqlite");
-        database_with_events(&path, 30);
-        tamper(&path, "DELETE FROM events WHERE sequence = 50;");
+        let (_directory, path, _) = tampered("DELETE FROM events WHERE sequence = 50;");
         let link = broken_link(&path);
         assert_eq!(link.sequence, 50);
         assert_eq!(link.fault, LinkFault::Missing { expected: 50 });
@@ -304,12 +309,8 @@ mod sqlite {
 
     #[test]
     fn an_event_removed_and_the_rest_renumbered_breaks_the_previous_hash_link() {
-        let directory = tempfile::tempdir().unwrap();
-        let path = directory.path().join("events.sqlite");
-        let original = database_with_events(&path, 30);
         // Sequences stay contiguous, so only the hash chain shows the removal.
-        tamper(
-            &path,
+        let (_directory, path, original) = tampered(
             "DELETE FROM events WHERE sequence = 50;
              UPDATE events SET sequence = sequence - 1 WHERE sequence > 50;",
         );
@@ -323,11 +324,7 @@ mod sqlite {
 
     #[test]
     fn two_events_swapped_break_the_chain_at_the_first_of_them() {
-        let directory = tempfile::tempdir().unwrap();
-        let path = directory.path().join("events.sqlite");
-        database_with_events(&path, 30);
-        tamper(
-            &path,
+        let (_directory, path, _) = tampered(
             "UPDATE events SET sequence = -1 WHERE sequence = 40;
              UPDATE events SET sequence = 40 WHERE sequence = 41;
              UPDATE events SET sequence = 41 WHERE sequence = -1;",
@@ -403,7 +400,7 @@ mod sqlite {
     fn another_applications_database_is_refused_untouched() {
         let directory = tempfile::tempdir().unwrap();
         let path = directory.path().join("other.sqlite");
-        let other = rusqlite_free_database(&path);
+        let other = foreign_database(&path);
         assert!(matches!(
             SqliteStore::open(&path),
             Err(StoreError::InvalidInput { .. })
@@ -411,15 +408,18 @@ mod sqlite {
         assert_eq!(fs::read(&path).unwrap(), other);
     }
 
-    /// A database made by "another application": our own store, with its marks removed and a
-    /// foreign table added (this crate's tests do not depend on rusqlite directly).
-    fn rusqlite_free_database(path: &Path) -> Vec<u8> {
-        let template = path.with_extension("template");
-        drop(SqliteStore::open(&template).unwrap());
-        let mut bytes = fs::read(&template).unwrap();
-        // The header's application id is at offset 68 (4 bytes, big endian).
-        bytes[68..72].copy_from_slice(&0x1234_5678u32.to_be_bytes());
-        fs::write(path, &bytes).unwrap();
-        bytes
+    /// A database made by "another application" (its own application id and table); returns
+    /// its bytes.
+    fn foreign_database(path: &Path) -> Vec<u8> {
+        let connection = rusqlite::Connection::open(path).unwrap();
+        connection
+            .execute_batch(
+                "PRAGMA application_id = 305419896;
+                 CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);
+                 INSERT INTO notes (text) VALUES ('not an event');",
+            )
+            .unwrap();
+        drop(connection);
+        fs::read(path).unwrap()
     }
 }
