@@ -111,11 +111,7 @@
 //! Lines, and SQLite, the embedded default).
 
 mod event;
-mod patch;
-mod path;
 mod scope;
-mod snapshot;
-mod state;
 mod store;
 mod veto;
 
@@ -125,17 +121,20 @@ pub use event::{
     EmitOptions, EventContext, EventInfo, EventInterceptor, EventLog, EventOutcome, InterceptorId,
     LoggedEvent, Phase, Subscribe, Subscription,
 };
-pub use patch::{Patch, PatchError, PatchOp, invert};
-pub use path::{IntoSegment, Path, PathError, PathPattern, PatternSegment, Segment};
+/// The vocabulary of change, from `reactive-state`: re-exported so a store user needs one
+/// dependency (the `reactive` facade re-exports both).
+pub use reactive_state::{
+    CodecError, Diff, IntoSegment, MapKey, MigrationError, Migrations, Node, Patch, PatchError,
+    PatchOp, Path, PathError, PathPattern, PatternSegment, Segment, Snapshot, State, Versioned,
+    apply_whole, impl_state, invert, keyed, node_at, node_at_mut, path,
+};
 pub use scope::{
     Access, AccessDenied, Action, PersistError, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
 };
-pub use snapshot::{CodecError, Snapshot};
-pub use state::{Diff, MapKey, Node, State, apply_whole, node_at, node_at_mut};
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,
     Store, Transaction, TransactionError, ValidationError, Violation, Violations,
 };
 pub use veto::Veto;
 
-pub use imbl;
+pub use reactive_state::imbl;

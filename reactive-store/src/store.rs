@@ -22,10 +22,10 @@ pub use middleware::{Commit, CommitKind, Middleware, Proposal};
 pub use transaction::Transaction;
 pub use validate::{ValidationError, Violation, Violations};
 
-use crate::path::{Path, PathPattern};
-use crate::snapshot::Snapshot;
-use crate::state::{State, node_at};
 use history::History;
+use reactive_state::Snapshot;
+use reactive_state::{Path, PathPattern};
+use reactive_state::{State, node_at};
 use validate::{PathValidator, StateValidator};
 use watch::WatchTree;
 

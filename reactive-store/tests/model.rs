@@ -78,6 +78,7 @@ proptest! {
                     PatchOp::Add => doc.insert(i, serde_json::from_value(p.value.clone().unwrap()).unwrap()),
                     PatchOp::Remove => { doc.remove(i); }
                     PatchOp::Replace => doc[i] = serde_json::from_value(p.value.clone().unwrap()).unwrap(),
+                    PatchOp::Move => unreachable!("a plain list diff has no moves: {p:?}"),
                 }
             }
             prop_assert_eq!(doc, after.iter().copied().collect::<Vec<_>>());

@@ -2,9 +2,9 @@
 
 use std::convert::Infallible;
 
-use crate::patch::PatchError;
 use crate::store::validate::ValidationError;
 use crate::veto::Veto;
+use reactive_state::PatchError;
 
 /// Why a transaction (or an undo, redo, jump, or applied snapshot) was not committed. In every
 /// case the state is exactly as it was before.

@@ -9,8 +9,8 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use crate::patch::Patch;
-use crate::snapshot::Snapshot;
+use reactive_state::Patch;
+use reactive_state::Snapshot;
 
 /// How much history a store keeps. When a commit goes over either bound, the oldest steps are
 /// dropped (never the current one).
@@ -347,7 +347,7 @@ impl<S> History<S> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path;
+    use reactive_state::path;
 
     fn patch(n: i64) -> Vec<Patch> {
         vec![Patch::replace(path!(n), 0.into(), n.into())]

@@ -4,9 +4,9 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::patch::Patch;
-use crate::snapshot::Snapshot;
 use crate::veto::Veto;
+use reactive_state::Patch;
+use reactive_state::Snapshot;
 
 /// What made a commit.
 ///

@@ -20,10 +20,10 @@ use reactive_core::batch;
 use super::history::Record;
 use super::validate::{Violations, affected_instances};
 use super::{Commit, CommitKind, Inner, Proposal, Store, TransactionError, ValidationError};
-use crate::patch::{Patch, PatchError};
-use crate::path::Path;
-use crate::snapshot::Snapshot;
-use crate::state::{Diff, State, node_at, node_at_mut};
+use reactive_state::Path;
+use reactive_state::Snapshot;
+use reactive_state::{Diff, State, node_at, node_at_mut};
+use reactive_state::{Patch, PatchError};
 
 /// A transaction being set up: a label for the history and middleware, and whether it makes an
 /// undo step. Made by [`Store::transaction`].

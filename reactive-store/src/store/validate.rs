@@ -6,9 +6,9 @@ use std::fmt;
 use std::panic::Location;
 use std::rc::Rc;
 
-use crate::patch::Patch;
-use crate::path::{Path, PathPattern, PatternSegment};
-use crate::state::{Node, node_at};
+use reactive_state::Patch;
+use reactive_state::{Node, for_each_child_at, node_at};
+use reactive_state::{Path, PathPattern, PatternSegment};
 
 /// One broken rule: where, and what is wrong.
 ///
@@ -209,15 +209,16 @@ pub(crate) fn affected_instances(
         }
         // Below a patch that is above the pattern's depth, every instance may be new. (An add
         // or remove in a list shifts later elements, but their values are unchanged.)
-        if let Some(node) = node_at(root, segs) {
-            expand(node, patch.path.clone(), &pat[segs.len()..], &mut found);
+        if node_at(root, segs).is_some() {
+            expand(root, patch.path.clone(), &pat[segs.len()..], &mut found);
         }
     }
     found
 }
 
-/// Adds every path under `node` (at `path`) that matches `rest`.
-fn expand(node: &dyn Node, path: Path, rest: &[PatternSegment], found: &mut BTreeSet<Path>) {
+/// Adds every path under `path` (in `root`) that matches `rest`. Steps are looked up from the
+/// root, so items of keyed collections are found (and named) by key.
+fn expand(root: &dyn Node, path: Path, rest: &[PatternSegment], found: &mut BTreeSet<Path>) {
     // Patterns are short (a handful of segments): recursion depth is the pattern's length.
     let Some((first, rest)) = rest.split_first() else {
         found.insert(path);
@@ -225,12 +226,17 @@ fn expand(node: &dyn Node, path: Path, rest: &[PatternSegment], found: &mut BTre
     };
     match first {
         PatternSegment::Exact(s) => {
-            if let Some(child) = node.child(s) {
-                expand(child, path.join(s.clone()), rest, found);
+            let next = path.join(s.clone());
+            if node_at(root, next.segments()).is_some() {
+                expand(root, next, rest, found);
             }
         }
-        PatternSegment::Any => node.for_each_child(&mut |s, child| {
-            expand(child, path.join(s), rest, found);
-        }),
+        PatternSegment::Any => {
+            let mut children = Vec::new();
+            for_each_child_at(root, path.segments(), &mut |s, _| children.push(s));
+            for s in children {
+                expand(root, path.join(s), rest, found);
+            }
+        }
     }
 }

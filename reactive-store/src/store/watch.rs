@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use reactive_core::Signal;
 
-use crate::patch::{Patch, PatchOp};
-use crate::path::{Path, Segment};
+use reactive_state::{Patch, PatchOp};
+use reactive_state::{Path, Segment};
 
 #[derive(Default)]
 struct WatchNode {
@@ -125,6 +125,17 @@ impl WatchTree {
     }
 
     fn affected_by(&self, patch: &Patch, out: &mut Vec<Signal<()>>) {
+        if let (PatchOp::Move, Some(from)) = (patch.op, &patch.from) {
+            if *from != patch.path {
+                // A move between two places: a removal there and an addition here.
+                self.affected_by(&Patch::remove(from.clone(), serde_json::Value::Null), out);
+                self.affected_by(
+                    &Patch::add(patch.path.clone(), serde_json::Value::Null),
+                    out,
+                );
+                return;
+            }
+        }
         let segs = patch.path.segments();
         let mut node = &self.root;
         for (depth, s) in segs.iter().enumerate() {
@@ -153,7 +164,7 @@ impl WatchTree {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::path;
+    use reactive_state::path;
     use serde_json::json;
 
     fn ids(tree: &WatchTree, patch: Patch, triggers: &[(Path, Signal<()>)]) -> Vec<String> {
@@ -218,9 +229,9 @@ mod tests {
         tree.remove(&path!(a.b.c), id);
         assert_eq!(tree.len(), 1);
         assert!(
-            !tree.root.children[&Segment::key("a")]
+            !tree.root.children[&Segment::field("a")]
                 .children
-                .contains_key(&Segment::key("b"))
+                .contains_key(&Segment::field("b"))
         );
         tree.remove(&path!(a.x), keep);
         assert!(tree.root.is_empty());

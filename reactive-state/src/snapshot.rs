@@ -15,13 +15,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// `postcard` binary format ([`to_postcard`](Snapshot::to_postcard)).
 ///
 /// ```
-/// use reactive_store::{Snapshot, Store};
+/// use reactive_state::Snapshot;
 ///
-/// let store = Store::new(vec![1, 2, 3]);
-/// let before: Snapshot<Vec<i32>> = store.snapshot_untracked();
-/// store.update(|v| v.push(4))?;
+/// let before = Snapshot::new(vec![1, 2, 3]);
+/// let mut next = (*before).clone();
+/// next.push(4);
+/// let after = Snapshot::new(next);
 /// assert_eq!(*before, [1, 2, 3]); // the old version is untouched
-/// assert_eq!(store.snapshot_untracked().len(), 4);
+/// assert_eq!(after.len(), 4);
 ///
 /// let json = before.to_json()?;
 /// assert_eq!(json, "[1,2,3]");
@@ -37,7 +38,7 @@ impl<S> Snapshot<S> {
     /// Wraps a state.
     ///
     /// ```
-    /// use reactive_store::Snapshot;
+    /// use reactive_state::Snapshot;
     /// assert_eq!(*Snapshot::new(5), 5);
     /// ```
     pub fn new(state: S) -> Snapshot<S> {
@@ -49,7 +50,7 @@ impl<S> Snapshot<S> {
     /// Whether both are the very same version (same allocation), not just equal.
     ///
     /// ```
-    /// use reactive_store::Snapshot;
+    /// use reactive_state::Snapshot;
     /// let a = Snapshot::new(1);
     /// assert!(a.ptr_eq(&a.clone()));
     /// assert!(!a.ptr_eq(&Snapshot::new(1)));
@@ -61,7 +62,7 @@ impl<S> Snapshot<S> {
     /// The state as an `Arc`, for sharing with code that does not know snapshots.
     ///
     /// ```
-    /// use reactive_store::Snapshot;
+    /// use reactive_state::Snapshot;
     /// let arc = Snapshot::new("x").as_arc().clone();
     /// assert_eq!(*arc, "x");
     /// ```
@@ -78,9 +79,9 @@ impl<S: Serialize> Snapshot<S> {
     /// keys).
     ///
     /// ```
-    /// use reactive_store::Snapshot;
+    /// use reactive_state::Snapshot;
     /// assert_eq!(Snapshot::new(vec!["a"]).to_json()?, r#"["a"]"#);
-    /// # Ok::<(), reactive_store::CodecError>(())
+    /// # Ok::<(), reactive_state::CodecError>(())
     /// ```
     pub fn to_json(&self) -> Result<String, CodecError> {
         serde_json::to_string(&*self.state).map_err(|e| CodecError::Json(e.to_string()))
@@ -93,9 +94,9 @@ impl<S: Serialize> Snapshot<S> {
     /// [`CodecError::Postcard`] if the state cannot be encoded.
     ///
     /// ```
-    /// use reactive_store::Snapshot;
+    /// use reactive_state::Snapshot;
     /// assert_eq!(Snapshot::new(300u32).to_postcard()?, [0xac, 0x02]);
-    /// # Ok::<(), reactive_store::CodecError>(())
+    /// # Ok::<(), reactive_state::CodecError>(())
     /// ```
     pub fn to_postcard(&self) -> Result<Vec<u8>, CodecError> {
         postcard::to_allocvec(&*self.state).map_err(|e| CodecError::Postcard(e.to_string()))
@@ -110,7 +111,7 @@ impl<S: DeserializeOwned> Snapshot<S> {
     /// another shape.
     ///
     /// ```
-    /// use reactive_store::{CodecError, Snapshot};
+    /// use reactive_state::{CodecError, Snapshot};
     /// assert_eq!(*Snapshot::<Vec<u8>>::from_json("[1,2]")?, [1, 2]);
     /// assert!(matches!(Snapshot::<Vec<u8>>::from_json("[1,"), Err(CodecError::Json(_))));
     /// # Ok::<(), CodecError>(())
@@ -128,7 +129,7 @@ impl<S: DeserializeOwned> Snapshot<S> {
     /// [`CodecError::Postcard`] on truncated, corrupt or trailing input.
     ///
     /// ```
-    /// use reactive_store::{CodecError, Snapshot};
+    /// use reactive_state::{CodecError, Snapshot};
     /// assert!(matches!(Snapshot::<String>::from_postcard(&[5, b'a']), Err(CodecError::Postcard(_))));
     /// ```
     pub fn from_postcard(bytes: &[u8]) -> Result<Snapshot<S>, CodecError> {
@@ -192,7 +193,7 @@ impl<'de, S: Deserialize<'de>> Deserialize<'de> for Snapshot<S> {
 /// A snapshot that could not be encoded or decoded.
 ///
 /// ```
-/// use reactive_store::{CodecError, Snapshot};
+/// use reactive_state::{CodecError, Snapshot};
 /// let err = Snapshot::<u8>::from_json("300").unwrap_err();
 /// assert!(err.to_string().starts_with("JSON:"));
 /// ```

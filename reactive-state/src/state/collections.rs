@@ -19,7 +19,7 @@ use crate::path::Segment;
 /// A map key that can stand in a path: written as a segment, read back from one.
 ///
 /// ```
-/// use reactive_store::{MapKey, Segment};
+/// use reactive_state::{MapKey, Segment};
 /// assert_eq!(7u64.to_segment(), Segment::Index(7));
 /// assert_eq!(u64::from_segment(&Segment::Index(7)), Some(7));
 /// assert_eq!(String::from_segment(&Segment::Index(7)), Some("7".to_string()));
@@ -33,7 +33,7 @@ pub trait MapKey: Ord + Clone + Serialize + DeserializeOwned + 'static {
 
 impl MapKey for String {
     fn to_segment(&self) -> Segment {
-        Segment::key(self.clone())
+        Segment::key_text(self.clone())
     }
     fn from_segment(segment: &Segment) -> Option<Self> {
         Some(segment.as_text().into_owned())
@@ -52,7 +52,7 @@ macro_rules! int_key {
             fn from_segment(segment: &Segment) -> Option<Self> {
                 match segment {
                     Segment::Index(i) => <$t>::try_from(*i).ok(),
-                    Segment::Key(k) => k.parse().ok(),
+                    Segment::Field(k) | Segment::Key(k) => k.parse().ok(),
                 }
             }
         }
@@ -253,11 +253,11 @@ fn apply_list<T: State, L: List<T> + DeserializeOwned>(
         len,
     };
     if rest.is_empty() && patch.op == PatchOp::Add {
-        let index = match first {
-            Segment::Key(k) if k == "-" => len,
-            Segment::Index(i) if *i <= len => *i,
-            Segment::Index(_) => return Err(out_of_bounds()),
-            Segment::Key(_) => return Err(no_such_path(patch)),
+        let index = match first.as_index() {
+            _ if first.as_name() == Some("-") => len,
+            Some(i) if i <= len => i,
+            Some(_) => return Err(out_of_bounds()),
+            None => return Err(no_such_path(patch)),
         };
         list.insert_at(index, decode(patch.new_value()?, patch)?);
         return Ok(());

@@ -7,79 +7,170 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// One step of a [`Path`]: a field or map key, or a list index.
+/// One step of a [`Path`]: a struct field or map entry, a list position, or an item of a
+/// keyed collection.
 ///
-/// A key that spells a canonical non-negative integer (`"3"`, not `"03"`) is stored as an
-/// [`Index`](Segment::Index), so a segment parsed from text and one built in code compare equal;
-/// maps keyed by strings accept either form.
+/// The three kinds say what the step means; on the wire (JSON Pointer text) they are all text,
+/// so segments compare, hash and order by that text form: `Segment::field("a")` equals
+/// `Segment::key("a")`, and `Segment::key(3)` equals `Segment::Index(3)`. A path parsed back
+/// from text therefore equals the path it was written from. A field name that spells a
+/// canonical non-negative integer (`"3"`, not `"03"`) is stored as an
+/// [`Index`](Segment::Index), so maps keyed by strings accept either form.
 ///
 /// ```
-/// use reactive_store::Segment;
-/// assert_eq!(Segment::key("3"), Segment::Index(3));
-/// assert_eq!(Segment::key("title").as_key(), Some("title"));
+/// use reactive_state::Segment;
+/// assert_eq!(Segment::field("3"), Segment::Index(3));
+/// assert_eq!(Segment::field("title").as_name(), Some("title"));
+/// assert_eq!(Segment::key(42), Segment::Index(42)); // same text: "42"
+/// assert!(Segment::key("ada").is_key());
 /// assert_eq!(Segment::from(7usize).to_string(), "7");
 /// ```
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+#[derive(Clone, Debug)]
 pub enum Segment {
-    /// A struct field or a map key.
-    Key(Cow<'static, str>),
-    /// A list index (or a map key that is a number).
+    /// A struct field or a map entry, by name. Never a canonical integer (those are
+    /// [`Index`](Segment::Index)).
+    Field(Cow<'static, str>),
+    /// A list position (or a map entry whose key is a number).
     Index(usize),
+    /// An item of a keyed collection, by its key written as text. The item keeps this address
+    /// wherever it moves in the collection.
+    Key(Cow<'static, str>),
 }
 
 impl Segment {
-    /// A key segment; a canonical integer becomes an [`Index`](Segment::Index).
+    /// A field (or map entry) segment; a canonical integer becomes an [`Index`](Segment::Index).
     ///
     /// ```
-    /// use reactive_store::Segment;
-    /// assert_eq!(Segment::key("todos"), Segment::Key("todos".into()));
+    /// use reactive_state::Segment;
+    /// assert!(matches!(Segment::field("todos"), Segment::Field(_)));
     /// ```
-    pub fn key(key: impl Into<Cow<'static, str>>) -> Segment {
-        let key = key.into();
-        match parse_index(&key) {
+    pub fn field(name: impl Into<Cow<'static, str>>) -> Segment {
+        let name = name.into();
+        match parse_index(&name) {
             Some(i) => Segment::Index(i),
-            None => Segment::Key(key),
+            None => Segment::Field(name),
         }
     }
 
-    /// The key, if this is a key segment.
+    /// A keyed-collection item segment: the key's text (`Display`).
     ///
     /// ```
-    /// use reactive_store::Segment;
-    /// assert_eq!(Segment::key("a").as_key(), Some("a"));
-    /// assert_eq!(Segment::Index(1).as_key(), None);
+    /// use reactive_state::Segment;
+    /// assert_eq!(Segment::key("ada").as_text(), "ada");
+    /// assert_eq!(Segment::key(7u32).as_text(), "7");
     /// ```
-    pub fn as_key(&self) -> Option<&str> {
+    pub fn key(key: impl fmt::Display) -> Segment {
+        Segment::Key(Cow::Owned(key.to_string()))
+    }
+
+    /// A keyed-collection item segment from text that is already the key's text form.
+    ///
+    /// ```
+    /// use reactive_state::Segment;
+    /// assert!(Segment::key_text("k1").is_key());
+    /// ```
+    pub fn key_text(text: impl Into<Cow<'static, str>>) -> Segment {
+        Segment::Key(text.into())
+    }
+
+    /// Whether this is a keyed-collection item segment.
+    ///
+    /// ```
+    /// use reactive_state::Segment;
+    /// assert!(!Segment::field("a").is_key());
+    /// ```
+    pub fn is_key(&self) -> bool {
+        matches!(self, Segment::Key(_))
+    }
+
+    /// The name, if this is a field or key segment (a struct field, a map key, an item key).
+    ///
+    /// ```
+    /// use reactive_state::Segment;
+    /// assert_eq!(Segment::field("a").as_name(), Some("a"));
+    /// assert_eq!(Segment::Index(1).as_name(), None);
+    /// ```
+    pub fn as_name(&self) -> Option<&str> {
         match self {
-            Segment::Key(k) => Some(k),
+            Segment::Field(k) | Segment::Key(k) => Some(k),
             Segment::Index(_) => None,
         }
     }
 
-    /// The index, if this is an index segment.
+    /// The index, if this segment is one or its text is a canonical integer.
     ///
     /// ```
-    /// use reactive_store::Segment;
+    /// use reactive_state::Segment;
     /// assert_eq!(Segment::Index(4).as_index(), Some(4));
+    /// assert_eq!(Segment::key(4).as_index(), Some(4));
     /// ```
     pub fn as_index(&self) -> Option<usize> {
         match self {
             Segment::Index(i) => Some(*i),
-            Segment::Key(_) => None,
+            Segment::Field(t) | Segment::Key(t) => parse_index(t),
         }
     }
 
     /// The segment as text, as it appears in a JSON Pointer (before escaping).
     ///
     /// ```
-    /// use reactive_store::Segment;
+    /// use reactive_state::Segment;
     /// assert_eq!(Segment::Index(2).as_text(), "2");
     /// ```
     pub fn as_text(&self) -> Cow<'_, str> {
         match self {
-            Segment::Key(k) => Cow::Borrowed(k),
+            Segment::Field(k) | Segment::Key(k) => Cow::Borrowed(k),
             Segment::Index(i) => Cow::Owned(i.to_string()),
         }
+    }
+
+    /// The wire form: what equality, hashing and ordering look at.
+    fn wire(&self) -> Wire<'_> {
+        match self {
+            Segment::Index(i) => Wire::Index(*i),
+            Segment::Field(t) => Wire::Text(t),
+            Segment::Key(t) => match parse_index(t) {
+                Some(i) => Wire::Index(i),
+                None => Wire::Text(t),
+            },
+        }
+    }
+}
+
+/// A segment as its JSON Pointer text: a canonical integer, or any other text.
+#[derive(PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Wire<'a> {
+    Text(&'a str),
+    Index(usize),
+}
+
+impl PartialEq for Segment {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Segment::Field(a), Segment::Field(b)) => a == b,
+            (Segment::Index(a), Segment::Index(b)) => a == b,
+            _ => self.wire() == other.wire(),
+        }
+    }
+}
+
+impl Eq for Segment {}
+
+impl std::hash::Hash for Segment {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.wire().hash(state);
+    }
+}
+
+impl PartialOrd for Segment {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Segment {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.wire().cmp(&other.wire())
     }
 }
 
@@ -99,21 +190,21 @@ fn parse_index(text: &str) -> Option<usize> {
 impl fmt::Display for Segment {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Segment::Key(k) => f.write_str(k),
+            Segment::Field(k) | Segment::Key(k) => f.write_str(k),
             Segment::Index(i) => write!(f, "{i}"),
         }
     }
 }
 
 impl From<&'static str> for Segment {
-    fn from(key: &'static str) -> Self {
-        Segment::key(key)
+    fn from(name: &'static str) -> Self {
+        Segment::field(name)
     }
 }
 
 impl From<String> for Segment {
-    fn from(key: String) -> Self {
-        Segment::key(key)
+    fn from(name: String) -> Self {
+        Segment::field(name)
     }
 }
 
@@ -126,7 +217,7 @@ impl From<usize> for Segment {
 /// What can stand in the brackets of [`path!`](crate::path!): an index (`usize`) or a key.
 ///
 /// ```
-/// use reactive_store::{path, Segment};
+/// use reactive_state::{path, Segment};
 /// let key = String::from("k");
 /// assert_eq!(path!(items[key]).segments()[1], Segment::key("k"));
 /// ```
@@ -143,13 +234,13 @@ impl IntoSegment for usize {
 
 impl IntoSegment for &'static str {
     fn into_segment(self) -> Segment {
-        Segment::key(self)
+        Segment::key_text(self)
     }
 }
 
 impl IntoSegment for String {
     fn into_segment(self) -> Segment {
-        Segment::key(self)
+        Segment::key_text(self)
     }
 }
 
@@ -163,7 +254,7 @@ impl IntoSegment for Segment {
 /// (RFC 6901): `/todos/3/title`; `~` and `/` in keys are escaped as `~0` and `~1`.
 ///
 /// ```
-/// use reactive_store::{path, Path};
+/// use reactive_state::{path, Path};
 /// let p = path!(todos[3].title);
 /// assert_eq!(p.to_string(), "/todos/3/title");
 /// assert_eq!(Path::parse("/todos/3/title"), Ok(p));
@@ -178,7 +269,7 @@ impl Path {
     /// The root: the whole state.
     ///
     /// ```
-    /// use reactive_store::Path;
+    /// use reactive_state::Path;
     /// assert!(Path::root().is_root());
     /// ```
     pub fn root() -> Path {
@@ -190,8 +281,8 @@ impl Path {
     /// A path from segments.
     ///
     /// ```
-    /// use reactive_store::{Path, Segment};
-    /// let p = Path::from_segments([Segment::key("a"), Segment::Index(0)]);
+    /// use reactive_state::{Path, Segment};
+    /// let p = Path::from_segments([Segment::field("a"), Segment::Index(0)]);
     /// assert_eq!(p.to_string(), "/a/0");
     /// ```
     pub fn from_segments(segments: impl IntoIterator<Item = Segment>) -> Path {
@@ -206,10 +297,10 @@ impl Path {
     /// [`PathError`] if the text does not start with `/` or has a bad `~` escape.
     ///
     /// ```
-    /// use reactive_store::{Path, Segment};
-    /// assert_eq!(Path::parse("/a~1b/~0")?.segments(), [Segment::key("a/b"), Segment::key("~")]);
+    /// use reactive_state::{Path, Segment};
+    /// assert_eq!(Path::parse("/a~1b/~0")?.segments(), [Segment::field("a/b"), Segment::field("~")]);
     /// assert!(Path::parse("todos").is_err());
-    /// # Ok::<(), reactive_store::PathError>(())
+    /// # Ok::<(), reactive_state::PathError>(())
     /// ```
     pub fn parse(pointer: &str) -> Result<Path, PathError> {
         if pointer.is_empty() {
@@ -223,9 +314,11 @@ impl Path {
         };
         let mut segments = Vec::new();
         for token in rest.split('/') {
-            segments.push(Segment::key(unescape(token).ok_or_else(|| PathError {
-                pointer: pointer.to_owned(),
-                reason: "'~' must be followed by '0' or '1'",
+            segments.push(Segment::field(unescape(token).ok_or_else(|| {
+                PathError {
+                    pointer: pointer.to_owned(),
+                    reason: "'~' must be followed by '0' or '1'",
+                }
             })?));
         }
         Ok(Path { segments })
@@ -234,8 +327,8 @@ impl Path {
     /// The segments, from the root down.
     ///
     /// ```
-    /// use reactive_store::{path, Segment};
-    /// assert_eq!(path!(a[1]).segments(), [Segment::key("a"), Segment::Index(1)]);
+    /// use reactive_state::{path, Segment};
+    /// assert_eq!(path!(a[1]).segments(), [Segment::field("a"), Segment::Index(1)]);
     /// ```
     pub fn segments(&self) -> &[Segment] {
         &self.segments
@@ -244,7 +337,7 @@ impl Path {
     /// Whether this is the root.
     ///
     /// ```
-    /// use reactive_store::path;
+    /// use reactive_state::path;
     /// assert!(!path!(a).is_root());
     /// ```
     pub fn is_root(&self) -> bool {
@@ -254,7 +347,7 @@ impl Path {
     /// Number of segments.
     ///
     /// ```
-    /// use reactive_store::path;
+    /// use reactive_state::path;
     /// assert_eq!(path!(a.b[2]).len(), 3);
     /// ```
     pub fn len(&self) -> usize {
@@ -264,7 +357,7 @@ impl Path {
     /// Whether this is the root (no segments).
     ///
     /// ```
-    /// use reactive_store::Path;
+    /// use reactive_state::Path;
     /// assert!(Path::root().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
@@ -274,9 +367,9 @@ impl Path {
     /// Appends a segment.
     ///
     /// ```
-    /// use reactive_store::{Path, Segment};
+    /// use reactive_state::{Path, Segment};
     /// let mut p = Path::root();
-    /// p.push(Segment::key("a"));
+    /// p.push(Segment::field("a"));
     /// assert_eq!(p.to_string(), "/a");
     /// ```
     pub fn push(&mut self, segment: Segment) {
@@ -286,9 +379,9 @@ impl Path {
     /// Removes and returns the last segment.
     ///
     /// ```
-    /// use reactive_store::{path, Segment};
+    /// use reactive_state::{path, Segment};
     /// let mut p = path!(a.b);
-    /// assert_eq!(p.pop(), Some(Segment::key("b")));
+    /// assert_eq!(p.pop(), Some(Segment::field("b")));
     /// ```
     pub fn pop(&mut self) -> Option<Segment> {
         self.segments.pop()
@@ -297,7 +390,7 @@ impl Path {
     /// This path extended by one segment.
     ///
     /// ```
-    /// use reactive_store::{path, Segment};
+    /// use reactive_state::{path, Segment};
     /// assert_eq!(path!(todos).join(3usize), path!(todos[3]));
     /// ```
     pub fn join(&self, segment: impl Into<Segment>) -> Path {
@@ -309,7 +402,7 @@ impl Path {
     /// This path followed by `other`.
     ///
     /// ```
-    /// use reactive_store::path;
+    /// use reactive_state::path;
     /// assert_eq!(path!(a).concat(&path!(b[1])), path!(a.b[1]));
     /// ```
     pub fn concat(&self, other: &Path) -> Path {
@@ -321,7 +414,7 @@ impl Path {
     /// The parent path (`None` for the root).
     ///
     /// ```
-    /// use reactive_store::path;
+    /// use reactive_state::path;
     /// assert_eq!(path!(a.b).parent(), Some(path!(a)));
     /// ```
     pub fn parent(&self) -> Option<Path> {
@@ -332,7 +425,7 @@ impl Path {
     /// Whether `prefix` is this path or one of its ancestors.
     ///
     /// ```
-    /// use reactive_store::path;
+    /// use reactive_state::path;
     /// assert!(path!(todos[3].title).starts_with(&path!(todos)));
     /// assert!(!path!(todos).starts_with(&path!(todos[3])));
     /// ```
@@ -374,7 +467,7 @@ impl fmt::Display for Path {
         for s in &self.segments {
             f.write_str("/")?;
             match s {
-                Segment::Key(k) => write_escaped(f, k)?,
+                Segment::Field(k) | Segment::Key(k) => write_escaped(f, k)?,
                 Segment::Index(i) => write!(f, "{i}")?,
             }
         }
@@ -411,7 +504,7 @@ impl<'de> Deserialize<'de> for Path {
 /// A path that is not a valid JSON Pointer.
 ///
 /// ```
-/// use reactive_store::Path;
+/// use reactive_state::Path;
 /// let err = Path::parse("/a~2").unwrap_err();
 /// assert!(err.to_string().contains("/a~2"));
 /// ```
@@ -428,7 +521,7 @@ pub struct PathError {
 /// brackets hold an index (`usize`) or a key (`&'static str`, `String`, [`Segment`]).
 ///
 /// ```
-/// use reactive_store::path;
+/// use reactive_state::path;
 /// let i = 5;
 /// assert_eq!(path!(todos[i].title).to_string(), "/todos/5/title");
 /// assert_eq!(path!(users["ada"]).to_string(), "/users/ada");
@@ -450,11 +543,11 @@ macro_rules! path {
 macro_rules! __path_push {
     ($p:ident;) => {};
     ($p:ident; . $key:ident $($rest:tt)*) => {
-        $p.push($crate::Segment::key(stringify!($key)));
+        $p.push($crate::Segment::field(stringify!($key)));
         $crate::__path_push!($p; $($rest)*);
     };
     ($p:ident; $key:ident $($rest:tt)*) => {
-        $p.push($crate::Segment::key(stringify!($key)));
+        $p.push($crate::Segment::field(stringify!($key)));
         $crate::__path_push!($p; $($rest)*);
     };
     ($p:ident; [$seg:expr] $($rest:tt)*) => {
@@ -466,10 +559,10 @@ macro_rules! __path_push {
 /// One step of a [`PathPattern`].
 ///
 /// ```
-/// use reactive_store::{PathPattern, PatternSegment, Segment};
+/// use reactive_state::{PathPattern, PatternSegment, Segment};
 /// let p = PathPattern::parse("/todos/*")?;
-/// assert_eq!(p.segments(), [PatternSegment::Exact(Segment::key("todos")), PatternSegment::Any]);
-/// # Ok::<(), reactive_store::PathError>(())
+/// assert_eq!(p.segments(), [PatternSegment::Exact(Segment::field("todos")), PatternSegment::Any]);
+/// # Ok::<(), reactive_state::PathError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub enum PatternSegment {
@@ -482,11 +575,11 @@ pub enum PatternSegment {
 /// A path in which a `*` segment matches any one key or index: `/todos/*/title`.
 ///
 /// ```
-/// use reactive_store::{path, PathPattern};
+/// use reactive_state::{path, PathPattern};
 /// let p = PathPattern::parse("/todos/*/title")?;
 /// assert!(p.matches(&path!(todos[3].title)));
 /// assert!(!p.matches(&path!(todos[3].done)));
-/// # Ok::<(), reactive_store::PathError>(())
+/// # Ok::<(), reactive_state::PathError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct PathPattern {
@@ -500,9 +593,9 @@ impl PathPattern {
     /// [`PathError`] as for [`Path::parse`].
     ///
     /// ```
-    /// use reactive_store::PathPattern;
+    /// use reactive_state::PathPattern;
     /// assert_eq!(PathPattern::parse("/a/*")?.to_string(), "/a/*");
-    /// # Ok::<(), reactive_store::PathError>(())
+    /// # Ok::<(), reactive_state::PathError>(())
     /// ```
     pub fn parse(pattern: &str) -> Result<PathPattern, PathError> {
         let path = Path::parse(pattern)?;
@@ -510,7 +603,7 @@ impl PathPattern {
             segments: path
                 .segments
                 .into_iter()
-                .map(|s| match s.as_key() {
+                .map(|s| match s.as_name() {
                     Some("*") => PatternSegment::Any,
                     _ => PatternSegment::Exact(s),
                 })
@@ -521,9 +614,9 @@ impl PathPattern {
     /// The segments of the pattern.
     ///
     /// ```
-    /// use reactive_store::{PathPattern, PatternSegment};
+    /// use reactive_state::{PathPattern, PatternSegment};
     /// assert_eq!(PathPattern::parse("/*")?.segments(), [PatternSegment::Any]);
-    /// # Ok::<(), reactive_store::PathError>(())
+    /// # Ok::<(), reactive_state::PathError>(())
     /// ```
     pub fn segments(&self) -> &[PatternSegment] {
         &self.segments
@@ -532,7 +625,7 @@ impl PathPattern {
     /// Whether `path` matches the whole pattern.
     ///
     /// ```
-    /// use reactive_store::{path, PathPattern};
+    /// use reactive_state::{path, PathPattern};
     /// assert!(PathPattern::from(path!(a)).matches(&path!(a)));
     /// ```
     pub fn matches(&self, path: &Path) -> bool {
@@ -566,7 +659,7 @@ impl fmt::Display for PathPattern {
             f.write_str("/")?;
             match s {
                 PatternSegment::Any => f.write_str("*")?,
-                PatternSegment::Exact(Segment::Key(k)) => write_escaped(f, k)?,
+                PatternSegment::Exact(Segment::Field(k) | Segment::Key(k)) => write_escaped(f, k)?,
                 PatternSegment::Exact(Segment::Index(i)) => write!(f, "{i}")?,
             }
         }
@@ -580,7 +673,11 @@ mod tests {
 
     #[test]
     fn pointer_text_round_trips_with_escapes() {
-        let p = Path::from_segments([Segment::key("a/b~c"), Segment::Index(10), Segment::key("")]);
+        let p = Path::from_segments([
+            Segment::field("a/b~c"),
+            Segment::Index(10),
+            Segment::field(""),
+        ]);
         let text = p.to_string();
         assert_eq!(text, "/a~1b~0c/10/");
         assert_eq!(Path::parse(&text), Ok(p));
@@ -588,14 +685,14 @@ mod tests {
 
     #[test]
     fn leading_zero_keys_stay_keys() {
-        assert_eq!(Segment::key("01"), Segment::Key("01".into()));
-        assert_eq!(Segment::key("0"), Segment::Index(0));
-        assert_eq!(Segment::key("-1"), Segment::Key("-1".into()));
+        assert_eq!(Segment::field("01"), Segment::Field("01".into()));
+        assert_eq!(Segment::field("0"), Segment::Index(0));
+        assert_eq!(Segment::field("-1"), Segment::Field("-1".into()));
     }
 
     #[test]
     fn a_huge_number_is_a_key_not_an_overflow() {
         let big = "99999999999999999999999999";
-        assert_eq!(Segment::key(big), Segment::Key(big.into()));
+        assert_eq!(Segment::field(big), Segment::Field(big.into()));
     }
 }

@@ -2,6 +2,7 @@
 //! trait (navigate by path), and [`impl_state!`](crate::impl_state!) for structs.
 
 mod collections;
+pub mod keyed;
 mod leaves;
 
 use std::any::Any;
@@ -20,7 +21,7 @@ use crate::path::{Path, Segment};
 /// Leaves (numbers, strings, enums) have no children: the default methods say so.
 ///
 /// ```
-/// use reactive_store::{Node, Segment};
+/// use reactive_state::{Node, Segment};
 /// let v = vec![10u32, 20];
 /// let second = v.child(&Segment::Index(1)).unwrap();
 /// assert_eq!((second as &dyn std::any::Any).downcast_ref::<u32>(), Some(&20));
@@ -29,9 +30,9 @@ pub trait Node: Any {
     /// The child at `segment`, if there is one.
     ///
     /// ```
-    /// use reactive_store::{Node, Segment};
+    /// use reactive_state::{Node, Segment};
     /// assert!(vec![1u8].child(&Segment::Index(0)).is_some());
-    /// assert!(vec![1u8].child(&Segment::key("x")).is_none());
+    /// assert!(vec![1u8].child(&Segment::field("x")).is_none());
     /// ```
     fn child(&self, segment: &Segment) -> Option<&dyn Node> {
         let _ = segment;
@@ -41,7 +42,7 @@ pub trait Node: Any {
     /// Calls `f` with each child and its segment, in order.
     ///
     /// ```
-    /// use reactive_store::Node;
+    /// use reactive_state::Node;
     /// let mut n = 0;
     /// vec![1u8, 2, 3].for_each_child(&mut |_, _| n += 1);
     /// assert_eq!(n, 3);
@@ -53,7 +54,7 @@ pub trait Node: Any {
     /// The child at `segment`, mutably (shared parts are copied on the way, as a write would).
     ///
     /// ```
-    /// use reactive_store::{Node, Segment};
+    /// use reactive_state::{Node, Segment};
     /// let mut v = vec![1u8];
     /// let c = v.child_mut(&Segment::Index(0)).unwrap();
     /// *(c as &mut dyn std::any::Any).downcast_mut::<u8>().unwrap() = 5;
@@ -63,31 +64,119 @@ pub trait Node: Any {
         let _ = segment;
         None
     }
+
+    /// The item `key` of the keyed collection in the field `field`, for a value whose fields
+    /// hold keyed collections (`#[state(keyed = "…")]`). A keyed collection is an ordinary list
+    /// as a value; only the struct that declares it knows to look its items up by key, so
+    /// navigation asks the struct for both steps at once.
+    ///
+    /// ```
+    /// use reactive_state::{Node, Segment};
+    /// assert!(vec![1u8].item(&Segment::Index(0), &Segment::key(1)).is_none());
+    /// ```
+    fn item(&self, field: &Segment, key: &Segment) -> Option<&dyn Node> {
+        let _ = (field, key);
+        None
+    }
+
+    /// [`item`](Node::item), mutably.
+    ///
+    /// ```
+    /// use reactive_state::{Node, Segment};
+    /// assert!(vec![1u8].item_mut(&Segment::Index(0), &Segment::key(1)).is_none());
+    /// ```
+    fn item_mut(&mut self, field: &Segment, key: &Segment) -> Option<&mut dyn Node> {
+        let _ = (field, key);
+        None
+    }
+
+    /// Calls `f` with each item of the keyed collection in `field` and its key segment, and
+    /// returns `true`; returns `false` when `field` is not a keyed collection.
+    ///
+    /// ```
+    /// use reactive_state::{Node, Segment};
+    /// assert!(!vec![1u8].for_each_item(&Segment::Index(0), &mut |_, _| {}));
+    /// ```
+    fn for_each_item(&self, field: &Segment, f: &mut dyn FnMut(Segment, &dyn Node)) -> bool {
+        let _ = (field, f);
+        false
+    }
+}
+
+/// Calls `f` with each child of the node at `path` under `root` and its segment: the items of
+/// a keyed collection with their key segments, anything else as [`Node::for_each_child`] does.
+///
+/// ```
+/// use reactive_state::{for_each_child_at, path};
+/// let v = vec![vec![1u8, 2]];
+/// let mut n = 0;
+/// for_each_child_at(&v, path!([0]).segments(), &mut |_, _| n += 1);
+/// assert_eq!(n, 2);
+/// ```
+pub fn for_each_child_at(root: &dyn Node, path: &[Segment], f: &mut dyn FnMut(Segment, &dyn Node)) {
+    if let Some((last, parent)) = path.split_last() {
+        if let Some(parent) = node_at(root, parent) {
+            if parent.for_each_item(last, f) {
+                return;
+            }
+        }
+    }
+    if let Some(node) = node_at(root, path) {
+        node.for_each_child(f);
+    }
 }
 
 /// Finds the node at `path` under `root`.
 ///
 /// ```
-/// use reactive_store::{node_at, path};
+/// use reactive_state::{node_at, path};
 /// let v = vec![vec![1u8, 2], vec![3]];
 /// let n = node_at(&v, path!([1][0]).segments()).unwrap();
 /// assert_eq!((n as &dyn std::any::Any).downcast_ref::<u8>(), Some(&3));
 /// ```
 pub fn node_at<'a>(root: &'a dyn Node, path: &[Segment]) -> Option<&'a dyn Node> {
-    path.iter().try_fold(root, |node, s| node.child(s))
+    let mut node = root;
+    let mut rest = path;
+    while let Some((first, after)) = rest.split_first() {
+        if let Some((key, after_key)) = after.split_first() {
+            if let Some(item) = node.item(first, key) {
+                (node, rest) = (item, after_key);
+                continue;
+            }
+        }
+        (node, rest) = (node.child(first)?, after);
+    }
+    Some(node)
 }
 
 /// Finds the node at `path` under `root`, mutably.
 ///
 /// ```
-/// use reactive_store::{node_at_mut, path};
+/// use reactive_state::{node_at_mut, path};
 /// let mut v = vec![vec![1u8, 2]];
 /// let n = node_at_mut(&mut v, path!([0][1]).segments()).unwrap();
 /// *(n as &mut dyn std::any::Any).downcast_mut::<u8>().unwrap() = 9;
 /// assert_eq!(v, [[1, 9]]);
 /// ```
 pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a mut dyn Node> {
-    path.iter().try_fold(root, |node, s| node.child_mut(s))
+    let mut node = root;
+    let mut rest = path;
+    while let Some((first, after)) = rest.split_first() {
+        // Asked first without keeping the borrow: the borrow checker cannot see that a failed
+        // `item_mut` leaves `node` free for `child_mut`.
+        let keyed = match after.first() {
+            Some(key) => node.item(first, key).is_some(),
+            None => false,
+        };
+        if keyed {
+            node = node.item_mut(first, &after[0])?;
+            rest = &after[1..];
+        } else {
+            node = node.child_mut(first)?;
+            rest = after;
+        }
+    }
+    Some(node)
 }
 
 /// A value a [`Store`](crate::Store) can hold: cheap to clone (share big parts with `Arc` or
@@ -101,7 +190,7 @@ pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a m
 /// methods compare with `==` and replace the whole value).
 ///
 /// ```
-/// use reactive_store::{impl_state, path, Diff, Patch, State};
+/// use reactive_state::{impl_state, path, Diff, Patch, State};
 /// use serde::{Deserialize, Serialize};
 ///
 /// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -115,7 +204,7 @@ pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a m
 /// let mut applied = old.clone();
 /// applied.apply_patch(&Patch::replace(path!(done), false.into(), true.into()))?;
 /// assert_eq!(applied, new);
-/// # Ok::<(), reactive_store::PatchError>(())
+/// # Ok::<(), reactive_state::PatchError>(())
 /// ```
 pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     /// Appends to `cx` the patches that turn `old` into `self`, under `cx`'s current path.
@@ -125,13 +214,13 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     /// that is what makes a transaction on a large state cost in proportion to what changed.
     ///
     /// ```
-    /// use reactive_store::{path, Diff, Patch, State};
+    /// use reactive_state::{path, Diff, Patch, State};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// vec![1, 3].diff(&vec![1, 2], &mut cx);
     /// cx.finish()?;
     /// assert_eq!(out, [Patch::replace(path!([1]), 2.into(), 3.into())]);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     fn diff(&self, old: &Self, cx: &mut Diff<'_>) {
         if self != old {
@@ -146,12 +235,12 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     /// be partly changed, so apply patches to a copy (as the store does).
     ///
     /// ```
-    /// use reactive_store::{path, Patch, State};
+    /// use reactive_state::{path, Patch, State};
     /// let mut v = vec![vec![0u8]];
     /// let p = Patch::add(path!([0][1]), 7.into());
     /// v.apply(p.path.segments(), &p)?;
     /// assert_eq!(v, [[0, 7]]);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
         match path {
@@ -166,15 +255,47 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
     /// See [`apply`](State::apply).
     ///
     /// ```
-    /// use reactive_store::{path, Patch, State};
+    /// use reactive_state::{path, Patch, State};
     /// let mut v = vec![1, 2];
     /// v.apply_patch(&Patch::add(path!([1]), 9.into()))?;
     /// assert_eq!(v, [1, 9, 2]);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     fn apply_patch(&mut self, patch: &Patch) -> Result<(), PatchError> {
+        if patch.op == PatchOp::Move && !patch.is_item_move() {
+            return move_value(self, patch);
+        }
         self.apply(patch.path.segments(), patch)
     }
+}
+
+/// An RFC 6902 `move` between two locations: a `remove` at `from`, then an `add` at the path.
+/// The moved value is the patch's `value` when it carries one (our patches do); a foreign patch
+/// without it is served by reading `from` in the state's JSON form, which costs a
+/// serialisation of the state.
+fn move_value<S: State + ?Sized>(state: &mut S, patch: &Patch) -> Result<(), PatchError> {
+    let from = patch.from.clone().ok_or_else(|| PatchError::InvalidOp {
+        path: patch.path.clone(),
+        op: patch.op,
+        reason: "a move needs `from`",
+    })?;
+    let value = match &patch.value {
+        Some(value) => value.clone(),
+        None => {
+            let whole = serde_json::to_value(&*state).map_err(|e| PatchError::Encode {
+                path: Path::root(),
+                message: e.to_string(),
+            })?;
+            whole
+                .pointer(&from.to_string())
+                .cloned()
+                .ok_or(PatchError::NoSuchPath { path: from.clone() })?
+        }
+    };
+    let remove = Patch::remove(from, value.clone());
+    state.apply(remove.path.segments(), &remove)?;
+    let add = Patch::add(patch.path.clone(), value);
+    state.apply(add.path.segments(), &add)
 }
 
 /// Replaces `target` with the patch's value (`add`, `replace`); `remove` is refused.
@@ -186,12 +307,12 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
 /// `remove`.
 ///
 /// ```
-/// use reactive_store::{apply_whole, path, Patch};
+/// use reactive_state::{apply_whole, path, Patch};
 /// let mut n = 1u8;
 /// apply_whole(&mut n, &Patch::replace(path!(n), 1.into(), 7.into()))?;
 /// assert_eq!(n, 7);
 /// assert!(apply_whole(&mut n, &Patch::replace(path!(n), 1.into(), "x".into())).is_err());
-/// # Ok::<(), reactive_store::PatchError>(())
+/// # Ok::<(), reactive_state::PatchError>(())
 /// ```
 pub fn apply_whole<T: DeserializeOwned>(target: &mut T, patch: &Patch) -> Result<(), PatchError> {
     match patch.op {
@@ -203,6 +324,11 @@ pub fn apply_whole<T: DeserializeOwned>(target: &mut T, patch: &Patch) -> Result
             path: patch.path.clone(),
             op: patch.op,
             reason: "only list elements, map entries and optional values can be removed",
+        }),
+        PatchOp::Move => Err(PatchError::InvalidOp {
+            path: patch.path.clone(),
+            op: patch.op,
+            reason: "only items of keyed collections move in place",
         }),
     }
 }
@@ -228,12 +354,12 @@ pub(crate) fn no_such_path(patch: &Patch) -> PatchError {
 /// Collects the patches of a diff: the path being compared, and the patches found so far.
 ///
 /// ```
-/// use reactive_store::{path, Diff, Patch};
+/// use reactive_state::{path, Diff, Patch};
 /// assert_eq!(
 ///     Diff::patches(&vec![1, 2, 3], &vec![1, 2])?,
 ///     [Patch::add(path!([2]), 3.into())]
 /// );
-/// # Ok::<(), reactive_store::PatchError>(())
+/// # Ok::<(), reactive_state::PatchError>(())
 /// ```
 pub struct Diff<'a> {
     path: Path,
@@ -245,13 +371,13 @@ impl<'a> Diff<'a> {
     /// A diff that appends to `out`, starting at the root.
     ///
     /// ```
-    /// use reactive_store::{Diff, State};
+    /// use reactive_state::{Diff, State};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// 2u8.diff(&1, &mut cx);
     /// cx.finish()?;
     /// assert_eq!(out.len(), 1);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn new(out: &'a mut Vec<Patch>) -> Diff<'a> {
         Diff::at(Path::root(), out)
@@ -260,13 +386,13 @@ impl<'a> Diff<'a> {
     /// A diff of a value that sits at `path` in a larger state: its patches' paths start there.
     ///
     /// ```
-    /// use reactive_store::{path, Diff, State};
+    /// use reactive_state::{path, Diff, State};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::at(path!(todos[3].done), &mut out);
     /// true.diff(&false, &mut cx);
     /// cx.finish()?;
     /// assert_eq!(out[0].path, path!(todos[3].done));
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn at(path: Path, out: &'a mut Vec<Patch>) -> Diff<'a> {
         Diff {
@@ -282,9 +408,9 @@ impl<'a> Diff<'a> {
     /// [`PatchError::Encode`] if a changed value cannot be written as JSON.
     ///
     /// ```
-    /// use reactive_store::Diff;
+    /// use reactive_state::Diff;
     /// assert!(Diff::patches(&"a".to_string(), &"a".to_string())?.is_empty());
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn patches<S: State>(new: &S, old: &S) -> Result<Vec<Patch>, PatchError> {
         let mut out = Vec::new();
@@ -300,7 +426,7 @@ impl<'a> Diff<'a> {
     /// [`PatchError::Encode`].
     ///
     /// ```
-    /// use reactive_store::Diff;
+    /// use reactive_state::Diff;
     /// let mut out = Vec::new();
     /// assert!(Diff::new(&mut out).finish().is_ok());
     /// ```
@@ -314,7 +440,7 @@ impl<'a> Diff<'a> {
     /// The path being compared now.
     ///
     /// ```
-    /// use reactive_store::Diff;
+    /// use reactive_state::Diff;
     /// let mut out = Vec::new();
     /// assert!(Diff::new(&mut out).path().is_root());
     /// ```
@@ -325,28 +451,28 @@ impl<'a> Diff<'a> {
     /// Compares a struct field: pushes `name` on the path, diffs, pops.
     ///
     /// ```
-    /// use reactive_store::{path, Diff, Patch};
+    /// use reactive_state::{path, Diff, Patch};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// cx.field("n", &2u8, &1u8);
     /// cx.finish()?;
     /// assert_eq!(out, [Patch::replace(path!(n), 1.into(), 2.into())]);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn field<T: State>(&mut self, name: &'static str, new: &T, old: &T) {
-        self.child(Segment::Key(name.into()), new, old);
+        self.child(Segment::Field(name.into()), new, old);
     }
 
     /// Compares a child (a field, an element, a map entry) at `segment`.
     ///
     /// ```
-    /// use reactive_store::{Diff, Segment};
+    /// use reactive_state::{Diff, Segment};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// cx.child(Segment::Index(0), &1u8, &1u8);
     /// cx.finish()?;
     /// assert!(out.is_empty());
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn child<T: State>(&mut self, segment: Segment, new: &T, old: &T) {
         self.path.push(segment);
@@ -357,13 +483,13 @@ impl<'a> Diff<'a> {
     /// Records that the value at the current path was replaced.
     ///
     /// ```
-    /// use reactive_store::{Diff, PatchOp};
+    /// use reactive_state::{Diff, PatchOp};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// cx.replaced(&1, &2);
     /// cx.finish()?;
     /// assert_eq!(out[0].op, PatchOp::Replace);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn replaced<T: Serialize + ?Sized>(&mut self, old: &T, new: &T) {
         let (Some(old), Some(new)) = (self.encode(old), self.encode(new)) else {
@@ -375,13 +501,13 @@ impl<'a> Diff<'a> {
     /// Records that `new` was added at `segment` below the current path.
     ///
     /// ```
-    /// use reactive_store::{Diff, PatchOp, Segment};
+    /// use reactive_state::{Diff, PatchOp, Segment};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// cx.added(Segment::Index(0), &"x");
     /// cx.finish()?;
     /// assert_eq!(out[0].op, PatchOp::Add);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn added<T: Serialize + ?Sized>(&mut self, segment: Segment, new: &T) {
         self.path.push(segment);
@@ -394,13 +520,13 @@ impl<'a> Diff<'a> {
     /// Records that `old` was removed from `segment` below the current path.
     ///
     /// ```
-    /// use reactive_store::{Diff, PatchOp, Segment};
+    /// use reactive_state::{Diff, PatchOp, Segment};
     /// let mut out = Vec::new();
     /// let mut cx = Diff::new(&mut out);
     /// cx.removed(Segment::key("k"), &1);
     /// cx.finish()?;
     /// assert_eq!(out[0].op, PatchOp::Remove);
-    /// # Ok::<(), reactive_store::PatchError>(())
+    /// # Ok::<(), reactive_state::PatchError>(())
     /// ```
     pub fn removed<T: Serialize + ?Sized>(&mut self, segment: Segment, old: &T) {
         self.path.push(segment);
@@ -410,7 +536,32 @@ impl<'a> Diff<'a> {
         self.path.pop();
     }
 
-    fn encode<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<serde_json::Value> {
+    /// Records a patch made by the caller (a container with its own kinds of change, such as
+    /// a keyed collection's moves).
+    ///
+    /// ```
+    /// use reactive_state::{path, Diff, Patch};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.push(Patch::add(path!(a), 1.into()));
+    /// cx.finish()?;
+    /// assert_eq!(out.len(), 1);
+    /// # Ok::<(), reactive_state::PatchError>(())
+    /// ```
+    pub fn push(&mut self, patch: Patch) {
+        self.out.push(patch);
+    }
+
+    /// The value as JSON, or `None` after recording the encoding error (reported by
+    /// [`finish`](Diff::finish)).
+    ///
+    /// ```
+    /// use reactive_state::Diff;
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// assert_eq!(cx.encode(&5), Some(5.into()));
+    /// ```
+    pub fn encode<T: Serialize + ?Sized>(&mut self, value: &T) -> Option<serde_json::Value> {
         match serde_json::to_value(value) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -435,7 +586,7 @@ impl<'a> Diff<'a> {
 /// match the JSON.
 ///
 /// ```
-/// use reactive_store::{impl_state, path, Diff, Patch};
+/// use reactive_state::{impl_state, path, Diff, Patch};
 /// use serde::{Deserialize, Serialize};
 ///
 /// #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
@@ -454,13 +605,13 @@ impl<'a> Diff<'a> {
 /// let new = View { filter: Filter::Done, page_size: 20 };
 /// let paths: Vec<String> = Diff::patches(&new, &old)?.iter().map(|p| p.path.to_string()).collect();
 /// assert_eq!(paths, ["/filter", "/pageSize"]);
-/// # Ok::<(), reactive_store::PatchError>(())
+/// # Ok::<(), reactive_state::PatchError>(())
 /// ```
 ///
 /// Leaving a field out does not compile:
 ///
 /// ```compile_fail
-/// use reactive_store::impl_state;
+/// use reactive_state::impl_state;
 /// #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 /// struct Pair { a: u8, b: u8 }
 /// impl_state!(Pair { a }); // error: pattern does not mention field `b`
@@ -476,7 +627,7 @@ macro_rules! impl_state {
     ($ty:ident { $($field:ident $(as $name:literal)?),* $(,)? }) => {
         impl $crate::Node for $ty {
             fn child(&self, segment: &$crate::Segment) -> ::core::option::Option<&dyn $crate::Node> {
-                let key = segment.as_key()?;
+                let key = segment.as_name()?;
                 $(
                     if key == $crate::__field_name!($field $(, $name)?) {
                         return ::core::option::Option::Some(&self.$field);
@@ -486,11 +637,11 @@ macro_rules! impl_state {
             }
 
             fn for_each_child(&self, f: &mut dyn FnMut($crate::Segment, &dyn $crate::Node)) {
-                $( f($crate::Segment::key($crate::__field_name!($field $(, $name)?)), &self.$field); )*
+                $( f($crate::Segment::field($crate::__field_name!($field $(, $name)?)), &self.$field); )*
             }
 
             fn child_mut(&mut self, segment: &$crate::Segment) -> ::core::option::Option<&mut dyn $crate::Node> {
-                let key = segment.as_key()?;
+                let key = segment.as_name()?;
                 $(
                     if key == $crate::__field_name!($field $(, $name)?) {
                         return ::core::option::Option::Some(&mut self.$field);
@@ -515,7 +666,7 @@ macro_rules! impl_state {
                 let ::core::option::Option::Some((first, rest)) = path.split_first() else {
                     return $crate::apply_whole(self, patch);
                 };
-                let key = first.as_key().unwrap_or("");
+                let key = first.as_name().unwrap_or("");
                 $(
                     if key == $crate::__field_name!($field $(, $name)?) {
                         return $crate::State::apply(&mut self.$field, rest, patch);
