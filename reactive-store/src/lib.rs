@@ -99,7 +99,7 @@
 //!   interceptors belong to the reactive owner current when they were made, and go away with
 //!   it.
 //! - **Errors are values.** Refusals a caller can expect (an invalid state, a veto, access
-//!   denied, a corrupt file) are typed errors ([`TransactionError`], [`ScopeError`],
+//!   denied, a corrupt file) are typed errors ([`StoreError`], [`ScopeError`],
 //!   [`PersistError`], [`PatchError`], [`CodecError`]); misuse that is a bug (reading a path as
 //!   the wrong type) panics with a message naming the path, the type and the call site.
 //!
@@ -133,7 +133,7 @@ pub use scope::{
 };
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,
-    Store, Transaction, TransactionError, ValidationError, Violation, Violations,
+    Store, StoreError, Transaction, ValidationError, Violation, Violations,
 };
 pub use veto::Veto;
 

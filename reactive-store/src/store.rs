@@ -4,6 +4,7 @@
 mod error;
 mod history;
 mod middleware;
+mod save;
 mod transaction;
 mod validate;
 mod watch;
@@ -16,7 +17,7 @@ use std::rc::Rc;
 
 use reactive_core::{Memo, Owner, Signal, try_on_cleanup};
 
-pub use error::TransactionError;
+pub use error::StoreError;
 pub use history::{HistoryLimits, HistoryStatus, HistoryStep};
 pub use middleware::{Commit, CommitKind, Middleware, Proposal};
 pub use transaction::Transaction;
@@ -35,7 +36,7 @@ use watch::WatchTree;
 ///
 /// `Store` is a `Copy` handle, like a signal: it belongs to the owner that was current when it
 /// was created, and is disposed with it. Its methods panic if it was disposed, except those
-/// returning a [`TransactionError`], which report [`TransactionError::Disposed`].
+/// returning a [`StoreError`], which report [`StoreError::Disposed`].
 ///
 /// ```
 /// use reactive_core::Effect;
@@ -67,7 +68,7 @@ use watch::WatchTree;
 ///
 /// store.undo()?;
 /// assert_eq!(store.snapshot_untracked().todos[1].title, "todo 1");
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 pub struct Store<S: 'static> {
     cell: Signal<Rc<Inner<S>>>,
@@ -133,7 +134,7 @@ impl<S: State> Store<S> {
     /// let store = Store::with_history(0, HistoryLimits { max_steps: 0, ..Default::default() });
     /// store.update(|n| *n = 1)?;
     /// assert!(!store.history_status().can_undo);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn with_history(initial: S, limits: HistoryLimits) -> Store<S> {
@@ -176,10 +177,10 @@ impl<S: 'static> Store<S> {
         }
     }
 
-    pub(crate) fn try_inner(&self) -> Result<Rc<Inner<S>>, TransactionError> {
+    pub(crate) fn try_inner(&self) -> Result<Rc<Inner<S>>, StoreError> {
         self.cell
             .try_with_untracked(Rc::clone)
-            .map_err(|_| TransactionError::Disposed)
+            .map_err(|_| StoreError::Disposed)
     }
 
     /// Whether the store was disposed.
@@ -198,10 +199,10 @@ impl<S: 'static> Store<S> {
     /// Selections made from it stop updating. Idempotent.
     ///
     /// ```
-    /// use reactive_store::{Store, TransactionError};
+    /// use reactive_store::{Store, StoreError};
     /// let store = Store::new(1);
     /// store.dispose();
-    /// assert_eq!(store.update(|n| *n = 2).unwrap_err(), TransactionError::Disposed);
+    /// assert_eq!(store.update(|n| *n = 2).unwrap_err(), StoreError::Disposed);
     /// ```
     pub fn dispose(self) {
         if let Ok(inner) = self.try_inner() {
@@ -236,7 +237,7 @@ impl<S: 'static> Store<S> {
     /// let snap = store.snapshot_untracked();
     /// store.update(|n| *n = 4)?;
     /// assert_eq!((*snap, *store.snapshot_untracked()), (3, 4));
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn snapshot_untracked(&self) -> Snapshot<S> {
@@ -274,7 +275,7 @@ impl<S: 'static> Store<S> {
     /// let total = store.select(|v| v.iter().sum::<i32>());
     /// store.update(|v| v.push(4))?;
     /// assert_eq!(total.get(), 10);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn select<T: PartialEq + 'static>(&self, f: impl Fn(&S) -> T + 'static) -> Memo<T> {
@@ -303,7 +304,7 @@ impl<S: 'static> Store<S> {
     /// assert_eq!(len.get(), Some(2));
     /// store.update(|rows| { rows.pop(); })?;
     /// assert_eq!(len.get(), None);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn select_at<T: 'static, R: PartialEq + 'static>(
@@ -408,7 +409,7 @@ impl<S: 'static> Store<S> {
     /// let h = store.history();
     /// assert_eq!(h.len(), 2);
     /// assert!(h[1].current);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn history(&self) -> Vec<HistoryStep<S>> {
@@ -426,7 +427,7 @@ impl<S: 'static> Store<S> {
     /// store.update(|n| *n = 1)?;
     /// store.clear_history();
     /// assert_eq!(store.history().len(), 1);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn clear_history(&self) {
@@ -457,7 +458,7 @@ impl<S: 'static> Store<S> {
 
     /// Registers a validator of the whole state, run before every commit of a transaction.
     /// It reports what it finds in [`Violations`]; any violation rejects the transaction with
-    /// [`TransactionError::Invalid`], listing the violations of every validator.
+    /// [`StoreError::Invalid`], listing the violations of every validator.
     ///
     /// The validator is removed when the owner current at this call is disposed, or with
     /// [`remove_hook`](Store::remove_hook). Undo, redo and jumps are not validated: they go back
@@ -467,10 +468,10 @@ impl<S: 'static> Store<S> {
     /// If the store was disposed.
     ///
     /// ```
-    /// use reactive_store::{Store, TransactionError};
+    /// use reactive_store::{Store, StoreError};
     /// let store = Store::new(0i32);
     /// store.add_validator(|n: &i32, v| if *n < 0 { v.add("must not be negative") });
-    /// assert!(matches!(store.update(|n| *n = -1), Err(TransactionError::Invalid(_))));
+    /// assert!(matches!(store.update(|n| *n = -1), Err(StoreError::Invalid(_))));
     /// assert_eq!(*store.snapshot_untracked(), 0);
     /// ```
     #[track_caller]
@@ -541,7 +542,7 @@ impl<S: 'static> Store<S> {
     /// store.update(|n| *n = 1)?;
     /// store.update(|n| *n = 1)?; // no change: no commit
     /// assert_eq!(commits.get(), 1);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn on_commit(&self, f: impl Fn(&Commit<S>) + 'static) -> HookId {

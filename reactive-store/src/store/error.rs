@@ -1,10 +1,10 @@
-//! [`TransactionError`]: why a change to a store did not happen.
+//! [`StoreError`]: why a change to a store did not happen.
 
 use std::convert::Infallible;
 
 use crate::store::validate::ValidationError;
 use crate::veto::Veto;
-use reactive_state::PatchError;
+use reactive_state::{MigrationError, PatchError};
 
 /// Why a transaction (or an undo, redo, jump, or applied snapshot) was not committed. In every
 /// case the state is exactly as it was before.
@@ -15,7 +15,7 @@ use reactive_state::PatchError;
 /// [`Store::try_update`]: crate::Store::try_update
 ///
 /// ```
-/// use reactive_store::{Store, TransactionError};
+/// use reactive_store::{Store, StoreError};
 ///
 /// let store = Store::new(10u32);
 /// let result = store.try_update(|n| {
@@ -23,12 +23,12 @@ use reactive_state::PatchError;
 ///     if *n < 8 { return Err("too low") }
 ///     Ok(())
 /// });
-/// assert!(matches!(result, Err(TransactionError::Aborted("too low"))));
+/// assert!(matches!(result, Err(StoreError::Aborted("too low"))));
 /// assert_eq!(*store.snapshot_untracked(), 10); // unchanged
 /// ```
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum TransactionError<E = Infallible> {
+pub enum StoreError<E = Infallible> {
     /// The transaction's closure returned an error.
     #[error("the transaction was aborted: {0}")]
     Aborted(E),
@@ -50,6 +50,10 @@ pub enum TransactionError<E = Infallible> {
         "a transaction on this store was started while another was running on it (from its closure, a validator or a middleware)"
     )]
     Reentrant,
+    /// A saved snapshot could not be read or brought to the current schema version
+    /// ([`Store::restore_json`](crate::Store::restore_json)).
+    #[error(transparent)]
+    Migration(MigrationError),
     /// The store was disposed.
     #[error("the store was disposed")]
     Disposed,
@@ -66,26 +70,32 @@ pub enum TransactionError<E = Infallible> {
     },
 }
 
-impl TransactionError<Infallible> {
+impl StoreError<Infallible> {
     /// The same error, typed for a closure error type `F` (it cannot be `Aborted`).
-    pub(crate) fn widen<F>(self) -> TransactionError<F> {
+    pub(crate) fn widen<F>(self) -> StoreError<F> {
+        self.map_aborted(|never| match never {})
+    }
+}
+
+impl<E> StoreError<E> {
+    /// The same error with an `Aborted` turned into another error by `f`.
+    pub(crate) fn map_aborted<F>(self, f: impl FnOnce(E) -> StoreError<F>) -> StoreError<F> {
         match self {
-            TransactionError::Aborted(never) => match never {},
-            TransactionError::Invalid(v) => TransactionError::Invalid(v),
-            TransactionError::Vetoed(v) => TransactionError::Vetoed(v),
-            TransactionError::Patch(p) => TransactionError::Patch(p),
-            TransactionError::Reentrant => TransactionError::Reentrant,
-            TransactionError::Disposed => TransactionError::Disposed,
-            TransactionError::GroupOpen => TransactionError::GroupOpen,
-            TransactionError::NoSuchStep { index, len } => {
-                TransactionError::NoSuchStep { index, len }
-            }
+            StoreError::Aborted(e) => f(e),
+            StoreError::Invalid(v) => StoreError::Invalid(v),
+            StoreError::Vetoed(v) => StoreError::Vetoed(v),
+            StoreError::Patch(p) => StoreError::Patch(p),
+            StoreError::Reentrant => StoreError::Reentrant,
+            StoreError::Migration(m) => StoreError::Migration(m),
+            StoreError::Disposed => StoreError::Disposed,
+            StoreError::GroupOpen => StoreError::GroupOpen,
+            StoreError::NoSuchStep { index, len } => StoreError::NoSuchStep { index, len },
         }
     }
 }
 
-impl<E> From<PatchError> for TransactionError<E> {
+impl<E> From<PatchError> for StoreError<E> {
     fn from(e: PatchError) -> Self {
-        TransactionError::Patch(e)
+        StoreError::Patch(e)
     }
 }

@@ -25,7 +25,7 @@ use reactive_state::Snapshot;
 /// assert!(store.undo()?.is_some());
 /// assert!(store.undo()?.is_none()); // only two steps were kept
 /// assert_eq!(*store.snapshot_untracked(), 3);
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HistoryLimits {
@@ -55,7 +55,7 @@ impl Default for HistoryLimits {
 /// store.update(|n| *n += 1)?;
 /// let s = store.history_status();
 /// assert_eq!((s.position, s.len, s.can_undo, s.can_redo), (1, 2, true, false));
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub struct HistoryStatus {
@@ -79,7 +79,7 @@ pub struct HistoryStatus {
 /// assert_eq!(steps[1].label.as_ref(), "push two");
 /// assert_eq!(*steps[1].snapshot, [1, 2]);
 /// assert_eq!(steps[1].patches.len(), 1);
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 #[derive(Clone, Debug)]
 pub struct HistoryStep<S> {

@@ -16,7 +16,7 @@ use reactive_state::Snapshot;
 /// assert_eq!(store.update(|n| *n = 1)?.kind(), CommitKind::Transaction);
 /// assert_eq!(store.apply_snapshot(&2)?.kind(), CommitKind::ApplySnapshot);
 /// assert_eq!(store.jump_to(0)?.kind(), CommitKind::Jump);
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -77,7 +77,7 @@ pub struct Proposal<'a, S> {
 /// assert_eq!(commit.kind(), CommitKind::Transaction);
 /// assert_eq!(commit.patches(), [Patch::add(path!([1]), 2.into())]);
 /// assert_eq!((commit.before().len(), commit.after().len()), (1, 2));
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 pub struct Commit<S> {
     pub(crate) seq: u64,
@@ -96,7 +96,7 @@ impl<S> Commit<S> {
     /// let store = Store::new(0);
     /// assert_eq!(store.update(|n| *n += 1)?.seq(), 1);
     /// assert_eq!(store.update(|_| {})?.seq(), 0);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn seq(&self) -> u64 {
         self.seq
@@ -107,7 +107,7 @@ impl<S> Commit<S> {
     /// ```
     /// use reactive_store::Store;
     /// assert_eq!(Store::new(0).update(|n| *n = 1)?.label(), "update");
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn label(&self) -> &str {
         &self.label
@@ -120,7 +120,7 @@ impl<S> Commit<S> {
     /// let store = Store::new(0);
     /// store.update(|n| *n = 1)?;
     /// assert_eq!(store.undo()?.unwrap().kind(), CommitKind::Undo);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn kind(&self) -> CommitKind {
         self.kind
@@ -131,7 +131,7 @@ impl<S> Commit<S> {
     /// ```
     /// use reactive_store::Store;
     /// assert_eq!(**Store::new(0).update(|n| *n = 1)?.before(), 0);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn before(&self) -> &Snapshot<S> {
         &self.before
@@ -142,7 +142,7 @@ impl<S> Commit<S> {
     /// ```
     /// use reactive_store::Store;
     /// assert_eq!(**Store::new(0).update(|n| *n = 1)?.after(), 1);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn after(&self) -> &Snapshot<S> {
         &self.after
@@ -153,7 +153,7 @@ impl<S> Commit<S> {
     /// ```
     /// use reactive_store::Store;
     /// assert_eq!(Store::new(0).update(|n| *n = 1)?.patches().len(), 1);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn patches(&self) -> &[Patch] {
         &self.patches
@@ -164,7 +164,7 @@ impl<S> Commit<S> {
     /// ```
     /// use reactive_store::Store;
     /// assert!(Store::new(0).update(|n| *n = 0)?.is_empty());
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn is_empty(&self) -> bool {
         self.patches.is_empty()
@@ -200,15 +200,15 @@ impl<S> fmt::Debug for Commit<S> {
 ///
 /// `before_commit` runs for each middleware in registration order once the transaction has run
 /// and its result is valid; the first `Err` cancels the commit (the state stays as it was) and
-/// the caller gets [`TransactionError::Vetoed`](crate::TransactionError::Vetoed).
+/// the caller gets [`StoreError::Vetoed`](crate::StoreError::Vetoed).
 /// `after_commit` runs in reverse order once the new state is visible and effects have run.
 ///
 /// A middleware must not start a transaction on the same store from `before_commit` (that is
-/// reported as [`TransactionError::Reentrant`](crate::TransactionError::Reentrant)); from
+/// reported as [`StoreError::Reentrant`](crate::StoreError::Reentrant)); from
 /// `after_commit` it may.
 ///
 /// ```
-/// use reactive_store::{Commit, Middleware, Proposal, Store, TransactionError, Veto};
+/// use reactive_store::{Commit, Middleware, Proposal, Store, StoreError, Veto};
 /// use std::{cell::RefCell, rc::Rc};
 ///
 /// struct ReadOnly;
@@ -231,9 +231,9 @@ impl<S> fmt::Debug for Commit<S> {
 /// store.add_middleware(Logger(log.clone()));
 /// store.transaction("double").update(|n| *n *= 2)?;
 /// let err = store.transaction("reset").update(|n| *n = 0).unwrap_err();
-/// assert!(matches!(err, TransactionError::Vetoed(_)));
+/// assert!(matches!(err, StoreError::Vetoed(_)));
 /// assert_eq!(*log.borrow(), ["double: 1 -> 2"]);
-/// # Ok::<(), TransactionError>(())
+/// # Ok::<(), StoreError>(())
 /// ```
 pub trait Middleware<S>: 'static {
     /// Inspects a proposed commit; `Err` cancels it.

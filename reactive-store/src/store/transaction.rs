@@ -19,7 +19,7 @@ use reactive_core::batch;
 
 use super::history::Record;
 use super::validate::{Violations, affected_instances};
-use super::{Commit, CommitKind, Inner, Proposal, Store, TransactionError, ValidationError};
+use super::{Commit, CommitKind, Inner, Proposal, Store, StoreError, ValidationError};
 use reactive_state::Path;
 use reactive_state::Snapshot;
 use reactive_state::{Diff, State, node_at, node_at_mut};
@@ -33,7 +33,7 @@ use reactive_state::{Patch, PatchError};
 /// let store = Store::new(0);
 /// store.transaction("select item").without_history().update(|n| *n = 3)?;
 /// assert!(!store.history_status().can_undo);
-/// # Ok::<(), reactive_store::TransactionError>(())
+/// # Ok::<(), reactive_store::StoreError>(())
 /// ```
 #[must_use = "a transaction does nothing until `update` or `try_update` is called"]
 pub struct Transaction<S: 'static> {
@@ -49,7 +49,7 @@ impl<S: State> Store<S> {
     /// use reactive_store::Store;
     /// let store = Store::new(0);
     /// assert_eq!(store.transaction("inc").update(|n| *n += 1)?.label(), "inc");
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn transaction(&self, label: &str) -> Transaction<S> {
         Transaction {
@@ -65,7 +65,7 @@ impl<S: State> Store<S> {
     /// If `f` panics, the panic propagates and the state is unchanged.
     ///
     /// # Errors
-    /// [`TransactionError`]: invalid state, veto, disposed store, a transaction already running
+    /// [`StoreError`]: invalid state, veto, disposed store, a transaction already running
     /// on this store. The state is then unchanged.
     ///
     /// ```
@@ -73,9 +73,9 @@ impl<S: State> Store<S> {
     /// let store = Store::new(vec![1]);
     /// let commit = store.update(|v| v.push(2))?;
     /// assert_eq!(commit.patches().len(), 1);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn update(&self, f: impl FnOnce(&mut S)) -> Result<Commit<S>, TransactionError> {
+    pub fn update(&self, f: impl FnOnce(&mut S)) -> Result<Commit<S>, StoreError> {
         self.transaction("update").update(f)
     }
 
@@ -85,7 +85,7 @@ impl<S: State> Store<S> {
     /// whole state walks every leaf chunk of a large `imbl::Vector`).
     ///
     /// # Errors
-    /// [`TransactionError::Patch`] with [`PatchError::NoSuchPath`] if nothing is at `path`; as
+    /// [`StoreError::Patch`] with [`PatchError::NoSuchPath`] if nothing is at `path`; as
     /// [`update`](Store::update) otherwise.
     ///
     /// # Panics
@@ -97,19 +97,19 @@ impl<S: State> Store<S> {
     /// let commit = store.update_at(path!([0][1]), |n: &mut u32| *n += 40)?;
     /// assert_eq!(commit.patches(), [Patch::replace(path!([0][1]), 2.into(), 42.into())]);
     /// assert!(store.update_at(path!([5]), |_: &mut Vec<u32>| {}).is_err());
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn update_at<T: State>(
         &self,
         path: Path,
         f: impl FnOnce(&mut T),
-    ) -> Result<Commit<S>, TransactionError> {
+    ) -> Result<Commit<S>, StoreError> {
         self.transaction("update").update_at(path, f)
     }
 
     /// Runs a transaction whose closure may fail: an `Err` aborts it, leaving the state
-    /// unchanged, and is returned as [`TransactionError::Aborted`].
+    /// unchanged, and is returned as [`StoreError::Aborted`].
     ///
     /// # Errors
     /// As [`update`](Store::update), plus `Aborted`.
@@ -123,12 +123,12 @@ impl<S: State> Store<S> {
     ///     Ok::<_, &str>(old)
     /// })?;
     /// assert_eq!(old, 5);
-    /// # Ok::<(), reactive_store::TransactionError<&str>>(())
+    /// # Ok::<(), reactive_store::StoreError<&str>>(())
     /// ```
     pub fn try_update<R, E>(
         &self,
         f: impl FnOnce(&mut S) -> Result<R, E>,
-    ) -> Result<(R, Commit<S>), TransactionError<E>> {
+    ) -> Result<(R, Commit<S>), StoreError<E>> {
         self.transaction("update").try_update(f)
     }
 
@@ -146,9 +146,9 @@ impl<S: State> Store<S> {
     /// let commit = store.apply_snapshot(&saved)?;
     /// assert_eq!(commit.patches().len(), 1); // only the last element was written
     /// assert_eq!(*store.snapshot_untracked(), [1, 2, 4]);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn apply_snapshot(&self, incoming: &S) -> Result<Commit<S>, TransactionError> {
+    pub fn apply_snapshot(&self, incoming: &S) -> Result<Commit<S>, StoreError> {
         let label = Arc::from("apply snapshot");
         run(
             *self,
@@ -175,7 +175,7 @@ impl<S: State> Store<S> {
     /// another process, or the inverse of a commit's patches).
     ///
     /// # Errors
-    /// [`TransactionError::Patch`] if a patch does not apply (the state is then unchanged), or
+    /// [`StoreError::Patch`] if a patch does not apply (the state is then unchanged), or
     /// as [`update`](Store::update).
     ///
     /// ```
@@ -184,9 +184,9 @@ impl<S: State> Store<S> {
     /// let commit = store.update(|v| v.push(3))?;
     /// store.apply_patches(&invert(commit.patches()))?;
     /// assert_eq!(*store.snapshot_untracked(), [1, 2]);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn apply_patches(&self, patches: &[Patch]) -> Result<Commit<S>, TransactionError> {
+    pub fn apply_patches(&self, patches: &[Patch]) -> Result<Commit<S>, StoreError> {
         let label = Arc::from("apply patches");
         run(
             *self,
@@ -202,8 +202,8 @@ impl<S: State> Store<S> {
     /// Goes back one step. `Ok(None)` when there is nothing to undo.
     ///
     /// # Errors
-    /// [`TransactionError::GroupOpen`] inside [`group`](Store::group); a middleware's veto;
-    /// [`TransactionError::Disposed`].
+    /// [`StoreError::GroupOpen`] inside [`group`](Store::group); a middleware's veto;
+    /// [`StoreError::Disposed`].
     ///
     /// ```
     /// use reactive_store::Store;
@@ -211,9 +211,9 @@ impl<S: State> Store<S> {
     /// store.update(|n| *n = 1)?;
     /// assert_eq!(**store.undo()?.unwrap().after(), 0);
     /// assert!(store.undo()?.is_none());
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn undo(&self) -> Result<Option<Commit<S>>, TransactionError> {
+    pub fn undo(&self) -> Result<Option<Commit<S>>, StoreError> {
         let inner = self.try_inner()?;
         let cursor = inner.history.borrow().cursor();
         if cursor == 0 {
@@ -241,9 +241,9 @@ impl<S: State> Store<S> {
     /// store.undo()?;
     /// assert_eq!(**store.redo()?.unwrap().after(), 1);
     /// assert!(store.redo()?.is_none());
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn redo(&self) -> Result<Option<Commit<S>>, TransactionError> {
+    pub fn redo(&self) -> Result<Option<Commit<S>>, StoreError> {
         let inner = self.try_inner()?;
         let (cursor, len) = {
             let h = inner.history.borrow();
@@ -266,7 +266,7 @@ impl<S: State> Store<S> {
     /// Later steps stay available to jump or redo to, until the next transaction.
     ///
     /// # Errors
-    /// [`TransactionError::NoSuchStep`], or as [`undo`](Store::undo).
+    /// [`StoreError::NoSuchStep`], or as [`undo`](Store::undo).
     ///
     /// ```
     /// use reactive_store::Store;
@@ -277,13 +277,13 @@ impl<S: State> Store<S> {
     /// store.jump_to(3)?;
     /// assert_eq!(*store.snapshot_untracked(), 3);
     /// assert!(store.jump_to(9).is_err());
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn jump_to(&self, index: usize) -> Result<Commit<S>, TransactionError> {
+    pub fn jump_to(&self, index: usize) -> Result<Commit<S>, StoreError> {
         let inner = self.try_inner()?;
         let len = inner.history.borrow().len();
         if index >= len {
-            return Err(TransactionError::NoSuchStep { index, len });
+            return Err(StoreError::NoSuchStep { index, len });
         }
         let label = step_label(&inner, index);
         move_to(&inner, index, CommitKind::Jump, format!("jump to {label}"))
@@ -308,7 +308,7 @@ impl<S: State> Store<S> {
     /// assert_eq!((steps.len(), steps[1].label.as_ref(), steps[1].patches.len()), (2, "drag", 1));
     /// store.undo()?;
     /// assert_eq!(*store.snapshot_untracked(), 0);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn group<R>(&self, label: &str, f: impl FnOnce() -> R) -> R {
@@ -318,9 +318,9 @@ impl<S: State> Store<S> {
         f()
     }
 
-    fn check_group(&self, inner: &Inner<S>) -> Result<(), TransactionError> {
+    fn check_group(&self, inner: &Inner<S>) -> Result<(), StoreError> {
         match inner.history.borrow().group_open() {
-            true => Err(TransactionError::GroupOpen),
+            true => Err(StoreError::GroupOpen),
             false => Ok(()),
         }
     }
@@ -337,7 +337,7 @@ impl<S: State> Transaction<S> {
     /// store.update(|s| s.0 = 1)?;
     /// store.transaction("scroll").without_history().update(|s| s.1 = 50)?;
     /// assert_eq!(store.history().len(), 2);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     pub fn without_history(mut self) -> Self {
         self.record = Record::Amend;
@@ -354,9 +354,9 @@ impl<S: State> Transaction<S> {
     /// let store = Store::new(1);
     /// store.transaction("double").update(|n| *n *= 2)?;
     /// assert_eq!(*store.snapshot_untracked(), 2);
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
-    pub fn update(self, f: impl FnOnce(&mut S)) -> Result<Commit<S>, TransactionError> {
+    pub fn update(self, f: impl FnOnce(&mut S)) -> Result<Commit<S>, StoreError> {
         self.try_update(|s| {
             f(s);
             Ok::<(), Infallible>(())
@@ -377,14 +377,14 @@ impl<S: State> Transaction<S> {
     /// let store = Store::new((String::from("a"), 1u8));
     /// let c = store.transaction("rename").update_at(path!([0]), |s: &mut String| s.push('b'))?;
     /// assert_eq!((c.label(), c.patches().len()), ("rename", 1));
-    /// # Ok::<(), reactive_store::TransactionError>(())
+    /// # Ok::<(), reactive_store::StoreError>(())
     /// ```
     #[track_caller]
     pub fn update_at<T: State>(
         self,
         path: Path,
         f: impl FnOnce(&mut T),
-    ) -> Result<Commit<S>, TransactionError> {
+    ) -> Result<Commit<S>, StoreError> {
         let at = std::panic::Location::caller();
         let mismatch = move |path: &Path| -> ! {
             panic!(
@@ -436,15 +436,15 @@ impl<S: State> Transaction<S> {
     /// As [`Store::try_update`].
     ///
     /// ```
-    /// use reactive_store::{Store, TransactionError};
+    /// use reactive_store::{Store, StoreError};
     /// let store = Store::new(1);
     /// let r = store.transaction("fail").try_update(|_| Err::<(), _>("no"));
-    /// assert_eq!(r.unwrap_err(), TransactionError::Aborted("no"));
+    /// assert_eq!(r.unwrap_err(), StoreError::Aborted("no"));
     /// ```
     pub fn try_update<R, E>(
         self,
         f: impl FnOnce(&mut S) -> Result<R, E>,
-    ) -> Result<(R, Commit<S>), TransactionError<E>> {
+    ) -> Result<(R, Commit<S>), StoreError<E>> {
         run(
             self.store,
             self.label,
@@ -455,18 +455,9 @@ impl<S: State> Transaction<S> {
     }
 }
 
-/// A patch error from an apply closure is a [`TransactionError::Patch`], not an abort.
-fn patch_error(e: TransactionError<PatchError>) -> TransactionError {
-    match e {
-        TransactionError::Aborted(p) => TransactionError::Patch(p),
-        TransactionError::Invalid(v) => TransactionError::Invalid(v),
-        TransactionError::Vetoed(v) => TransactionError::Vetoed(v),
-        TransactionError::Patch(p) => TransactionError::Patch(p),
-        TransactionError::Reentrant => TransactionError::Reentrant,
-        TransactionError::Disposed => TransactionError::Disposed,
-        TransactionError::GroupOpen => TransactionError::GroupOpen,
-        TransactionError::NoSuchStep { index, len } => TransactionError::NoSuchStep { index, len },
-    }
+/// A patch error from an apply closure is a [`StoreError::Patch`], not an abort.
+fn patch_error(e: StoreError<PatchError>) -> StoreError {
+    e.map_aborted(StoreError::Patch)
 }
 
 fn step_label<S>(inner: &Inner<S>, index: usize) -> Arc<str> {
@@ -502,7 +493,7 @@ fn run<S: State, R, E>(
     kind: CommitKind,
     record: Record,
     f: impl FnOnce(&mut S) -> Result<R, E>,
-) -> Result<(R, Commit<S>), TransactionError<E>> {
+) -> Result<(R, Commit<S>), StoreError<E>> {
     run_with(store, label, kind, record, f, |new, old| {
         Diff::patches(new, old)
     })
@@ -516,15 +507,15 @@ fn run_with<S: State, R, E>(
     record: Record,
     f: impl FnOnce(&mut S) -> Result<R, E>,
     diff: impl FnOnce(&S, &S) -> Result<Vec<Patch>, PatchError>,
-) -> Result<(R, Commit<S>), TransactionError<E>> {
-    let inner = store.try_inner().map_err(TransactionError::widen)?;
-    let busy = Busy::enter(&inner.busy).ok_or(TransactionError::Reentrant)?;
+) -> Result<(R, Commit<S>), StoreError<E>> {
+    let inner = store.try_inner().map_err(StoreError::widen)?;
+    let busy = Busy::enter(&inner.busy).ok_or(StoreError::Reentrant)?;
     let before = inner
         .snapshot
         .try_get_untracked()
-        .map_err(|_| TransactionError::Disposed)?;
+        .map_err(|_| StoreError::Disposed)?;
     let mut draft = S::clone(&before);
-    let value = f(&mut draft).map_err(TransactionError::Aborted)?;
+    let value = f(&mut draft).map_err(StoreError::Aborted)?;
     let patches = diff(&draft, &before)?;
     if patches.is_empty() {
         let commit = Commit {
@@ -538,9 +529,9 @@ fn run_with<S: State, R, E>(
         return Ok((value, commit));
     }
     let after = Snapshot::new(draft);
-    validate(&inner, &after, &patches).map_err(TransactionError::Invalid)?;
+    validate(&inner, &after, &patches).map_err(StoreError::Invalid)?;
     let commit = publish(&inner, busy, label, kind, record, before, after, patches)
-        .map_err(TransactionError::widen)?;
+        .map_err(StoreError::widen)?;
     Ok((value, commit))
 }
 
@@ -581,21 +572,21 @@ fn move_to<S: State>(
     index: usize,
     kind: CommitKind,
     label: String,
-) -> Result<Commit<S>, TransactionError> {
-    let busy = Busy::enter(&inner.busy).ok_or(TransactionError::Reentrant)?;
+) -> Result<Commit<S>, StoreError> {
+    let busy = Busy::enter(&inner.busy).ok_or(StoreError::Reentrant)?;
     let target = {
         let h = inner.history.borrow();
         if h.group_open() {
-            return Err(TransactionError::GroupOpen);
+            return Err(StoreError::GroupOpen);
         }
         h.step(index).map(|(snapshot, _)| snapshot)
     };
     let len = inner.history.borrow().len();
-    let target = target.ok_or(TransactionError::NoSuchStep { index, len })?;
+    let target = target.ok_or(StoreError::NoSuchStep { index, len })?;
     let before = inner
         .snapshot
         .try_get_untracked()
-        .map_err(|_| TransactionError::Disposed)?;
+        .map_err(|_| StoreError::Disposed)?;
     let patches = Diff::patches(&*target, &*before)?;
     let label = Arc::from(label);
     publish(
@@ -621,7 +612,7 @@ fn publish<S: State>(
     before: Snapshot<S>,
     after: Snapshot<S>,
     patches: Vec<Patch>,
-) -> Result<Commit<S>, TransactionError> {
+) -> Result<Commit<S>, StoreError> {
     let middleware = inner.hooks.borrow().middleware.clone();
     let proposal = Proposal {
         label: &label,
@@ -631,8 +622,7 @@ fn publish<S: State>(
         patches: &patches,
     };
     for (_, m) in middleware.iter() {
-        m.before_commit(&proposal)
-            .map_err(TransactionError::Vetoed)?;
+        m.before_commit(&proposal).map_err(StoreError::Vetoed)?;
     }
     let seq = inner.seq.get() + 1;
     inner.seq.set(seq);

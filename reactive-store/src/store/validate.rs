@@ -116,13 +116,13 @@ impl Violations {
 /// every validator, in the order the validators were registered.
 ///
 /// ```
-/// use reactive_store::{path, Store, TransactionError};
+/// use reactive_store::{path, Store, StoreError};
 /// let store = Store::new(vec![1i32]);
 /// store.add_validator(|v: &Vec<i32>, out| if v.len() > 2 { out.add("at most 2 items") });
 /// store.add_path_validator(reactive_store::PathPattern::parse("/*").unwrap(), |n: &i32, out| {
 ///     if *n < 0 { out.add("must not be negative") }
 /// });
-/// let Err(TransactionError::Invalid(err)) = store.update(|v| v.extend([-1, -2])) else { panic!() };
+/// let Err(StoreError::Invalid(err)) = store.update(|v| v.extend([-1, -2])) else { panic!() };
 /// assert_eq!(err.violations.len(), 3);
 /// assert_eq!(err.violations[1].path, path!([1]));
 /// ```

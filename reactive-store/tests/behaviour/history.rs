@@ -24,7 +24,7 @@ fn undo_redo_and_jump_walk_the_history() {
     assert!(store.redo().unwrap().is_none());
     assert_eq!(
         store.jump_to(5).unwrap_err(),
-        TransactionError::NoSuchStep { index: 5, len: 5 }
+        StoreError::NoSuchStep { index: 5, len: 5 }
     );
 }
 
@@ -152,8 +152,8 @@ fn moving_in_history_inside_a_group_is_refused() {
     let store = Store::new(0);
     store.update(|n| *n = 1).unwrap();
     store.group("g", || {
-        assert_eq!(store.undo().unwrap_err(), TransactionError::GroupOpen);
-        assert_eq!(store.jump_to(0).unwrap_err(), TransactionError::GroupOpen);
+        assert_eq!(store.undo().unwrap_err(), StoreError::GroupOpen);
+        assert_eq!(store.jump_to(0).unwrap_err(), StoreError::GroupOpen);
     });
     assert!(store.undo().unwrap().is_some());
 }
@@ -225,7 +225,7 @@ fn a_vetoed_undo_keeps_the_position() {
     let store = Store::new(0);
     store.update(|n| *n = 1).unwrap();
     store.add_middleware(NoUndo);
-    assert!(matches!(store.undo(), Err(TransactionError::Vetoed(_))));
+    assert!(matches!(store.undo(), Err(StoreError::Vetoed(_))));
     assert_eq!(*store.snapshot_untracked(), 1);
     assert_eq!(store.history_status().position, 1);
 }

@@ -99,7 +99,7 @@ fn an_aborted_transaction_leaves_the_state_unchanged() {
             Err::<(), _>("nope")
         })
         .unwrap_err();
-    assert_eq!(err, TransactionError::Aborted("nope"));
+    assert_eq!(err, StoreError::Aborted("nope"));
     assert!(store.snapshot_untracked().ptr_eq(&before));
 }
 
@@ -140,7 +140,7 @@ fn a_transaction_started_inside_another_on_the_same_store_is_refused() {
             i.push(store.update(|m| *m = 99).unwrap_err());
         })
         .unwrap();
-    assert_eq!(inner.take(), [TransactionError::Reentrant]);
+    assert_eq!(inner.take(), [StoreError::Reentrant]);
     assert_eq!(*store.snapshot_untracked(), 1);
 }
 
@@ -253,11 +253,8 @@ fn disposing_a_store_frees_its_nodes_and_reports_disposed() {
     assert_eq!(Runtime::node_count(), before);
     let store = Store::new(0);
     store.dispose();
-    assert_eq!(
-        store.update(|n| *n = 1).unwrap_err(),
-        TransactionError::Disposed
-    );
-    assert_eq!(store.undo().unwrap_err(), TransactionError::Disposed);
+    assert_eq!(store.update(|n| *n = 1).unwrap_err(), StoreError::Disposed);
+    assert_eq!(store.undo().unwrap_err(), StoreError::Disposed);
 }
 
 #[test]
@@ -285,7 +282,7 @@ fn middleware_sees_before_in_order_after_in_reverse_and_can_veto() {
         ["a before 5", "b before 5", "b after 5", "a after 5"]
     );
     let err = store.update(|n| *n = 500).unwrap_err();
-    assert_eq!(err, TransactionError::Vetoed(Veto::new("a", "too big")));
+    assert_eq!(err, StoreError::Vetoed(Veto::new("a", "too big")));
     assert_eq!(log.take(), ["a before 500"]);
     assert_eq!(*store.snapshot_untracked(), 5);
 }
@@ -316,13 +313,13 @@ fn applying_patches_that_do_not_fit_changes_nothing() {
     let err = store.apply_patches(&patches).unwrap_err();
     assert!(matches!(
         err,
-        TransactionError::Patch(PatchError::IndexOutOfBounds { len: 2, .. })
+        StoreError::Patch(PatchError::IndexOutOfBounds { len: 2, .. })
     ));
     assert!(store.snapshot_untracked().ptr_eq(&before));
     let bad_type = [Patch::replace(path!(filter), json!("All"), json!(3))];
     assert!(matches!(
         store.apply_patches(&bad_type),
-        Err(TransactionError::Patch(PatchError::Decode { .. }))
+        Err(StoreError::Patch(PatchError::Decode { .. }))
     ));
 }
 
@@ -369,7 +366,7 @@ fn update_at_gives_the_same_commit_as_a_whole_update() {
     );
     assert!(matches!(
         b.update_at(path!(todos[3].title), |t: &mut String| t.clear()),
-        Err(TransactionError::Invalid(_))
+        Err(StoreError::Invalid(_))
     ));
 }
 
@@ -378,7 +375,7 @@ fn update_at_a_missing_path_is_an_error_and_a_wrong_type_a_clear_panic() {
     let store = Store::new(app(2));
     assert!(matches!(
         store.update_at(path!(todos[9].done), |d: &mut bool| *d = true),
-        Err(TransactionError::Patch(PatchError::NoSuchPath { .. }))
+        Err(StoreError::Patch(PatchError::NoSuchPath { .. }))
     ));
     let err = catch_unwind(AssertUnwindSafe(|| {
         store.update_at(path!(todos[0].done), |n: &mut u32| *n += 1)

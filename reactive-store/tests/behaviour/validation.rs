@@ -27,7 +27,7 @@ fn an_invalid_transaction_lists_every_violation_and_changes_nothing() {
             s.todos[4].title.clear();
         })
         .unwrap_err();
-    let TransactionError::Invalid(err) = err else {
+    let StoreError::Invalid(err) = err else {
         panic!("{err:?}")
     };
     let found: Vec<String> = err.violations.iter().map(ToString::to_string).collect();
@@ -78,6 +78,6 @@ fn undo_is_not_validated_but_apply_snapshot_is() {
     assert_eq!(*store.snapshot_untracked(), -5);
     assert!(matches!(
         store.apply_snapshot(&-7),
-        Err(TransactionError::Invalid(_))
+        Err(StoreError::Invalid(_))
     ));
 }

@@ -1,0 +1,106 @@
+//! # reactive
+//!
+//! A reactive state framework for Rust, as one dependency. Fine-grained **signals** with
+//! automatic dependency tracking and glitch-free **memos** and **effects** (the engine,
+//! re-exported at the top level); plain structs turned into reactive **models**
+//! (`#[derive(Model)]`); a **store** of immutable snapshots changed by transactions, with undo,
+//! validation and path selections, a tree of **scopes** and an **event bus**; **event
+//! sourcing**; and one vocabulary of change for all of them ([`state`]: paths, JSON patches,
+//! versioned snapshots).
+//!
+//! ```
+//! use reactive::prelude::*;
+//! use std::{cell::RefCell, rc::Rc};
+//!
+//! #[derive(Model, Clone, PartialEq, Debug)]
+//! struct Player { name: String, score: u32 }
+//!
+//! let seen = Rc::new(RefCell::new(Vec::new()));
+//! let (player, root) = create_root(|| {
+//!     let player = PlayerModel::new(Player { name: "Ada".into(), score: 0 });
+//!     let total = Memo::new(move || player.score() * 10);
+//!     let seen = seen.clone();
+//!     Effect::new(move || seen.borrow_mut().push(total.get()));
+//!     player
+//! });
+//! player.set_score(4);
+//! player.set_name("Grace".into()); // the effect does not read the name: it does not run
+//! assert_eq!(*seen.borrow(), [0, 40]);
+//! root.dispose();
+//! ```
+//!
+//! ## Features
+//!
+//! | feature | default | what it adds | crate |
+//! |---|---|---|---|
+//! | — | always | signals, memos, effects, owners, context ([`Signal`], [`Memo`], [`Effect`]…) | `reactive-core` |
+//! | — | always | paths, patches, `State`, snapshots, migrations ([`state`]) | `reactive-state` |
+//! | `model` | yes | `#[derive(Model)]` and its runtime ([`model`]) | `reactive-model` |
+//! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
+//! | `sourcing` | no | event sourcing ([`sourcing`]) | `reactive-sourcing` |
+//! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
+//!
+//! ## Which construct do I choose?
+//!
+//! | you have | use |
+//! |---|---|
+//! | a value that changes, read by views | [`Signal`] |
+//! | a value computed from others | [`Memo`] |
+//! | something to do when values change (render, log, send) | [`Effect`] |
+//! | a struct whose fields views read one by one | `#[derive(Model)]` (feature `model`) |
+//! | application data to undo, save, validate, diff, sync | a `Store` of a `#[derive(State)]` type (feature `store`) |
+//! | settings and services shared down a tree, events routed along it | `Scope` (feature `store`) |
+//! | every change kept as an event, state as their fold | [`sourcing`] (feature `sourcing`) |
+//!
+//! Derive macros generated code reaches the runtime through this crate, so a project needs
+//! only `reactive` in its `Cargo.toml`.
+
+pub use reactive_core::*;
+
+/// The vocabulary of change: [`Path`](state::Path), [`Patch`](state::Patch),
+/// [`State`](state::State) and its derive, snapshots and [`Migrations`](state::Migrations)
+/// (the `reactive-state` crate).
+pub mod state {
+    pub use reactive_state::*;
+}
+
+/// `#[derive(Model)]` and its runtime (the `reactive-model` crate).
+#[cfg(feature = "model")]
+pub mod model {
+    pub use reactive_model::*;
+}
+
+/// `Store`, scopes and the event bus (the `reactive-store` crate).
+#[cfg(feature = "store")]
+pub mod store {
+    pub use reactive_store::*;
+}
+
+/// Event sourcing (the `reactive-sourcing` crate).
+#[cfg(feature = "sourcing")]
+pub mod sourcing {}
+
+/// What most programs use, in one import: `use reactive::prelude::*;`.
+pub mod prelude {
+    pub use reactive_core::{
+        Effect, Memo, Owner, ReactiveError, Selector, Signal, batch, create_root, untrack,
+    };
+    pub use reactive_state::{Patch, Path, Segment, path};
+
+    pub use crate::state::State;
+
+    #[cfg(feature = "model")]
+    pub use reactive_model::{KeyedList, Model, ModelHandle, ModelPatch, computed};
+
+    #[cfg(feature = "store")]
+    pub use reactive_store::{Scope, Store, StoreError};
+}
+
+/// What the derives' generated code names. Not part of the API: it changes without notice.
+#[doc(hidden)]
+pub mod __private {
+    pub use reactive_core as core;
+    #[cfg(feature = "model")]
+    pub use reactive_model::__private as model;
+    pub use reactive_state as state;
+}
