@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::keyed::Sequence;
 use super::{Diff, Node, State, apply_whole, decode, no_such_path};
 use crate::patch::{Patch, PatchError, PatchOp};
 use crate::path::Segment;
@@ -199,47 +200,9 @@ fn diff_list<'a, T: State, I: DoubleEndedIterator<Item = &'a [T]>>(
     }
 }
 
-/// What applying a patch needs from a list.
-trait List<T> {
-    fn len(&self) -> usize;
-    fn element_mut(&mut self, index: usize) -> Option<&mut T>;
-    fn insert_at(&mut self, index: usize, value: T);
-    fn remove_at(&mut self, index: usize);
-}
-
-impl<T> List<T> for Vec<T> {
-    fn len(&self) -> usize {
-        Vec::len(self)
-    }
-    fn element_mut(&mut self, index: usize) -> Option<&mut T> {
-        self.get_mut(index)
-    }
-    fn insert_at(&mut self, index: usize, value: T) {
-        self.insert(index, value);
-    }
-    fn remove_at(&mut self, index: usize) {
-        self.remove(index);
-    }
-}
-
-impl<T: Clone> List<T> for imbl::Vector<T> {
-    fn len(&self) -> usize {
-        imbl::Vector::len(self)
-    }
-    fn element_mut(&mut self, index: usize) -> Option<&mut T> {
-        self.get_mut(index)
-    }
-    fn insert_at(&mut self, index: usize, value: T) {
-        self.insert(index, value);
-    }
-    fn remove_at(&mut self, index: usize) {
-        self.remove(index);
-    }
-}
-
 /// Applies a patch to a list: JSON Patch semantics (`add` inserts, `-` appends, `remove`
 /// shifts the rest down).
-fn apply_list<T: State, L: List<T> + DeserializeOwned>(
+fn apply_list<T: State, L: Sequence<Item = T> + DeserializeOwned>(
     list: &mut L,
     path: &[Segment],
     patch: &Patch,
@@ -259,7 +222,7 @@ fn apply_list<T: State, L: List<T> + DeserializeOwned>(
             Some(_) => return Err(out_of_bounds()),
             None => return Err(no_such_path(patch)),
         };
-        list.insert_at(index, decode(patch.new_value()?, patch)?);
+        list.insert(index, decode(patch.new_value()?, patch)?);
         return Ok(());
     }
     let index = first.as_index().ok_or_else(|| no_such_path(patch))?;
@@ -267,29 +230,39 @@ fn apply_list<T: State, L: List<T> + DeserializeOwned>(
         return Err(out_of_bounds());
     }
     if rest.is_empty() && patch.op == PatchOp::Remove {
-        list.remove_at(index);
+        list.remove(index);
         return Ok(());
     }
-    match list.element_mut(index) {
+    match list.get_mut(index) {
         Some(element) => element.apply(rest, patch),
         None => Err(out_of_bounds()),
     }
 }
 
-impl<T: Node> Node for Vec<T> {
-    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
-        Some(self.get(segment.as_index()?)?)
-    }
+/// `Node` for a list: children by index.
+macro_rules! list_node {
+    ($($list:ty where $($bound:path),+;)*) => {$(
+        impl<T: $($bound +)+> Node for $list {
+            fn child(&self, segment: &Segment) -> Option<&dyn Node> {
+                Some(Sequence::get(self, segment.as_index()?)?)
+            }
 
-    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
-        Some(self.get_mut(segment.as_index()?)?)
-    }
+            fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+                Some(Sequence::get_mut(self, segment.as_index()?)?)
+            }
 
-    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
-        for (i, v) in self.iter().enumerate() {
-            f(Segment::Index(i), v);
+            fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
+                for (i, v) in self.iter().enumerate() {
+                    f(Segment::Index(i), v);
+                }
+            }
         }
-    }
+    )*};
+}
+
+list_node! {
+    Vec<T> where Node;
+    imbl::Vector<T> where Node, Clone;
 }
 
 /// Compares element by element (nothing is shared between two `Vec`s): O(n). Prefer
@@ -305,22 +278,6 @@ impl<T: State> State for Vec<T> {
 
     fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
         apply_list(self, path, patch)
-    }
-}
-
-impl<T: Node + Clone> Node for imbl::Vector<T> {
-    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
-        Some(self.get(segment.as_index()?)?)
-    }
-
-    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
-        Some(self.get_mut(segment.as_index()?)?)
-    }
-
-    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
-        for (i, v) in self.iter().enumerate() {
-            f(Segment::Index(i), v);
-        }
     }
 }
 

@@ -125,16 +125,16 @@ impl WatchTree {
     }
 
     fn affected_by(&self, patch: &Patch, out: &mut Vec<Signal<()>>) {
-        if let (PatchOp::Move, Some(from)) = (patch.op, &patch.from) {
-            if *from != patch.path {
-                // A move between two places: a removal there and an addition here.
-                self.affected_by(&Patch::remove(from.clone(), serde_json::Value::Null), out);
-                self.affected_by(
-                    &Patch::add(patch.path.clone(), serde_json::Value::Null),
-                    out,
-                );
-                return;
-            }
+        if let (PatchOp::Move, Some(from)) = (patch.op, &patch.from)
+            && *from != patch.path
+        {
+            // A move between two places: a removal there and an addition here.
+            self.affected_by(&Patch::remove(from.clone(), serde_json::Value::Null), out);
+            self.affected_by(
+                &Patch::add(patch.path.clone(), serde_json::Value::Null),
+                out,
+            );
+            return;
         }
         let segs = patch.path.segments();
         let mut node = &self.root;
