@@ -37,7 +37,8 @@ pub enum EventError {
         reason: &'static str,
     },
     /// The principal may not emit here ([`Action::Emit`](crate::Action::Emit)), subscribe
-    /// ([`Action::Read`](crate::Action::Read)) or intercept ([`Action::Admin`](crate::Action::Admin)).
+    /// ([`Action::Read`](crate::Action::Read)) or intercept
+    /// ([`Action::Admin`](crate::Action::Admin)).
     #[error(transparent)]
     AccessDenied(AccessDenied),
     /// The scope was disposed.

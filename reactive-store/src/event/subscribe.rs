@@ -57,8 +57,8 @@ impl<T: ?Sized> Subscribe<T> {
         self
     }
 
-    /// Also handles replayed events ([`EmitOptions::replay`]): for handlers that rebuild
-    /// state. Handlers with side effects should not.
+    /// Also handles replayed events ([`EmitOptions::replay`](crate::EmitOptions::replay)): for
+    /// handlers that rebuild state. Handlers with side effects should not.
     ///
     /// ```
     /// use reactive_store::{EmitOptions, Scope};

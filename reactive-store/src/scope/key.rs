@@ -9,8 +9,9 @@ use std::marker::PhantomData;
 /// and [`remove`](crate::Scope::remove) through it agrees on the type without a turbofish.
 ///
 /// The key's name is the string the value is stored under: it is what a saved file
-/// ([`ScopeSnapshot`](crate::ScopeSnapshot)) and the views ([`Scope::render_text`](crate::Scope::render_text))
-/// show, and what a restored value is found by. Two keys with the same name and different types
+/// ([`ScopeSnapshot`](crate::ScopeSnapshot)) and the views
+/// ([`Scope::render_text`](crate::Scope::render_text)) show, and what a restored value is found
+/// by. Two keys with the same name and different types
 /// name the same slot; reading it as the wrong type is a
 /// [`ScopeError::TypeMismatch`](crate::ScopeError::TypeMismatch).
 ///

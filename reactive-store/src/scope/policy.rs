@@ -397,7 +397,8 @@ impl<'de> Deserialize<'de> for Policy {
 /// let app = Scope::root("app")?;
 /// app.set_policy(Policy::new(Access::READ))?;
 /// let guest = app.as_principal(Principal::new("guest"));
-/// let Err(ScopeError::AccessDenied(denied)) = guest.set(Key::<String>::new("theme"), "dark".into()) else { panic!() };
+/// const THEME: Key<String> = Key::new("theme");
+/// let Err(ScopeError::AccessDenied(denied)) = guest.set(THEME, "dark".into()) else { panic!() };
 /// assert_eq!((denied.action, denied.scope.as_str(), denied.key.as_deref()), (Action::Write, "app", Some("theme")));
 /// assert_eq!(denied.to_string(), "guest may not write 'theme' in scope 'app'");
 /// # Ok::<(), ScopeError>(())
