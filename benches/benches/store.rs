@@ -24,7 +24,7 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use reactive_core::{Effect, create_root};
 use reactive_store::imbl::Vector;
-use reactive_store::{HistoryLimits, Scope, Store, impl_state, path};
+use reactive_store::{HistoryLimits, Key, Scope, Store, impl_state, path};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -202,6 +202,12 @@ fn scope_lookup(c: &mut Criterion) {
     const KEYS: usize = 1_000;
     let mut g = c.benchmark_group("store/scope_lookup");
     let keys: Vec<String> = (0..KEYS).map(|k| format!("key{k}")).collect();
+    // Typed keys need `'static` names: the 1,000 filler names are leaked once, here.
+    let scope_keys: Vec<Key<u64>> = keys
+        .iter()
+        .map(|k| Key::new(Box::leak(k.clone().into_boxed_str())))
+        .collect();
+    const INHERITED: Key<u64> = Key::new("inherited");
     for depth in [1usize, 10, 100] {
         let ((), root) = create_root(|| {
             let top = Scope::root("s0").unwrap();
@@ -210,14 +216,14 @@ fn scope_lookup(c: &mut Criterion) {
                 if level > 0 {
                     leaf = leaf.child(&format!("s{level}")).unwrap();
                 }
-                for (k, key) in keys.iter().enumerate() {
-                    leaf.set(key, (level * KEYS + k) as u64).unwrap();
+                for (k, key) in scope_keys.iter().enumerate() {
+                    leaf.set(*key, (level * KEYS + k) as u64).unwrap();
                 }
             }
             // A key only the root holds: inherited through `depth - 1` scopes.
-            top.set("inherited", 42u64).unwrap();
+            top.set(INHERITED, 42).unwrap();
             g.bench_with_input(BenchmarkId::new("scope", depth), &leaf, |b, leaf| {
-                b.iter(|| black_box(leaf.get_untracked::<u64>(black_box("inherited")).unwrap()))
+                b.iter(|| black_box(leaf.get_untracked(black_box(INHERITED)).unwrap()))
             });
         });
         root.dispose();

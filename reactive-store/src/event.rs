@@ -1,25 +1,36 @@
 //! Typed events on the scope tree: emit into a scope, subscribe by topic pattern and type,
 //! capture and bubble along the ancestors, intercept, log, and read the last event as a signal.
 
+//!
+//! The `Scope` methods of the bus ([`Scope::emit`], [`Scope::on`], …) are declared in
+//! `scope.rs` with the rest of the `Scope` API; the functions here are their bodies. The bus
+//! keeps its own tables (`table.rs`), keyed by scope, beside the scope registry.
+
 mod dispatch;
+mod error;
 mod log;
+mod subscribe;
+mod table;
 mod topic;
 
 use std::any::{Any, TypeId};
 use std::borrow::Cow;
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::rc::Rc;
 
 use reactive_core::{ReadSignal, Signal, try_on_cleanup};
 
-pub(crate) use dispatch::EventTable;
+pub use error::EventError;
 pub use log::{EventLog, EventOutcome, LoggedEvent};
+pub use subscribe::{EventSubscription, Subscribe};
+pub(crate) use table::{forget_scope, table_count};
 
-use crate::scope::{Action, Scope, ScopeError, ScopeKey, with_registry};
+use crate::scope::{Action, Scope, ScopeKey, with_registry};
 use crate::veto::Veto;
-use dispatch::{Callback, EventFilter, Handler, Queued};
-use topic::{TopicPattern, check_topic};
+use dispatch::Queued;
+use table::{with_existing_table, with_table, with_tables};
+use topic::check_topic;
 
 /// Which part of its journey an event is on when a handler sees it (as in the DOM).
 ///
@@ -32,7 +43,7 @@ use topic::{TopicPattern, check_topic};
 /// app.on::<()>("x").handle(move |cx, _| s.set(Some(cx.phase())))?;
 /// app.child("c")?.emit("x", ())?;
 /// assert_eq!(seen.get(), Some(Phase::Bubble));
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Phase {
@@ -63,7 +74,7 @@ pub enum Phase {
 /// })?;
 /// doc.emit("doc.saved", 3u8)?;
 /// assert_eq!(*seen.borrow(), "#1 doc.saved from app/doc at app (Bubble, u8, replay: false): 3");
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct EventContext<'a> {
     seq: u64,
@@ -93,7 +104,25 @@ impl EventContext<'_> {
     }
 
     /// The scope the handler is registered on (acting as the subscriber): emit follow-up events
-    /// here, they are delivered after this one.
+    /// here. They are queued and delivered after this one, never inside this handler.
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// use std::{cell::RefCell, rc::Rc};
+    /// let app = Scope::root("app")?;
+    /// let order = Rc::new(RefCell::new(Vec::new()));
+    /// let o = order.clone();
+    /// app.on::<&str>("step").handle(move |cx, name| {
+    ///     o.borrow_mut().push(format!("start {name}"));
+    ///     if *name == "a" {
+    ///         cx.scope().emit("step", "b").unwrap(); // queued, not run inside this handler
+    ///     }
+    ///     o.borrow_mut().push(format!("end {name}"));
+    /// })?;
+    /// app.emit("step", "a")?;
+    /// assert_eq!(*order.borrow(), ["start a", "end a", "start b", "end b"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn scope(&self) -> Scope {
         self.scope
     }
@@ -128,7 +157,7 @@ impl EventContext<'_> {
     /// child.on::<()>("click").handle(|cx, _| cx.stop_propagation())?;
     /// child.emit("click", ())?;
     /// assert!(!reached_root.get());
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn stop_propagation(&self) {
         self.stopped.set(true);
@@ -150,7 +179,7 @@ impl EventContext<'_> {
 /// let app = Scope::root("app")?;
 /// app.add_interceptor(Print)?;
 /// app.emit("x", 1u8)?;
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct EventInfo<'a> {
     /// Its number (emission order).
@@ -172,11 +201,12 @@ pub struct EventInfo<'a> {
 ///
 /// `before` runs for the interceptors of the root first, down to those of the event's scope;
 /// the first `Err` stops the event (no handler runs; the outcome is
-/// [`EventOutcome::Vetoed`]). `after` runs in reverse order, with the outcome. Interceptors
-/// may emit: those events are delivered after this one.
+/// [`EventOutcome::Vetoed`], and the `emit` that delivered it returns [`EventError::Vetoed`]).
+/// `after` runs in reverse order, with the outcome. Interceptors may emit: those events are
+/// delivered after this one.
 ///
 /// ```
-/// use reactive_store::{EventInfo, EventInterceptor, Scope, Veto};
+/// use reactive_store::{EventError, EventInfo, EventInterceptor, Scope, Veto};
 /// use std::{cell::Cell, rc::Rc};
 ///
 /// struct NoNegative;
@@ -195,9 +225,9 @@ pub struct EventInfo<'a> {
 /// let t = total.clone();
 /// app.on::<i32>("add").handle(move |_, n| t.set(t.get() + n))?;
 /// app.emit("add", 5)?;
-/// app.emit("add", -100)?; // vetoed
+/// assert!(matches!(app.emit("add", -100), Err(EventError::Vetoed { .. })));
 /// assert_eq!(total.get(), 5);
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait EventInterceptor: 'static {
     /// Inspects an event before delivery; `Err` stops it.
@@ -227,7 +257,7 @@ pub trait EventInterceptor: 'static {
 /// app.on::<u8>("x").handle(move |_, _| s.set(s.get() + 1))?;
 /// child.emit_with("x", 1u8, EmitOptions::new().bubbles(false))?;
 /// assert_eq!(seen.get(), 0); // did not bubble to the parent
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmitOptions {
@@ -294,289 +324,11 @@ impl EmitOptions {
     /// app.on::<u8>("x").handle(move |cx, _| *n.borrow_mut() = cx.type_name().to_string())?;
     /// app.emit_with("x", 1u8, EmitOptions::new().type_name("ItemAdded"))?;
     /// assert_eq!(*name.borrow(), "ItemAdded");
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn type_name(mut self, name: impl Into<Cow<'static, str>>) -> EmitOptions {
         self.type_name = Some(name.into());
         self
-    }
-}
-
-/// A subscription being set up: made by [`Scope::on`] (typed) or [`Scope::on_any`].
-///
-/// ```
-/// use reactive_store::Scope;
-/// let app = Scope::root("app")?;
-/// let sub = app.on::<u32>("score.**").capture().filter(|s| *s > 0).handle(|_, _| {})?;
-/// assert!(sub.is_active());
-/// # Ok::<(), reactive_store::ScopeError>(())
-/// ```
-#[must_use = "a subscription does nothing until `handle` is called"]
-pub struct Subscribe<T: ?Sized> {
-    scope: Scope,
-    pattern: String,
-    capture: bool,
-    include_replay: bool,
-    filter: Option<EventFilter>,
-    _type: PhantomData<fn(&T)>,
-}
-
-impl<T: ?Sized> Subscribe<T> {
-    /// Handles the event on its way down (before the scope it was emitted in), not on its way
-    /// up.
-    ///
-    /// ```
-    /// use reactive_store::{Phase, Scope};
-    /// use std::{cell::RefCell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let child = app.child("c")?;
-    /// let order = Rc::new(RefCell::new(Vec::new()));
-    /// let (a, b, c) = (order.clone(), order.clone(), order.clone());
-    /// app.on::<()>("go").handle(move |cx, _| a.borrow_mut().push(cx.phase()))?;
-    /// app.on::<()>("go").capture().handle(move |cx, _| b.borrow_mut().push(cx.phase()))?;
-    /// child.on::<()>("go").handle(move |cx, _| c.borrow_mut().push(cx.phase()))?;
-    /// child.emit("go", ())?;
-    /// assert_eq!(*order.borrow(), [Phase::Capture, Phase::Target, Phase::Bubble]);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn capture(mut self) -> Self {
-        self.capture = true;
-        self
-    }
-
-    /// Also handles replayed events ([`EmitOptions::replay`]): for handlers that rebuild
-    /// state. Handlers with side effects should not.
-    ///
-    /// ```
-    /// use reactive_store::{EmitOptions, Scope};
-    /// use std::{cell::Cell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let (state, emails) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
-    /// let (s, e) = (state.clone(), emails.clone());
-    /// app.on::<i32>("deposit").include_replay().handle(move |_, n| s.set(s.get() + n))?;
-    /// app.on::<i32>("deposit").handle(move |_, _| e.set(e.get() + 1))?;
-    /// app.emit_with("deposit", 10, EmitOptions::new().replay(true))?;
-    /// assert_eq!((state.get(), emails.get()), (10, 0));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn include_replay(mut self) -> Self {
-        self.include_replay = true;
-        self
-    }
-
-    fn register(
-        self,
-        type_id: Option<TypeId>,
-        callback: Callback,
-    ) -> Result<Subscription, ScopeError> {
-        let pattern = TopicPattern::parse(&self.pattern)?;
-        let scope = self.scope;
-        let id = dispatch::next_id();
-        let handler = Rc::new(Handler {
-            id,
-            type_id,
-            pattern,
-            capture: self.capture,
-            include_replay: self.include_replay,
-            principal: scope.principal,
-            filter: self.filter,
-            callback: RefCell::new(callback),
-            alive: Cell::new(true),
-        });
-        let mut handler = Some(handler);
-        let added = with_registry(|r| {
-            r.check(
-                scope.key,
-                scope.principal,
-                Action::Read,
-                Some(&self.pattern),
-            )?;
-            if let Some(h) = handler.take() {
-                r.scopes[scope.key].events.add(h);
-            }
-            Ok::<_, ScopeError>(())
-        });
-        // On error, the handler (a user closure) is dropped here, outside the registry.
-        drop(handler);
-        added?;
-        let subscription = Subscription {
-            scope: scope.key,
-            id,
-        };
-        let _ = try_on_cleanup(move || {
-            subscription.unsubscribe();
-        });
-        Ok(subscription)
-    }
-}
-
-impl<T: 'static> Subscribe<T> {
-    /// Only events for which `predicate` holds.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::Cell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let big = Rc::new(Cell::new(0));
-    /// let b = big.clone();
-    /// app.on::<u32>("hit").filter(|dmg| *dmg > 10).handle(move |_, _| b.set(b.get() + 1))?;
-    /// for dmg in [5u32, 50, 8, 12] { app.emit("hit", dmg)?; }
-    /// assert_eq!(big.get(), 2);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn filter(mut self, predicate: impl Fn(&T) -> bool + 'static) -> Self {
-        self.filter = Some(Box::new(move |e: &dyn Any| {
-            e.downcast_ref::<T>().is_some_and(&predicate)
-        }));
-        self
-    }
-
-    /// Registers `handler` for events of type `T` whose topic matches. The subscription is
-    /// removed when the owner current now is disposed (an effect re-running, a component
-    /// unmounting), when the scope is disposed, or with [`Subscription::unsubscribe`].
-    ///
-    /// # Errors
-    /// [`ScopeError::InvalidTopic`] for a malformed pattern, [`ScopeError::AccessDenied`]
-    /// without [`Action::Read`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::RefCell, rc::Rc};
-    /// #[derive(Debug, PartialEq)]
-    /// struct Damaged { amount: u32 }
-    /// let game = Scope::root("game")?;
-    /// let hits = Rc::new(RefCell::new(Vec::new()));
-    /// let h = hits.clone();
-    /// game.on::<Damaged>("player.*.damaged").handle(move |cx, d| {
-    ///     h.borrow_mut().push((cx.topic().to_string(), d.amount));
-    /// })?;
-    /// game.emit("player.7.damaged", Damaged { amount: 3 })?;
-    /// game.emit("player.7.healed", Damaged { amount: 9 })?; // another topic
-    /// game.emit("player.7.damaged", 42u32)?;                // another type
-    /// assert_eq!(*hits.borrow(), [("player.7.damaged".to_string(), 3)]);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn handle(
-        self,
-        mut handler: impl FnMut(&EventContext<'_>, &T) + 'static,
-    ) -> Result<Subscription, ScopeError> {
-        self.register(
-            Some(TypeId::of::<T>()),
-            Box::new(move |cx, e| {
-                if let Some(e) = e.downcast_ref::<T>() {
-                    handler(cx, e);
-                }
-            }),
-        )
-    }
-}
-
-impl Subscribe<dyn Any> {
-    /// Only events for which `predicate` holds.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::Cell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let n = Rc::new(Cell::new(0));
-    /// let c = n.clone();
-    /// app.on_any("**").filter(|e| e.is::<u8>()).handle(move |_, _| c.set(c.get() + 1))?;
-    /// app.emit("a", 1u8)?;
-    /// app.emit("b", "text")?;
-    /// assert_eq!(n.get(), 1);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn filter(mut self, predicate: impl Fn(&dyn Any) -> bool + 'static) -> Self {
-        self.filter = Some(Box::new(predicate));
-        self
-    }
-
-    /// Registers `handler` for events of any type whose topic matches (devtools, loggers,
-    /// bridges that persist events).
-    ///
-    /// # Errors
-    /// As [`Subscribe::handle`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::RefCell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let seen = Rc::new(RefCell::new(Vec::new()));
-    /// let s = seen.clone();
-    /// app.on_any("**").handle(move |cx, _| s.borrow_mut().push(cx.type_name().to_string()))?;
-    /// app.emit("a", 1u8)?;
-    /// assert_eq!(*seen.borrow(), ["u8"]);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn handle(
-        self,
-        handler: impl FnMut(&EventContext<'_>, &dyn Any) + 'static,
-    ) -> Result<Subscription, ScopeError> {
-        self.register(None, Box::new(handler))
-    }
-}
-
-/// A registered handler; removing it is idempotent.
-///
-/// ```
-/// use reactive_store::Scope;
-/// let app = Scope::root("app")?;
-/// let sub = app.on::<()>("x").handle(|_, _| {})?;
-/// sub.unsubscribe();
-/// assert_eq!(app.handler_count()?, 0);
-/// # Ok::<(), reactive_store::ScopeError>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Subscription {
-    scope: ScopeKey,
-    id: u64,
-}
-
-impl Subscription {
-    /// Removes the handler. Returns whether it was still registered.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let sub = app.on::<()>("x").handle(|_, _| {})?;
-    /// assert!(sub.is_active());
-    /// assert!(sub.unsubscribe());
-    /// assert!(!sub.unsubscribe());
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn unsubscribe(&self) -> bool {
-        let removed = with_registry(|r| r.scopes.get_mut(self.scope)?.events.remove(self.id));
-        match removed {
-            Some(handler) => {
-                handler.alive.set(false);
-                // The handler (a user closure) is dropped here, outside the registry.
-                drop(handler);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Whether the handler is still registered.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let sub = app.on::<()>("x").handle(|_, _| {})?;
-    /// app.dispose()?;
-    /// assert!(!sub.is_active());
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn is_active(&self) -> bool {
-        with_registry(|r| {
-            r.scopes.get(self.scope).is_some_and(|d| {
-                d.events.wild.iter().any(|h| h.id == self.id)
-                    || d.events
-                        .exact
-                        .values()
-                        .any(|l| l.iter().any(|h| h.id == self.id))
-            })
-        })
     }
 }
 
@@ -589,7 +341,7 @@ impl Subscription {
 /// let app = Scope::root("app")?;
 /// let id: InterceptorId = app.add_interceptor(Nothing)?;
 /// assert!(app.remove_interceptor(id));
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct InterceptorId {
@@ -597,268 +349,125 @@ pub struct InterceptorId {
     id: u64,
 }
 
-impl Scope {
-    /// Emits `event` with `topic` in this scope. Handlers run in emission order: now if no
-    /// event is being delivered, otherwise right after the current one. Returns the event's
-    /// number.
-    ///
-    /// # Errors
-    /// [`ScopeError::InvalidTopic`], [`ScopeError::AccessDenied`] without [`Action::Emit`],
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::RefCell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let order = Rc::new(RefCell::new(Vec::new()));
-    /// let o = order.clone();
-    /// app.on::<&str>("step").handle(move |cx, name| {
-    ///     o.borrow_mut().push(format!("start {name}"));
-    ///     if *name == "a" {
-    ///         cx.scope().emit("step", "b").unwrap(); // queued, not run inside this handler
-    ///     }
-    ///     o.borrow_mut().push(format!("end {name}"));
-    /// })?;
-    /// app.emit("step", "a")?;
-    /// assert_eq!(*order.borrow(), ["start a", "end a", "start b", "end b"]);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn emit<T: 'static>(&self, topic: &str, event: T) -> Result<u64, ScopeError> {
-        self.emit_with(topic, event, EmitOptions::new())
+/// The body of [`Scope::emit_with`].
+pub(crate) fn emit<T: 'static>(
+    scope: Scope,
+    topic: &str,
+    event: T,
+    options: EmitOptions,
+) -> Result<u64, EventError> {
+    check_topic(topic)?;
+    with_registry(|r| r.allow(scope.key, scope.principal, Action::Emit, Some(topic)))?;
+    let (seq, outcome) = dispatch::emit(Queued {
+        seq: 0,
+        origin: scope.key,
+        origin_principal: scope.principal,
+        topic: Rc::from(topic),
+        type_id: TypeId::of::<T>(),
+        type_name: options
+            .type_name
+            .unwrap_or(Cow::Borrowed(std::any::type_name::<T>())),
+        payload: Rc::new(event),
+        bubbles: options.bubbles,
+        replay: options.replay,
+    });
+    match outcome {
+        Some(EventOutcome::Vetoed(veto)) => Err(EventError::Vetoed {
+            seq,
+            topic: topic.to_owned(),
+            veto,
+        }),
+        _ => Ok(seq),
     }
+}
 
-    /// Emits with [`EmitOptions`] (bubbling, replay, a stable type name).
-    ///
-    /// # Errors
-    /// As [`emit`](Scope::emit).
-    ///
-    /// ```
-    /// use reactive_store::{EmitOptions, Scope};
-    /// let app = Scope::root("app")?;
-    /// assert!(app.emit_with("x", 1u8, EmitOptions::new().replay(true))? > 0);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn emit_with<T: 'static>(
-        &self,
-        topic: &str,
-        event: T,
-        options: EmitOptions,
-    ) -> Result<u64, ScopeError> {
-        check_topic(topic)?;
-        with_registry(|r| r.check(self.key, self.principal, Action::Emit, Some(topic)))?;
-        Ok(dispatch::emit(Queued {
-            seq: 0,
-            origin: self.key,
-            origin_principal: self.principal,
-            topic: Rc::from(topic),
-            type_id: TypeId::of::<T>(),
-            type_name: options
-                .type_name
-                .unwrap_or(Cow::Borrowed(std::any::type_name::<T>())),
-            payload: Rc::new(event),
-            bubbles: options.bubbles,
-            replay: options.replay,
-        }))
+/// The body of [`Scope::on`] and [`Scope::on_any`].
+pub(crate) fn subscribe<T: ?Sized>(scope: Scope, pattern: &str) -> Subscribe<T> {
+    Subscribe {
+        scope,
+        pattern: pattern.to_owned(),
+        capture: false,
+        include_replay: false,
+        filter: None,
+        _type: PhantomData,
     }
+}
 
-    /// Subscribes to events of type `T` whose topic matches `pattern` (`*`: one segment, `**`:
-    /// any number), emitted here or in a descendant; see [`Subscribe`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::{cell::Cell, rc::Rc};
-    /// let app = Scope::root("app")?;
-    /// let editor = app.child("editor")?;
-    /// let saves = Rc::new(Cell::new(0));
-    /// let s = saves.clone();
-    /// app.on::<String>("doc.saved").handle(move |_, _| s.set(s.get() + 1))?;
-    /// editor.emit("doc.saved", "notes.md".to_string())?; // bubbles up to `app`
-    /// assert_eq!(saves.get(), 1);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn on<T: 'static>(&self, pattern: &str) -> Subscribe<T> {
-        Subscribe {
-            scope: *self,
-            pattern: pattern.to_owned(),
-            capture: false,
-            include_replay: false,
-            filter: None,
-            _type: PhantomData,
+/// The body of [`Scope::last_event`].
+pub(crate) fn last_event<T: Clone + 'static>(
+    scope: Scope,
+    pattern: &str,
+) -> Result<ReadSignal<Option<T>>, EventError> {
+    let last = Signal::new(None::<T>);
+    let subscription = subscribe::<T>(scope, pattern).handle(move |_, e| {
+        if !last.is_disposed() {
+            last.set(Some(e.clone()));
+        }
+    });
+    match subscription {
+        Ok(_) => Ok(last.read_only()),
+        Err(e) => {
+            last.dispose();
+            Err(e)
         }
     }
+}
 
-    /// Subscribes to events of any type whose topic matches `pattern`.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let sub = app.on_any("**").handle(|cx, _| println!("{} ({})", cx.topic(), cx.type_name()))?;
-    /// # let _ = sub;
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn on_any(&self, pattern: &str) -> Subscribe<dyn Any> {
-        Subscribe {
-            scope: *self,
-            pattern: pattern.to_owned(),
-            capture: false,
-            include_replay: false,
-            filter: None,
-            _type: PhantomData,
+/// The body of [`Scope::enable_event_log`].
+pub(crate) fn enable_log(scope: Scope, capacity: usize) -> Result<EventLog, EventError> {
+    let owner = with_registry(|r| {
+        r.allow(scope.key, scope.principal, Action::Read, None)?;
+        Ok::<_, EventError>(r.scopes[scope.key].owner)
+    })?;
+    let state = match with_tables(|t| t.get(scope.key).and_then(|t| t.log)) {
+        Some(state) => {
+            state.update(|s| s.set_capacity(capacity));
+            state
         }
-    }
-
-    /// The last event of type `T` matching `pattern` as a signal (`None` until the first).
-    /// The signal and its subscription belong to the current owner.
-    ///
-    /// # Errors
-    /// As [`Subscribe::handle`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let last = app.last_event::<u32>("score.*")?;
-    /// assert_eq!(last.get(), None);
-    /// app.emit("score.alice", 10u32)?;
-    /// app.emit("score.bob", 7u32)?;
-    /// assert_eq!(last.get(), Some(7));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn last_event<T: Clone + 'static>(
-        &self,
-        pattern: &str,
-    ) -> Result<ReadSignal<Option<T>>, ScopeError> {
-        let last = Signal::new(None::<T>);
-        let subscription = self.on::<T>(pattern).handle(move |_, e| {
-            if !last.is_disposed() {
-                last.set(Some(e.clone()));
-            }
-        });
-        match subscription {
-            Ok(_) => Ok(last.read_only()),
-            Err(e) => {
-                last.dispose();
-                Err(e)
-            }
+        None => {
+            let state = owner.run_in(|| Signal::new(log::LogState::new(capacity)));
+            with_table(scope.key, |t| t.log = Some(state));
+            state
         }
-    }
+    };
+    Ok(EventLog { state })
+}
 
-    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant (see
-    /// [`EventLog`]). Enabling it again changes the capacity and returns the same log.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Read`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let log = app.enable_event_log(100)?;
-    /// assert_eq!(app.enable_event_log(10)?, log);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn enable_event_log(&self, capacity: usize) -> Result<EventLog, ScopeError> {
-        let existing = with_registry(|r| {
-            r.check(self.key, self.principal, Action::Read, None)?;
-            let d = &mut r.scopes[self.key];
-            Ok::<_, ScopeError>(match d.events.log {
-                Some(state) => Ok(state),
-                None => Err(d.owner),
-            })
-        })?;
-        let state = match existing {
-            Ok(state) => {
-                state.update(|s| s.set_capacity(capacity));
-                state
-            }
-            Err(owner) => {
-                let state = owner.run_in(|| Signal::new(log::LogState::new(capacity)));
-                with_registry(|r| {
-                    if let Some(d) = r.scopes.get_mut(self.key) {
-                        d.events.log = Some(state);
-                    }
-                });
-                state
-            }
-        };
-        Ok(EventLog { state })
-    }
+/// The body of [`Scope::add_interceptor`].
+pub(crate) fn add_interceptor(
+    scope: Scope,
+    interceptor: impl EventInterceptor,
+) -> Result<InterceptorId, EventError> {
+    // On error, the interceptor (user code) is dropped on return, with nothing borrowed.
+    with_registry(|r| r.allow(scope.key, scope.principal, Action::Admin, None))?;
+    let id = dispatch::next_id();
+    let interceptor: Rc<dyn EventInterceptor> = Rc::new(interceptor);
+    with_table(scope.key, |t| t.interceptors.push((id, interceptor)));
+    let handle = InterceptorId {
+        scope: scope.key,
+        id,
+    };
+    let _ = try_on_cleanup(move || {
+        remove_interceptor(handle);
+    });
+    Ok(handle)
+}
 
-    /// Adds an [`EventInterceptor`] for the events emitted here or in a descendant. It is
-    /// removed when the owner current now is disposed, with the scope, or with
-    /// [`remove_interceptor`](Scope::remove_interceptor).
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Admin`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::{EventInterceptor, Scope};
-    /// struct Quiet;
-    /// impl EventInterceptor for Quiet {}
-    /// let app = Scope::root("app")?;
-    /// let id = app.add_interceptor(Quiet)?;
-    /// assert!(app.remove_interceptor(id));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn add_interceptor(
-        &self,
-        interceptor: impl EventInterceptor,
-    ) -> Result<InterceptorId, ScopeError> {
-        let id = dispatch::next_id();
-        let mut interceptor: Option<Rc<dyn EventInterceptor>> = Some(Rc::new(interceptor));
-        let added = with_registry(|r| {
-            r.check(self.key, self.principal, Action::Admin, None)?;
-            if let Some(i) = interceptor.take() {
-                r.scopes[self.key].events.interceptors.push((id, i));
-            }
-            Ok::<_, ScopeError>(())
+/// The body of [`Scope::remove_interceptor`].
+pub(crate) fn remove_interceptor(id: InterceptorId) -> bool {
+    let removed = with_existing_table(id.scope, |t| t.remove_interceptor(id.id));
+    // Dropped here, with nothing borrowed: it is user code.
+    matches!(removed, Some((Some(_), _)))
+}
+
+/// The body of [`Scope::handler_count`].
+pub(crate) fn handler_count(scope: Scope) -> Result<usize, EventError> {
+    if with_registry(|r| !r.scopes.contains_key(scope.key)) {
+        return Err(EventError::Disposed {
+            scope: crate::scope::disposed_name(scope.key),
         });
-        drop(interceptor);
-        added?;
-        let handle = InterceptorId {
-            scope: self.key,
-            id,
-        };
-        let scope = *self;
-        let _ = try_on_cleanup(move || {
-            scope.remove_interceptor(handle);
-        });
-        Ok(handle)
     }
-
-    /// Removes an interceptor; returns whether it was registered.
-    ///
-    /// ```
-    /// use reactive_store::{EventInterceptor, Scope};
-    /// struct Quiet;
-    /// impl EventInterceptor for Quiet {}
-    /// let app = Scope::root("app")?;
-    /// let id = app.add_interceptor(Quiet)?;
-    /// assert!(app.remove_interceptor(id));
-    /// assert!(!app.remove_interceptor(id));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn remove_interceptor(&self, id: InterceptorId) -> bool {
-        let removed = with_registry(|r| {
-            let list = &mut r.scopes.get_mut(id.scope)?.events.interceptors;
-            let i = list.iter().position(|(x, _)| *x == id.id)?;
-            Some(list.remove(i))
-        });
-        // Dropped outside the registry: it is user code.
-        removed.is_some()
-    }
-
-    /// Number of event handlers registered on this scope (for leak checks).
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.on::<()>("x").handle(|_, _| {})?;
-    /// assert_eq!(app.handler_count()?, 1);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn handler_count(&self) -> Result<usize, ScopeError> {
-        with_registry(|r| Ok(r.data(self.key)?.events.handler_count()))
-    }
+    Ok(with_tables(|t| {
+        t.get(scope.key).map_or(0, |t| t.handler_count())
+    }))
 }

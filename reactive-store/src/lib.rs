@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use reactive_core::{create_root, Effect};
-//! use reactive_store::{impl_state, path, Scope, Store};
+//! use reactive_store::{impl_state, path, Key, Scope, Store};
 //! use serde::{Deserialize, Serialize};
 //! use std::{cell::RefCell, rc::Rc};
 //!
@@ -20,13 +20,16 @@
 //! struct Todos { items: imbl::Vector<Todo> }
 //! impl_state!(Todos { items });
 //!
+//! // A typed key: the name a scope value is found (and saved) by, and its type.
+//! const TODOS: Key<Store<Todos>> = Key::new("todos");
+//!
 //! let log = Rc::new(RefCell::new(Vec::new()));
 //! let ((), ui) = create_root(|| {
 //!     // A scope per document; the store is provided to everything below it.
 //!     let app = Scope::root("app").unwrap();
 //!     let doc = app.child("doc-1").unwrap();
 //!     let store = Store::new(Todos { items: imbl::Vector::new() });
-//!     doc.provide("todos", store).unwrap();
+//!     doc.provide(TODOS, store).unwrap();
 //!
 //!     // Events carry intent; a handler turns one into a transaction.
 //!     doc.on::<String>("todo.add")
@@ -57,7 +60,7 @@
 //! | one field of it in a view | [`Store::watch`] / [`Store::select_at`] (by path) | a patch touches that path |
 //! | a frequent edit deep in a large state | [`Store::update_at`] (diffs one path only) | — a transaction like any other |
 //! | a value computed from it | [`Store::select`] (a memo over the snapshot) | the computed value changed |
-//! | settings, services and handles shared down a tree (theme, user, a store) | [`Scope`] values ([`Scope::set`], [`Scope::provide`]) | the nearest provider's value, or which scope provides it, changed |
+//! | settings, services and handles shared down a tree (theme, user, a store) | [`Scope`] values under a typed [`Key`] ([`Scope::set`], [`Scope::provide`]) | the nearest provider's value, or which scope provides it, changed |
 //! | who may read, write, emit | a [`Policy`] on a scope | — checked on every access |
 //! | something that happened (a click, a message, a domain event) | [`Scope::emit`] + [`Scope::on`] | — handlers run once per event |
 //! | the last event of a topic in a view | [`Scope::last_event`] | a new event arrives |
@@ -100,7 +103,7 @@
 //!   it.
 //! - **Errors are values.** Refusals a caller can expect (an invalid state, a veto, access
 //!   denied, a corrupt file) are typed errors ([`StoreError`], [`ScopeError`],
-//!   [`PersistError`], [`PatchError`], [`CodecError`]); misuse that is a bug (reading a path as
+//!   [`EventError`], [`PersistError`], [`PatchError`], [`CodecError`]); misuse that is a bug (reading a path as
 //!   the wrong type) panics with a message naming the path, the type and the call site.
 //!
 //! ## Event sourcing
@@ -118,8 +121,8 @@ mod veto;
 pub mod sourcing;
 
 pub use event::{
-    EmitOptions, EventContext, EventInfo, EventInterceptor, EventLog, EventOutcome, InterceptorId,
-    LoggedEvent, Phase, Subscribe, Subscription,
+    EmitOptions, EventContext, EventError, EventInfo, EventInterceptor, EventLog, EventOutcome,
+    EventSubscription, InterceptorId, LoggedEvent, Phase, Subscribe,
 };
 /// The vocabulary of change, from `reactive-state`: re-exported so a store user needs one
 /// dependency (the `reactive` facade re-exports both).
@@ -129,7 +132,8 @@ pub use reactive_state::{
     apply_whole, impl_state, invert, keyed, node_at, node_at_mut, path,
 };
 pub use scope::{
-    Access, AccessDenied, Action, PersistError, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
+    Access, AccessDenied, Action, Key, PersistError, Policy, Principal, Scope, ScopeError,
+    ScopeSnapshot,
 };
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,

@@ -1,38 +1,59 @@
-//! [`Scope`]: a tree of named namespaces with inherited, reactive values and access policies.
+//! [`Scope`]: a tree of named namespaces with inherited, reactive values, access policies,
+//! save and restore, views, and the typed events routed along it.
+//!
+//! This file is the whole public API of `Scope`, one thin documented method each; the bodies
+//! live with the part of the machinery they drive:
+//!
+//! | methods | body in |
+//! |---|---|
+//! | tree: `root`, `child`, `parent`, `find`, `dispose` … | `scope/tree.rs` |
+//! | values: `set`, `provide`, `get`, `remove` … (through a [`Key`]) | `scope/lookup.rs` (the caches: `scope/registry.rs`) |
+//! | policies: `set_policy`, `effective_access`, `check` … | `scope/policy.rs` |
+//! | `save`, `restore*` | `scope/persist.rs` |
+//! | `render_text`, `to_dot`, `to_devtools_json` | `scope/render.rs` |
+//! | events: `emit`, `on`, `last_event`, `add_interceptor` … | `event.rs` (its tables sit beside the registry, keyed by scope) |
 
 mod error;
+mod key;
+mod lookup;
 mod persist;
 mod policy;
 mod registry;
 mod render;
+mod tree;
 mod value;
 
-use std::fmt;
+use std::any::Any;
 use std::rc::Rc;
 
-use reactive_core::{Owner, Signal, batch, on_cleanup};
+use reactive_core::ReadSignal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::event::{
+    self, EmitOptions, EventError, EventInterceptor, EventLog, InterceptorId, Subscribe,
+};
 
 pub use error::{PersistError, ScopeError};
+pub use key::Key;
 pub use persist::ScopeSnapshot;
 pub use policy::{Access, AccessDenied, Action, Policy, Principal};
 
-pub(crate) use registry::{KeyMap, ScopeKey, with_registry};
-use registry::{ScopeData, check_name, disposed};
+pub(crate) use registry::{KeyMap, Refusal, ScopeKey, disposed_name, with_registry};
 use value::{Data, Provided, Slot};
 
 /// A node of the scope tree, seen by a [`Principal`]: `app/session/editor`.
 ///
-/// A scope holds values under string keys. Reading a key a scope does not hold falls back to
-/// its parent, then its parent's parent (prototype inheritance), unless the scope shadows it
-/// with a value of its own. Reads are reactive: an effect that read `theme` in a child re-runs
-/// when the parent's `theme` changes, and when the child starts or stops shadowing it.
+/// A scope holds values under typed [`Key`]s. Reading a key a scope does not hold falls back
+/// to its parent, then its parent's parent (prototype inheritance), unless the scope shadows it
+/// with a value of its own. Reads are reactive: an effect that read `THEME` in a child re-runs
+/// when the parent's `THEME` changes, and when the child starts or stops shadowing it.
 ///
 /// Every access is checked against the scope's effective [`Policy`] for the handle's principal;
-/// a refusal is [`ScopeError::AccessDenied`]. The handle returned by [`Scope::root`] acts as
-/// [`Principal::system`], which policies do not restrict; [`as_principal`](Scope::as_principal)
-/// gives a handle acting for someone else.
+/// a refusal is [`ScopeError::AccessDenied`] (or [`EventError::AccessDenied`] for events). The
+/// handle returned by [`Scope::root`] acts as [`Principal::system`], which policies do not
+/// restrict; [`as_principal`](Scope::as_principal) gives a handle acting for someone else.
 ///
 /// `Scope` is a `Copy` handle. Disposing a scope ([`dispose`](Scope::dispose), or disposing the
 /// owner that was current when its root was created) disposes its subtree: its values, signals
@@ -40,21 +61,23 @@ use value::{Data, Provided, Slot};
 ///
 /// ```
 /// use reactive_core::Effect;
-/// use reactive_store::{Scope, ScopeError};
+/// use reactive_store::{Key, Scope, ScopeError};
 /// use std::{cell::RefCell, rc::Rc};
+///
+/// const THEME: Key<String> = Key::new("theme");
 ///
 /// let app = Scope::root("app")?;
 /// let editor = app.child("session")?.child("editor")?;
-/// app.set("theme", "dark".to_string())?;
+/// app.set(THEME, "dark".into())?;
 ///
 /// let seen = Rc::new(RefCell::new(Vec::new()));
 /// let s = seen.clone();
-/// Effect::new(move || s.borrow_mut().push(editor.get::<String>("theme").unwrap()));
+/// Effect::new(move || s.borrow_mut().push(editor.get(THEME).unwrap()));
 ///
-/// app.set("theme", "solarized".to_string())?;   // inherited: the reader re-runs
-/// editor.set("theme", "light".to_string())?;    // shadowed
-/// app.set("theme", "dark".to_string())?;        // no longer seen from the editor
-/// editor.remove("theme")?;                      // un-shadowed: the parent's value again
+/// app.set(THEME, "solarized".into())?;   // inherited: the reader re-runs
+/// editor.set(THEME, "light".into())?;    // shadowed
+/// app.set(THEME, "dark".into())?;        // no longer seen from the editor
+/// editor.remove(THEME)?;                 // un-shadowed: the parent's value again
 /// assert_eq!(
 ///     *seen.borrow(),
 ///     ["dark", "solarized", "light", "dark"].map(|t| Some(t.to_string()))
@@ -67,6 +90,8 @@ pub struct Scope {
     pub(crate) principal: Principal,
 }
 
+/// The tree. A method returning a `Result` fails with [`ScopeError::Disposed`] on a disposed
+/// scope; other failures are listed per method.
 impl Scope {
     /// Creates a root scope, acting as [`Principal::system`]. It belongs to the current owner
     /// (if any) and is disposed with it.
@@ -76,42 +101,11 @@ impl Scope {
     ///
     /// ```
     /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// assert_eq!(app.path()?, "app");
+    /// assert_eq!(Scope::root("app")?.path()?, "app");
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn root(name: &str) -> Result<Scope, ScopeError> {
-        check_name(name)?;
-        let owner = Owner::new();
-        Ok(Scope::insert(name, None, owner))
-    }
-
-    /// Registers a scope owned by `owner`, and removes it from the registry when `owner` is
-    /// disposed.
-    fn insert(name: &str, parent: Option<ScopeKey>, owner: Owner) -> Scope {
-        let key = with_registry(|r| {
-            let key = r.scopes.insert(ScopeData {
-                name: Rc::from(name),
-                parent,
-                children: Vec::new(),
-                owner,
-                values: Default::default(),
-                resolved: Default::default(),
-                triggers: Default::default(),
-                policy: None,
-                access: Default::default(),
-                events: Default::default(),
-            });
-            if let Some(p) = parent {
-                r.scopes[p].children.push(key);
-            }
-            key
-        });
-        owner.run_in(|| on_cleanup(move || forget(key)));
-        Scope {
-            key,
-            principal: Principal::system(),
-        }
+        tree::root(name)
     }
 
     /// Creates a child scope named `name` (its owner is a child of this scope's owner).
@@ -123,36 +117,20 @@ impl Scope {
     /// ```
     /// use reactive_store::{Scope, ScopeError};
     /// let app = Scope::root("app")?;
-    /// let doc = app.child("doc-1")?;
-    /// assert_eq!(doc.path()?, "app/doc-1");
+    /// assert_eq!(app.child("doc-1")?.path()?, "app/doc-1");
     /// assert!(matches!(app.child("doc-1"), Err(ScopeError::DuplicateChild { .. })));
     /// # Ok::<(), ScopeError>(())
     /// ```
     pub fn child(&self, name: &str) -> Result<Scope, ScopeError> {
-        check_name(name)?;
-        let owner = with_registry(|r| {
-            r.check(self.key, self.principal, Action::CreateChild, Some(name))?;
-            if r.child_named(self.key, name).is_some() {
-                return Err(ScopeError::DuplicateChild {
-                    scope: r.path(self.key),
-                    name: name.to_owned(),
-                });
-            }
-            Ok(r.scopes[self.key].owner)
-        })?;
-        let child_owner = owner.run_in(Owner::new);
-        let child = Scope::insert(name, Some(self.key), child_owner);
-        Ok(child.as_principal(self.principal))
+        tree::child(*self, name)
     }
 
     /// This scope, acting as `principal`.
     ///
     /// ```
     /// use reactive_store::{Principal, Scope};
-    /// let app = Scope::root("app")?;
-    /// let bob = app.as_principal(Principal::new("bob"));
+    /// let bob = Scope::root("app")?.as_principal(Principal::new("bob"));
     /// assert_eq!(bob.principal(), Principal::new("bob"));
-    /// assert_eq!(bob.path()?, "app");
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn as_principal(&self, principal: Principal) -> Scope {
@@ -162,21 +140,14 @@ impl Scope {
         }
     }
 
-    /// Who this handle acts for.
-    ///
-    /// ```
-    /// use reactive_store::{Principal, Scope};
-    /// assert_eq!(Scope::root("app")?.principal(), Principal::system());
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
+    /// Who this handle acts for: [`Principal::system`] for a handle made by
+    /// [`root`](Scope::root), the parent's principal for one made by [`child`](Scope::child)
+    /// (see [`as_principal`](Scope::as_principal) for an example).
     pub fn principal(&self) -> Principal {
         self.principal
     }
 
     /// The scope's name.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
     ///
     /// ```
     /// use reactive_store::Scope;
@@ -184,31 +155,21 @@ impl Scope {
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn name(&self) -> Result<String, ScopeError> {
-        with_registry(|r| Ok(r.data(self.key)?.name.to_string()))
+        tree::name(*self)
     }
 
     /// The path from the root: `app/session/editor`.
     ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
     /// ```
     /// use reactive_store::Scope;
-    /// let e = Scope::root("app")?.child("editor")?;
-    /// assert_eq!(e.path()?, "app/editor");
+    /// assert_eq!(Scope::root("app")?.child("editor")?.path()?, "app/editor");
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn path(&self) -> Result<String, ScopeError> {
-        with_registry(|r| {
-            r.data(self.key)?;
-            Ok(r.path(self.key))
-        })
+        tree::path(*self)
     }
 
     /// The parent scope (`None` for a root), acting as the same principal.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
     ///
     /// ```
     /// use reactive_store::Scope;
@@ -218,13 +179,10 @@ impl Scope {
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn parent(&self) -> Result<Option<Scope>, ScopeError> {
-        with_registry(|r| Ok(r.data(self.key)?.parent)).map(|p| p.map(|key| self.with_key(key)))
+        tree::parent(*self)
     }
 
     /// The child scopes, in creation order.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
     ///
     /// ```
     /// use reactive_store::Scope;
@@ -234,14 +192,10 @@ impl Scope {
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn children(&self) -> Result<Vec<Scope>, ScopeError> {
-        with_registry(|r| Ok(r.data(self.key)?.children.clone()))
-            .map(|c| c.into_iter().map(|key| self.with_key(key)).collect())
+        tree::children(*self)
     }
 
     /// Finds a descendant by relative path (`"session/editor"`); `""` is this scope.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
     ///
     /// ```
     /// use reactive_store::Scope;
@@ -252,24 +206,7 @@ impl Scope {
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn find(&self, relative: &str) -> Result<Option<Scope>, ScopeError> {
-        with_registry(|r| {
-            r.data(self.key)?;
-            let mut cur = self.key;
-            for name in relative.split('/').filter(|n| !n.is_empty()) {
-                match r.child_named(cur, name) {
-                    Some(c) => cur = c,
-                    None => return Ok(None),
-                }
-            }
-            Ok(Some(self.with_key(cur)))
-        })
-    }
-
-    pub(crate) fn with_key(&self, key: ScopeKey) -> Scope {
-        Scope {
-            key,
-            principal: self.principal,
-        }
+        tree::find(*self, relative)
     }
 
     /// Whether the scope was disposed.
@@ -302,417 +239,7 @@ impl Scope {
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn dispose(&self) -> Result<(), ScopeError> {
-        let owner = with_registry(|r| -> Result<_, ScopeError> {
-            if !r.scopes.contains_key(self.key) {
-                return Ok(None);
-            }
-            r.check(self.key, self.principal, Action::Admin, None)?;
-            Ok(Some(r.scopes[self.key].owner))
-        })?;
-        if let Some(owner) = owner {
-            // Runs the cleanup registered by `insert` for each scope of the subtree.
-            owner.dispose();
-        }
-        Ok(())
-    }
-
-    /// Sets `key` in this scope to a data value (saved with the scope), shadowing any
-    /// ancestor's value. Readers of `key` here and below re-run.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Write`], [`ScopeError::InvalidName`] for
-    /// an empty key, [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("zoom", 1.5f64)?;
-    /// assert_eq!(app.get::<f64>("zoom")?, Some(1.5));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn set<T: Serialize + DeserializeOwned + 'static>(
-        &self,
-        key: &str,
-        value: T,
-    ) -> Result<(), ScopeError> {
-        self.write(key, Slot::Typed(Rc::new(Data(value))))
-    }
-
-    /// Sets `key` to a provided value (a service, a store handle, a callback): like
-    /// [`set`](Scope::set), but never saved, and read with
-    /// [`get_provided`](Scope::get_provided).
-    ///
-    /// # Errors
-    /// As [`set`](Scope::set).
-    ///
-    /// ```
-    /// use reactive_store::{Scope, Store};
-    /// let doc = Scope::root("doc")?;
-    /// let store = Store::new(vec![1, 2]);
-    /// doc.provide("store", store)?;
-    /// let found: Store<Vec<i32>> = doc.child("view")?.get_provided("store")?.unwrap();
-    /// assert_eq!(found, store);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn provide<T: 'static>(&self, key: &str, value: T) -> Result<(), ScopeError> {
-        self.write(key, Slot::Typed(Rc::new(Provided(value))))
-    }
-
-    fn write(&self, key: &str, slot: Slot) -> Result<(), ScopeError> {
-        check_name(key)?;
-        let mut slot = Some(slot);
-        let existing = with_registry(|r| -> Result<_, ScopeError> {
-            r.check(self.key, self.principal, Action::Write, Some(key))?;
-            let data = &mut r.scopes[self.key];
-            if let Some(signal) = data.values.get(key) {
-                return Ok(Ok(*signal));
-            }
-            let value = slot.take().expect("slot is taken once");
-            let signal = data.owner.run_in(|| Signal::new(value));
-            data.values.insert(Rc::from(key), signal);
-            Ok(Err(r.invalidate(self.key, key)))
-        })?;
-        match existing {
-            // Replacing the value drops the old one inside the engine, outside the registry.
-            Ok(signal) => signal.set(slot.take().expect("slot still here")),
-            Err(triggers) => notify(triggers),
-        }
-        Ok(())
-    }
-
-    /// Removes this scope's own value of `key`, un-shadowing an ancestor's. Returns whether
-    /// there was one.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Write`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let child = app.child("c")?;
-    /// app.set("n", 1u8)?;
-    /// child.set("n", 2u8)?;
-    /// assert!(child.remove("n")?);
-    /// assert_eq!(child.get::<u8>("n")?, Some(1));
-    /// assert!(!child.remove("n")?);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn remove(&self, key: &str) -> Result<bool, ScopeError> {
-        let removed = with_registry(|r| -> Result<_, ScopeError> {
-            r.check(self.key, self.principal, Action::Write, Some(key))?;
-            let Some(signal) = r.scopes[self.key].values.remove(key) else {
-                return Ok(None);
-            };
-            Ok(Some((signal, r.invalidate(self.key, key))))
-        })?;
-        let Some((signal, triggers)) = removed else {
-            return Ok(false);
-        };
-        notify(triggers);
-        signal.dispose();
-        Ok(true)
-    }
-
-    /// Reads the data value of `key` (from this scope or the nearest ancestor that has it),
-    /// tracked: the current memo or effect re-runs when it changes or when another scope starts
-    /// or stops providing it. `Ok(None)` when no scope on the chain has it.
-    ///
-    /// # Errors
-    /// [`ScopeError::TypeMismatch`] if the value is not a `T`, [`ScopeError::AccessDenied`]
-    /// without [`Action::Read`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("lang", "en".to_string())?;
-    /// let deep = app.child("a")?.child("b")?;
-    /// assert_eq!(deep.get::<String>("lang")?.as_deref(), Some("en"));
-    /// assert_eq!(deep.get::<String>("missing")?, None);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn get<T: Clone + DeserializeOwned + 'static>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, ScopeError> {
-        self.read(key, true, T::clone)
-    }
-
-    /// Like [`get`](Scope::get), without tracking.
-    ///
-    /// # Errors
-    /// As [`get`](Scope::get).
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("n", 3i64)?;
-    /// assert_eq!(app.get_untracked::<i64>("n")?, Some(3));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn get_untracked<T: Clone + DeserializeOwned + 'static>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, ScopeError> {
-        self.read(key, false, T::clone)
-    }
-
-    /// Reads the data value of `key` through a borrow (no clone), tracked like
-    /// [`get`](Scope::get).
-    ///
-    /// # Errors
-    /// As [`get`](Scope::get).
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("names", vec!["a".to_string(), "b".to_string()])?;
-    /// assert_eq!(app.with_value("names", |n: &Vec<String>| n.len())?, Some(2));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn with_value<T: DeserializeOwned + 'static, R>(
-        &self,
-        key: &str,
-        f: impl FnOnce(&T) -> R,
-    ) -> Result<Option<R>, ScopeError> {
-        self.read(key, true, f)
-    }
-
-    /// Reads a value set with [`provide`](Scope::provide) (or a data value already read as a
-    /// `T`), tracked, inherited like [`get`](Scope::get).
-    ///
-    /// # Errors
-    /// As [`get`](Scope::get); also [`ScopeError::TypeMismatch`] for a value restored from a
-    /// file and not read with [`get`](Scope::get) yet (its type is not known).
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// use std::rc::Rc;
-    /// let app = Scope::root("app")?;
-    /// app.provide("log", Rc::new(|m: &str| println!("{m}")))?;
-    /// assert!(app.child("c")?.get_provided::<Rc<fn(&str)>>("log").is_err()); // another type
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn get_provided<T: Clone + 'static>(&self, key: &str) -> Result<Option<T>, ScopeError> {
-        let Some((provider, signal)) = self.resolve(key, true)? else {
-            return Ok(None);
-        };
-        signal
-            .with(|slot| match slot {
-                Slot::Typed(v) => v
-                    .value()
-                    .downcast_ref::<T>()
-                    .cloned()
-                    .ok_or(slot.type_name()),
-                Slot::Raw { decoded, .. } => decoded
-                    .borrow()
-                    .as_ref()
-                    .and_then(|(_, v)| v.downcast_ref::<T>().cloned())
-                    .ok_or(slot.type_name()),
-            })
-            .map(Some)
-            .map_err(|found| mismatch::<T>(provider, key, found.to_string()))
-    }
-
-    /// Where `key` is found from here: the path of the scope that provides it, and whether it
-    /// is this one (own) or an ancestor (inherited). Tracked like [`get`](Scope::get).
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Read`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// let child = app.child("c")?;
-    /// app.set("k", 1u8)?;
-    /// assert_eq!(child.provider_of("k")?, Some(app));
-    /// child.set("k", 2u8)?;
-    /// assert_eq!(child.provider_of("k")?, Some(child));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn provider_of(&self, key: &str) -> Result<Option<Scope>, ScopeError> {
-        Ok(self
-            .resolve(key, true)?
-            .map(|(provider, _)| self.with_key(provider)))
-    }
-
-    /// The keys this scope holds itself, sorted.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Read`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("b", 1u8)?;
-    /// app.set("a", 1u8)?;
-    /// assert_eq!(app.own_keys()?, ["a", "b"]);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn own_keys(&self) -> Result<Vec<String>, ScopeError> {
-        with_registry(|r| {
-            r.check(self.key, self.principal, Action::Read, None)?;
-            let mut keys: Vec<String> = r.scopes[self.key]
-                .values
-                .keys()
-                .map(|k| k.to_string())
-                .collect();
-            keys.sort();
-            Ok(keys)
-        })
-    }
-
-    /// Finds the provider of `key` (checking read access) and tracks its resolution.
-    fn resolve(
-        &self,
-        key: &str,
-        track: bool,
-    ) -> Result<Option<(ScopeKey, Signal<Slot>)>, ScopeError> {
-        let (found, trigger) = with_registry(|r| {
-            r.check(self.key, self.principal, Action::Read, Some(key))?;
-            let found = r.lookup(self.key, key);
-            let trigger = if track {
-                r.trigger(self.key, key)
-            } else {
-                None
-            };
-            Ok::<_, ScopeError>((found, trigger))
-        })?;
-        if let Some(t) = trigger {
-            t.track();
-        }
-        Ok(found)
-    }
-
-    fn read<T: DeserializeOwned + 'static, R>(
-        &self,
-        key: &str,
-        track: bool,
-        f: impl FnOnce(&T) -> R,
-    ) -> Result<Option<R>, ScopeError> {
-        let Some((provider, signal)) = self.resolve(key, track)? else {
-            return Ok(None);
-        };
-        let read = |slot: &Slot| match slot {
-            Slot::Typed(v) => match v.value().downcast_ref::<T>() {
-                Some(v) => Ok(f(v)),
-                None => Err(v.type_name().to_string()),
-            },
-            Slot::Raw { .. } => {
-                let value = slot.read::<T>()?;
-                match value.downcast_ref::<T>() {
-                    Some(v) => Ok(f(v)),
-                    None => Err(slot.type_name().to_string()),
-                }
-            }
-        };
-        let result = match track {
-            true => signal.try_with(read),
-            false => signal.try_with_untracked(read),
-        };
-        match result {
-            Ok(Ok(r)) => Ok(Some(r)),
-            Ok(Err(found)) => Err(mismatch::<T>(provider, key, found)),
-            // The provider was disposed while we looked.
-            Err(_) => Err(disposed(provider)),
-        }
-    }
-
-    /// Sets this scope's own policy; effective rights here and below become this policy
-    /// intersected with the parent's effective rights.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Admin`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::{Access, Action, Policy, Principal, Scope};
-    /// let app = Scope::root("app")?;
-    /// let bob = Principal::new("bob");
-    /// app.set_policy(Policy::new(Access::READ))?;
-    /// let child = app.child("c")?;
-    /// // The child tries to give bob everything: capped by the parent.
-    /// child.set_policy(Policy::new(Access::NONE).grant(bob, Access::ALL))?;
-    /// assert_eq!(child.as_principal(bob).effective_access()?, Access::READ);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn set_policy(&self, policy: Policy) -> Result<(), ScopeError> {
-        with_registry(|r| {
-            r.check(self.key, self.principal, Action::Admin, None)?;
-            r.scopes[self.key].policy = Some(policy);
-            r.clear_access(self.key);
-            Ok(())
-        })
-    }
-
-    /// Removes this scope's own policy: it inherits its parent's again.
-    ///
-    /// # Errors
-    /// As [`set_policy`](Scope::set_policy).
-    ///
-    /// ```
-    /// use reactive_store::{Access, Policy, Principal, Scope};
-    /// let app = Scope::root("app")?;
-    /// app.set_policy(Policy::new(Access::NONE))?;
-    /// app.clear_policy()?;
-    /// assert_eq!(app.as_principal(Principal::new("x")).effective_access()?, Access::ALL);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn clear_policy(&self) -> Result<(), ScopeError> {
-        with_registry(|r| {
-            r.check(self.key, self.principal, Action::Admin, None)?;
-            r.scopes[self.key].policy = None;
-            r.clear_access(self.key);
-            Ok(())
-        })
-    }
-
-    /// This scope's own policy, if it has one.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::{Access, Policy, Scope};
-    /// let app = Scope::root("app")?;
-    /// assert_eq!(app.policy()?, None);
-    /// app.set_policy(Policy::new(Access::READ))?;
-    /// assert_eq!(app.policy()?, Some(Policy::new(Access::READ)));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn policy(&self) -> Result<Option<Policy>, ScopeError> {
-        with_registry(|r| Ok(r.data(self.key)?.policy.clone()))
-    }
-
-    /// What this handle's principal may do here (all of it for [`Principal::system`]).
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::{Access, Scope};
-    /// assert_eq!(Scope::root("app")?.effective_access()?, Access::ALL);
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn effective_access(&self) -> Result<Access, ScopeError> {
-        with_registry(|r| {
-            r.data(self.key)?;
-            Ok(r.access(self.key, self.principal))
-        })
-    }
-
-    /// `Ok` if this handle's principal may do `action` here.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`], [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::{Access, Action, Policy, Principal, Scope};
-    /// let app = Scope::root("app")?;
-    /// app.set_policy(Policy::new(Access::READ))?;
-    /// assert!(app.as_principal(Principal::new("x")).check(Action::Emit).is_err());
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn check(&self, action: Action) -> Result<(), ScopeError> {
-        with_registry(|r| r.check(self.key, self.principal, action, None))
+        tree::dispose(*self)
     }
 
     /// Number of live scopes on this thread (for leak checks).
@@ -732,51 +259,578 @@ impl Scope {
     }
 }
 
-/// Removes a disposed scope from the registry (run by its owner's cleanup). Its data is
-/// dropped after the registry is released: handlers are user closures.
-fn forget(key: ScopeKey) {
-    let removed = with_registry(|r| {
-        let data = r.scopes.remove(key)?;
-        if let Some(parent) = data.parent.and_then(|p| r.scopes.get_mut(p)) {
-            parent.children.retain(|c| *c != key);
-        }
-        Some(data)
-    });
-    drop(removed);
-}
-
-/// Notifies resolution triggers, in one batch.
-fn notify(triggers: Vec<Signal<()>>) {
-    if triggers.is_empty() {
-        return;
+/// Values, through typed keys.
+impl Scope {
+    /// Sets `key` in this scope to a data value (saved with the scope under the key's name),
+    /// shadowing any ancestor's value. Readers of `key` here and below re-run.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Write`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// const ZOOM: Key<f64> = Key::new("zoom");
+    /// let app = Scope::root("app")?;
+    /// app.set(ZOOM, 1.5)?;
+    /// assert_eq!(app.get(ZOOM)?, Some(1.5));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn set<T: Serialize + DeserializeOwned + 'static>(
+        &self,
+        key: Key<T>,
+        value: T,
+    ) -> Result<(), ScopeError> {
+        lookup::write(*self, key.name(), Slot::Typed(Rc::new(Data(value))))
     }
-    batch(|| {
-        for t in triggers {
-            if !t.is_disposed() {
-                t.notify();
-            }
-        }
-    });
-}
 
-fn mismatch<T>(provider: ScopeKey, key: &str, found: String) -> ScopeError {
-    ScopeError::TypeMismatch {
-        scope: with_registry(|r| r.path(provider)),
-        key: key.to_owned(),
-        expected: std::any::type_name::<T>(),
-        found,
+    /// Sets `key` to a provided value (a service, a store handle, a callback): like
+    /// [`set`](Scope::set), but never saved (no `Serialize` needed), and read with
+    /// [`get_provided`](Scope::get_provided).
+    ///
+    /// # Errors
+    /// As [`set`](Scope::set).
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope, Store};
+    /// const STORE: Key<Store<Vec<i32>>> = Key::new("store");
+    /// let doc = Scope::root("doc")?;
+    /// let store = Store::new(vec![1, 2]);
+    /// doc.provide(STORE, store)?;
+    /// assert_eq!(doc.child("view")?.get_provided(STORE)?, Some(store));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn provide<T: 'static>(&self, key: Key<T>, value: T) -> Result<(), ScopeError> {
+        lookup::write(*self, key.name(), Slot::Typed(Rc::new(Provided(value))))
+    }
+
+    /// Removes this scope's own value of `key`, un-shadowing an ancestor's. Returns whether
+    /// there was one.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Write`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// const N: Key<u8> = Key::new("n");
+    /// let app = Scope::root("app")?;
+    /// let child = app.child("c")?;
+    /// app.set(N, 1)?;
+    /// child.set(N, 2)?;
+    /// assert!(child.remove(N)?);
+    /// assert_eq!(child.get(N)?, Some(1));
+    /// assert!(!child.remove(N)?);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn remove<T>(&self, key: Key<T>) -> Result<bool, ScopeError> {
+        lookup::remove(*self, key.name())
+    }
+
+    /// Reads the data value of `key` (from this scope or the nearest ancestor that has it),
+    /// tracked: the current memo or effect re-runs when it changes or when another scope starts
+    /// or stops providing it. `Ok(None)` when no scope on the chain has it. A value restored
+    /// from a file is decoded as a `T` on its first read.
+    ///
+    /// # Errors
+    /// [`ScopeError::TypeMismatch`] if the value is not a `T` (or restored JSON that does not
+    /// decode as one), [`ScopeError::AccessDenied`] without [`Action::Read`],
+    /// [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// const LANG: Key<String> = Key::new("lang");
+    /// let app = Scope::root("app")?;
+    /// app.set(LANG, "en".into())?;
+    /// let deep = app.child("a")?.child("b")?;
+    /// assert_eq!(deep.get(LANG)?.as_deref(), Some("en"));
+    /// assert_eq!(deep.get(Key::<u8>::new("missing"))?, None);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn get<T: Clone + DeserializeOwned + 'static>(
+        &self,
+        key: Key<T>,
+    ) -> Result<Option<T>, ScopeError> {
+        lookup::read(*self, key.name(), true, T::clone)
+    }
+
+    /// Like [`get`](Scope::get) (and used the same way), without tracking.
+    ///
+    /// # Errors
+    /// As [`get`](Scope::get).
+    pub fn get_untracked<T: Clone + DeserializeOwned + 'static>(
+        &self,
+        key: Key<T>,
+    ) -> Result<Option<T>, ScopeError> {
+        lookup::read(*self, key.name(), false, T::clone)
+    }
+
+    /// Reads the data value of `key` through a borrow (no clone), tracked like
+    /// [`get`](Scope::get).
+    ///
+    /// # Errors
+    /// As [`get`](Scope::get).
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// const NAMES: Key<Vec<String>> = Key::new("names");
+    /// let app = Scope::root("app")?;
+    /// app.set(NAMES, vec!["a".into(), "b".into()])?;
+    /// assert_eq!(app.with_value(NAMES, |n| n.len())?, Some(2));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn with_value<T: DeserializeOwned + 'static, R>(
+        &self,
+        key: Key<T>,
+        f: impl FnOnce(&T) -> R,
+    ) -> Result<Option<R>, ScopeError> {
+        lookup::read(*self, key.name(), true, f)
+    }
+
+    /// Reads a value set with [`provide`](Scope::provide) (or a data value already read as a
+    /// `T`), tracked, inherited like [`get`](Scope::get).
+    ///
+    /// # Errors
+    /// As [`get`](Scope::get); also [`ScopeError::TypeMismatch`] for a value restored from a
+    /// file and not read with [`get`](Scope::get) yet (its type is not known).
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// use std::rc::Rc;
+    /// const LOG: Key<Rc<dyn Fn(&str) -> String>> = Key::new("log");
+    /// let app = Scope::root("app")?;
+    /// app.provide(LOG, Rc::new(|m: &str| format!("[app] {m}")))?;
+    /// let log = app.child("c")?.get_provided(LOG)?.unwrap();
+    /// assert_eq!(log("hi"), "[app] hi");
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn get_provided<T: Clone + 'static>(&self, key: Key<T>) -> Result<Option<T>, ScopeError> {
+        lookup::get_provided(*self, key.name())
+    }
+
+    /// The scope that provides `key` as seen from here (this one, or the nearest ancestor that
+    /// holds it). Tracked like [`get`](Scope::get).
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Read`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// const K: Key<u8> = Key::new("k");
+    /// let app = Scope::root("app")?;
+    /// let child = app.child("c")?;
+    /// app.set(K, 1)?;
+    /// assert_eq!(child.provider_of(K)?, Some(app));
+    /// child.set(K, 2)?;
+    /// assert_eq!(child.provider_of(K)?, Some(child));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn provider_of<T>(&self, key: Key<T>) -> Result<Option<Scope>, ScopeError> {
+        lookup::provider_of(*self, key.name())
+    }
+
+    /// The names of the keys this scope holds itself, sorted.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Read`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set(Key::new("b"), 1u8)?;
+    /// app.set(Key::new("a"), 1u8)?;
+    /// assert_eq!(app.own_keys()?, ["a", "b"]);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn own_keys(&self) -> Result<Vec<String>, ScopeError> {
+        lookup::own_keys(*self)
     }
 }
 
-impl fmt::Debug for Scope {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = with_registry(|r| match r.scopes.contains_key(self.key) {
-            true => r.path(self.key),
-            false => "<disposed>".to_string(),
-        });
-        f.debug_struct("Scope")
-            .field("path", &path)
-            .field("principal", &self.principal)
-            .finish()
+/// Policies (see [`Policy`]). A disposed scope gives [`ScopeError::Disposed`].
+impl Scope {
+    /// Sets this scope's own policy; effective rights here and below become this policy
+    /// intersected with the parent's effective rights.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Admin`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Access, Policy, Principal, Scope};
+    /// let app = Scope::root("app")?;
+    /// let bob = Principal::new("bob");
+    /// app.set_policy(Policy::new(Access::READ))?;
+    /// let child = app.child("c")?;
+    /// // The child tries to give bob everything: capped by the parent.
+    /// child.set_policy(Policy::new(Access::NONE).grant(bob, Access::ALL))?;
+    /// assert_eq!(child.as_principal(bob).effective_access()?, Access::READ);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn set_policy(&self, policy: Policy) -> Result<(), ScopeError> {
+        policy::set_policy(*self, Some(policy))
+    }
+
+    /// Removes this scope's own policy: it inherits its parent's again.
+    ///
+    /// # Errors
+    /// As [`set_policy`](Scope::set_policy).
+    ///
+    /// ```
+    /// use reactive_store::{Access, Policy, Principal, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set_policy(Policy::new(Access::NONE))?;
+    /// app.clear_policy()?;
+    /// assert_eq!(app.as_principal(Principal::new("x")).effective_access()?, Access::ALL);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn clear_policy(&self) -> Result<(), ScopeError> {
+        policy::set_policy(*self, None)
+    }
+
+    /// This scope's own policy, if it has one.
+    ///
+    /// ```
+    /// use reactive_store::{Access, Policy, Scope};
+    /// let app = Scope::root("app")?;
+    /// assert_eq!(app.policy()?, None);
+    /// app.set_policy(Policy::new(Access::READ))?;
+    /// assert_eq!(app.policy()?, Some(Policy::new(Access::READ)));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn policy(&self) -> Result<Option<Policy>, ScopeError> {
+        policy::own_policy(*self)
+    }
+
+    /// What this handle's principal may do here (all of it for [`Principal::system`]).
+    ///
+    /// ```
+    /// use reactive_store::{Access, Scope};
+    /// assert_eq!(Scope::root("app")?.effective_access()?, Access::ALL);
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn effective_access(&self) -> Result<Access, ScopeError> {
+        policy::effective_access(*self)
+    }
+
+    /// `Ok` if this handle's principal may do `action` here.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`], [`ScopeError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{Access, Action, Policy, Principal, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set_policy(Policy::new(Access::READ))?;
+    /// assert!(app.as_principal(Principal::new("x")).check(Action::Emit).is_err());
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn check(&self, action: Action) -> Result<(), ScopeError> {
+        policy::check(*self, action)
+    }
+}
+
+/// Saving and restoring (see [`ScopeSnapshot`] for the file).
+impl Scope {
+    /// Saves this scope and its subtree: values under their keys' names (not
+    /// [`provide`](Scope::provide)d ones, which are listed in [`ScopeSnapshot::not_saved`]) and
+    /// own policies.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Read`] in any scope of the subtree;
+    /// [`PersistError::Encode`] for a value that cannot be written as JSON.
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set(Key::<String>::new("theme"), "dark".into())?;
+    /// assert_eq!(app.save()?.value("", "theme"), Some(&serde_json::json!("dark")));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn save(&self) -> Result<ScopeSnapshot, ScopeError> {
+        persist::save(*self)
+    }
+
+    /// Restores a saved subtree as a new child of this scope (named after the snapshot's
+    /// root). Restored values are typed when first read through a key.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`],
+    /// [`ScopeError::DuplicateChild`]. Nothing is created on error.
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope, ScopeError, ScopeSnapshot};
+    /// const ZOOM: Key<u32> = Key::new("zoom");
+    /// let app = Scope::root("app")?;
+    /// let saved = ScopeSnapshot::from_json(
+    ///     r#"{"format":"reactive-store/scopes","version":1,"root":"prefs","scopes":[{"path":"","values":{"zoom":2}}]}"#,
+    /// )?;
+    /// assert_eq!(app.restore_child(&saved)?.get(ZOOM)?, Some(2));
+    /// assert!(matches!(app.restore_child(&saved), Err(ScopeError::DuplicateChild { .. })));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn restore_child(&self, snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
+        persist::restore_child(*self, snapshot)
+    }
+
+    /// Restores a saved subtree as a new root scope (as in [`ScopeSnapshot`]'s example).
+    ///
+    /// # Errors
+    /// None in practice (the snapshot was validated when read); the `Result` is kept for
+    /// symmetry with [`restore_child`](Scope::restore_child).
+    pub fn restore_root(snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
+        persist::restore_root(snapshot)
+    }
+
+    /// Restores a saved subtree *into* this scope: its values, policy and children become the
+    /// saved ones. Children not in the snapshot are disposed; values not in the snapshot are
+    /// removed, except [`provide`](Scope::provide)d ones (never saved). A saved value replacing a
+    /// live one must decode as the live value's type. Readers re-run once, in one batch.
+    ///
+    /// # Errors
+    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] in every scope of the subtree;
+    /// [`PersistError::TypeMismatch`]. Nothing is changed on error.
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope, ScopeError};
+    /// let editor = Scope::root("editor")?;
+    /// editor.set(Key::new("zoom"), 1u32)?;
+    /// let saved = editor.save()?;
+    /// editor.set(Key::new("zoom"), 3u32)?;
+    /// editor.child("scratch")?;
+    /// editor.restore(&saved)?;
+    /// assert_eq!(editor.get(Key::<u32>::new("zoom"))?, Some(1));
+    /// assert_eq!(editor.children()?, []);
+    /// # Ok::<(), ScopeError>(())
+    /// ```
+    pub fn restore(&self, snapshot: &ScopeSnapshot) -> Result<(), ScopeError> {
+        persist::restore(*self, snapshot)
+    }
+}
+
+/// Views: of this scope's subtree, as this handle's principal may see it (values of scopes it
+/// may not read are left out). A disposed scope gives [`ScopeError::Disposed`].
+impl Scope {
+    /// The subtree as indented text: each scope, its policy if it has one, its own values
+    /// (`=`, with `(shadows …)` when they hide an ancestor's), and the values it inherits
+    /// (`(from …)`).
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set(Key::<String>::new("theme"), "dark".into())?;
+    /// app.child("editor")?.set(Key::<String>::new("font"), "mono".into())?;
+    /// assert_eq!(app.render_text()?, "\
+    /// app
+    ///   theme = \"dark\"
+    ///   editor
+    ///     font = \"mono\"
+    ///     theme = \"dark\"  (from app)
+    /// ");
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn render_text(&self) -> Result<String, ScopeError> {
+        render::render_text(*self)
+    }
+
+    /// The subtree as a Graphviz DOT digraph: one box per scope listing its values (inherited
+    /// ones marked), edges from parent to child. Render with `dot -Tsvg`.
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let app = Scope::root("app")?;
+    /// app.child("editor")?;
+    /// let dot = app.to_dot()?;
+    /// assert!(dot.starts_with("digraph scopes {"));
+    /// assert!(dot.contains("\"app\" -> \"app/editor\""));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn to_dot(&self) -> Result<String, ScopeError> {
+        render::to_dot(*self)
+    }
+
+    /// The subtree as JSON for devtools: `{"scopes": [...]}`, flat, parents first. Each scope
+    /// has `path`, `name`, `parent`, `depth`, `policy` (own, or `null`), `readable`, and
+    /// `values`: `{key, value, own, from, shadows}` (`key` is the key's name; `value` is `null`
+    /// for provided values, with their type in `type`).
+    ///
+    /// ```
+    /// use reactive_store::{Key, Scope};
+    /// let app = Scope::root("app")?;
+    /// app.set(Key::<String>::new("theme"), "dark".into())?;
+    /// app.child("c")?;
+    /// let inherited = &app.to_devtools_json()?["scopes"][1]["values"][0];
+    /// assert_eq!(inherited["key"], "theme");
+    /// assert_eq!((inherited["own"].as_bool(), inherited["from"].as_str()), (Some(false), Some("app")));
+    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// ```
+    pub fn to_devtools_json(&self) -> Result<Value, ScopeError> {
+        render::to_devtools_json(*self)
+    }
+}
+
+/// Events (see [`Subscribe`], [`EventContext`](crate::EventContext) and
+/// [`EventInterceptor`] for the details).
+impl Scope {
+    /// Emits `event` with `topic` in this scope: capture down from the root, target, bubble up.
+    /// Handlers run in emission order: now if no event is being delivered, otherwise right
+    /// after the current one (an event emitted by a handler is queued, never nested: see
+    /// [`EventContext::scope`](crate::EventContext::scope)). Returns the event's number.
+    ///
+    /// # Errors
+    /// [`EventError::InvalidTopic`], [`EventError::AccessDenied`] without [`Action::Emit`],
+    /// [`EventError::Disposed`]; [`EventError::Vetoed`] if an interceptor refused it while this
+    /// call delivered it.
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let app = Scope::root("app")?;
+    /// let last = app.last_event::<u32>("score")?;
+    /// assert!(app.child("c")?.emit("score", 7u32)? > 0);
+    /// assert_eq!(last.get(), Some(7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn emit<T: 'static>(&self, topic: &str, event: T) -> Result<u64, EventError> {
+        event::emit(*self, topic, event, EmitOptions::new())
+    }
+
+    /// Emits with [`EmitOptions`] (bubbling, replay, a stable type name: each option has an
+    /// example there).
+    ///
+    /// # Errors
+    /// As [`emit`](Scope::emit).
+    pub fn emit_with<T: 'static>(
+        &self,
+        topic: &str,
+        event: T,
+        options: EmitOptions,
+    ) -> Result<u64, EventError> {
+        event::emit(*self, topic, event, options)
+    }
+
+    /// Subscribes to events of type `T` whose topic matches `pattern` (`*`: one segment, `**`:
+    /// any number), emitted here or in a descendant; finish with [`Subscribe::handle`].
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// use std::{cell::Cell, rc::Rc};
+    /// let app = Scope::root("app")?;
+    /// let editor = app.child("editor")?;
+    /// let saves = Rc::new(Cell::new(0));
+    /// let s = saves.clone();
+    /// app.on::<String>("doc.saved").handle(move |_, _| s.set(s.get() + 1))?;
+    /// editor.emit("doc.saved", "notes.md".to_string())?; // bubbles up to `app`
+    /// assert_eq!(saves.get(), 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn on<T: 'static>(&self, pattern: &str) -> Subscribe<T> {
+        event::subscribe(*self, pattern)
+    }
+
+    /// Subscribes to events of any type whose topic matches `pattern` (devtools, loggers,
+    /// bridges that persist events); [`Subscribe<dyn Any>::handle`](Subscribe::handle) has an
+    /// example.
+    pub fn on_any(&self, pattern: &str) -> Subscribe<dyn Any> {
+        event::subscribe(*self, pattern)
+    }
+
+    /// The last event of type `T` matching `pattern` as a signal (`None` until the first).
+    /// The signal and its subscription belong to the current owner.
+    ///
+    /// # Errors
+    /// As [`Subscribe::handle`].
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let app = Scope::root("app")?;
+    /// let last = app.last_event::<u32>("score.*")?;
+    /// assert_eq!(last.get(), None);
+    /// app.emit("score.alice", 10u32)?;
+    /// app.emit("score.bob", 7u32)?;
+    /// assert_eq!(last.get(), Some(7));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn last_event<T: Clone + 'static>(
+        &self,
+        pattern: &str,
+    ) -> Result<ReadSignal<Option<T>>, EventError> {
+        event::last_event(*self, pattern)
+    }
+
+    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant (see
+    /// [`EventLog`]). Enabling it again changes the capacity and returns the same log.
+    ///
+    /// # Errors
+    /// [`EventError::AccessDenied`] without [`Action::Read`], [`EventError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let app = Scope::root("app")?;
+    /// let log = app.enable_event_log(100)?;
+    /// assert_eq!(app.enable_event_log(10)?, log);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn enable_event_log(&self, capacity: usize) -> Result<EventLog, EventError> {
+        event::enable_log(*self, capacity)
+    }
+
+    /// Adds an [`EventInterceptor`] for the events emitted here or in a descendant. It is
+    /// removed when the owner current now is disposed, with the scope, or with
+    /// [`remove_interceptor`](Scope::remove_interceptor).
+    ///
+    /// # Errors
+    /// [`EventError::AccessDenied`] without [`Action::Admin`], [`EventError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::{EventInterceptor, Scope};
+    /// struct Quiet;
+    /// impl EventInterceptor for Quiet {}
+    /// let app = Scope::root("app")?;
+    /// let id = app.add_interceptor(Quiet)?;
+    /// assert!(app.remove_interceptor(id));
+    /// assert!(!app.remove_interceptor(id));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn add_interceptor(
+        &self,
+        interceptor: impl EventInterceptor,
+    ) -> Result<InterceptorId, EventError> {
+        event::add_interceptor(*self, interceptor)
+    }
+
+    /// Removes an interceptor; returns whether it was registered (see
+    /// [`add_interceptor`](Scope::add_interceptor) for an example).
+    pub fn remove_interceptor(&self, id: InterceptorId) -> bool {
+        event::remove_interceptor(id)
+    }
+
+    /// Number of event handlers registered on this scope (for leak checks).
+    ///
+    /// # Errors
+    /// [`EventError::Disposed`].
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let app = Scope::root("app")?;
+    /// app.on::<()>("x").handle(|_, _| {})?;
+    /// assert_eq!(app.handler_count()?, 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn handler_count(&self) -> Result<usize, EventError> {
+        event::handler_count(*self)
+    }
+
+    /// Number of scopes on this thread that have event handlers, interceptors or a log (for
+    /// leak checks: the event bus keeps nothing for a disposed scope).
+    ///
+    /// ```
+    /// use reactive_store::Scope;
+    /// let before = Scope::live_event_tables();
+    /// let app = Scope::root("app")?;
+    /// app.on::<()>("x").handle(|_, _| {})?;
+    /// assert_eq!(Scope::live_event_tables(), before + 1);
+    /// app.dispose()?;
+    /// assert_eq!(Scope::live_event_tables(), before);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn live_event_tables() -> usize {
+        event::table_count()
     }
 }

@@ -116,6 +116,9 @@ fn scope_op() -> impl Strategy<Value = ScopeOp> {
     ]
 }
 
+/// The keys the operations use, by index.
+const KEYS: [Key<u32>; 4] = [Key::new("0"), Key::new("1"), Key::new("2"), Key::new("3")];
+
 /// What each tracked reader (scope index, key) last saw.
 type Readers = Rc<RefCell<HashMap<(usize, u8), Option<u32>>>>;
 
@@ -154,7 +157,7 @@ proptest! {
                 let r = readers.clone();
                 owner.run_in(|| {
                     Effect::new(move || {
-                        let v = scope.get::<u32>(&key.to_string()).unwrap();
+                        let v = scope.get(KEYS[usize::from(key)]).unwrap();
                         r.borrow_mut().insert((i, key), v);
                     });
                 });
@@ -165,12 +168,12 @@ proptest! {
             match *op {
                 ScopeOp::Set { scope, key, value } => {
                     let s = scope % scopes.len();
-                    scopes[s].set(&key.to_string(), value).unwrap();
+                    scopes[s].set(KEYS[usize::from(key)], value).unwrap();
                     model.values[s].insert(key, value);
                 }
                 ScopeOp::Remove { scope, key } => {
                     let s = scope % scopes.len();
-                    let removed = scopes[s].remove(&key.to_string()).unwrap();
+                    let removed = scopes[s].remove(KEYS[usize::from(key)]).unwrap();
                     prop_assert_eq!(removed, model.values[s].remove(&key).is_some());
                 }
                 ScopeOp::Child { parent } => {
@@ -185,7 +188,7 @@ proptest! {
                 ScopeOp::Lookup { scope, key } => {
                     let s = scope % scopes.len();
                     prop_assert_eq!(
-                        scopes[s].get_untracked::<u32>(&key.to_string()).unwrap(),
+                        scopes[s].get_untracked(KEYS[usize::from(key)]).unwrap(),
                         model.lookup(s, key)
                     );
                 }

@@ -11,10 +11,21 @@ use std::rc::Rc;
 use reactive_core::{Effect, create_root};
 use reactive_store::imbl::Vector;
 use reactive_store::{
-    Access, EventInfo, EventInterceptor, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
+    Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
     Store, impl_state, path,
 };
 use serde::{Deserialize, Serialize};
+
+/// What the session's scopes hold, each name declared once with its type.
+const THEME: Key<String> = Key::new("theme");
+const MAX_WIDTH: Key<usize> = Key::new("max_width");
+/// Each document scope provides its store (a handle: never saved).
+const STORE: Key<Store<Document>> = Key::new("store");
+/// The document's text, kept in its scope so that it is saved with the session.
+const DOCUMENT: Key<Document> = Key::new("document");
+
+/// Scope and event errors alike end the example with a message.
+type Error = Box<dyn std::error::Error>;
 
 /// One document's text.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -60,13 +71,13 @@ impl EventInterceptor for EventLogger {
 
 /// Opens a document: a child scope holding its store, its validation rules, and the handlers
 /// that turn edit events into transactions.
-fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, ScopeError> {
+fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Error> {
     let doc = session.child(name)?;
     let store = Store::new(Document {
         title: title.into(),
         lines: text.lines().map(String::from).collect(),
     });
-    let max_width = session.get::<usize>("max_width")?.unwrap_or(80);
+    let max_width = session.get(MAX_WIDTH)?.unwrap_or(80);
     store.add_validator(|d: &Document, v| {
         if d.title.trim().is_empty() {
             v.add_at(path!(title), "a document needs a title");
@@ -80,7 +91,7 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Sc
             }
         },
     );
-    doc.provide("store", store)?;
+    doc.provide(STORE, store)?;
     doc.on::<Edit>("edit.**").handle(move |cx, edit| {
         let result = match edit.clone() {
             Edit::Insert { line, text } => store
@@ -120,28 +131,31 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Sc
 }
 
 fn store_of(doc: Scope) -> Store<Document> {
-    doc.get_provided("store")
+    doc.get_provided(STORE)
         .expect("readable")
         .expect("every document scope provides its store")
 }
 
-fn main() -> Result<(), ScopeError> {
+fn main() {
     let ((), ui) = create_root(|| run().expect("the editor session"));
     ui.dispose();
-    println!("\nall disposed: {} scopes left", Scope::live_count());
-    Ok(())
+    println!(
+        "\nall disposed: {} scopes left, {} event tables left",
+        Scope::live_count(),
+        Scope::live_event_tables()
+    );
 }
 
-fn run() -> Result<(), ScopeError> {
+fn run() -> Result<(), Error> {
     println!("== a session with two documents");
     let app = Scope::root("app")?;
-    app.set("theme", "dark".to_string())?;
-    app.set("max_width", 40usize)?;
+    app.set(THEME, "dark".to_string())?;
+    app.set(MAX_WIDTH, 40)?;
     let session = app.child("session")?;
     session.add_interceptor(EventLogger)?;
     let notes = open(session, "notes", "Notes", "buy milk\ncall Ada")?;
     let draft = open(session, "draft", "Draft", "Dear reader,")?;
-    draft.set("theme", "light".to_string())?; // this document overrides the app's theme
+    draft.set(THEME, "light".to_string())?; // this document overrides the app's theme
 
     // Views: the status bar of each document (a memo over the snapshot), and the first line of
     // `notes` (a selection by path). Each counts its renders.
@@ -152,7 +166,7 @@ fn run() -> Result<(), ScopeError> {
         let status = store.select(|d| format!("{} — {} lines", d.title, d.lines.len()));
         let r = status_renders.clone();
         Effect::new(move || {
-            let theme = doc.get::<String>("theme").unwrap().unwrap_or_default();
+            let theme = doc.get(THEME).unwrap().unwrap_or_default();
             println!("  [status {theme}] {}", status.get());
             r.hit();
         });
@@ -212,16 +226,16 @@ fn run() -> Result<(), ScopeError> {
     }
 
     println!("\n== theme: inherited until a document overrides it");
-    app.set("theme", "solarized".to_string())?; // `notes` re-renders, `draft` keeps its own
-    draft.remove("theme")?; // now `draft` follows the app again
+    app.set(THEME, "solarized".to_string())?; // `notes` re-renders, `draft` keeps its own
+    draft.remove(THEME)?; // now `draft` follows the app again
 
     println!("\n== a reviewer may read but not edit or emit");
     let reviewer = Principal::new("reviewer");
     session.set_policy(Policy::new(Access::ALL).grant(reviewer, Access::READ))?;
     let as_reviewer = notes.as_principal(reviewer);
-    println!("  reads theme: {:?}", as_reviewer.get::<String>("theme")?);
+    println!("  reads theme: {:?}", as_reviewer.get(THEME)?);
     match as_reviewer.emit("edit.line", Edit::Delete { line: 0 }) {
-        Err(ScopeError::AccessDenied(denied)) => println!("  refused: {denied}"),
+        Err(EventError::AccessDenied(denied)) => println!("  refused: {denied}"),
         other => println!("  unexpected: {other:?}"),
     }
 
@@ -232,15 +246,15 @@ fn run() -> Result<(), ScopeError> {
     for doc in [notes, draft] {
         // Keep the text in the scope so it is saved with the session.
         let text = store_of(doc).snapshot_untracked();
-        doc.set("document", (*text).clone())?;
+        doc.set(DOCUMENT, (*text).clone())?;
     }
     let json = session.save()?.to_json();
     println!("  {} bytes of JSON", json.len());
     let restored = app.restore_child(&ScopeSnapshot::from_json(&json)?.renamed("restored")?)?;
-    let doc: Document = restored
+    let doc = restored
         .find("notes")?
         .expect("saved")
-        .get("document")?
+        .get(DOCUMENT)?
         .expect("saved");
     println!(
         "  restored notes: {:?}",

@@ -11,7 +11,8 @@
 //! state changes it causes are seen by effects as one change, after the last handler.
 //!
 //! **Plan, then run.** The handler lists an event reaches are found (by topic, per scope and
-//! phase) with the registry borrowed, then run with it released, so handlers may subscribe,
+//! phase: the chain of scopes from the registry, the lists from the event tables beside it),
+//! then run with both released, so handlers may subscribe,
 //! unsubscribe, emit and change scopes. A handler removed during a delivery is skipped; one
 //! added during it sees the next events. Lists are shared copy-on-write (`Rc<Vec<_>>`): an
 //! event to 1,000 handlers of one topic clones one `Rc`, not 1,000; the per-handler checks
@@ -26,115 +27,9 @@ use std::rc::Rc;
 use reactive_core::{Signal, batch};
 
 use super::log::{EventOutcome, LogState, LoggedEvent};
+use super::table::{Handlers, with_tables};
 use super::{EventContext, EventInfo, EventInterceptor, Phase};
-use crate::scope::{Action, KeyMap, Principal, Scope, ScopeKey, with_registry};
-
-/// A subscription's predicate on the payload.
-pub(crate) type EventFilter = Box<dyn Fn(&dyn Any) -> bool>;
-
-/// A handler's body, typed or not (typed ones downcast inside).
-pub(crate) type Callback = Box<dyn FnMut(&EventContext<'_>, &dyn Any)>;
-
-/// A registered handler.
-pub(crate) struct Handler {
-    /// Registration order (global on this thread): delivery order within a scope.
-    pub id: u64,
-    /// Only events whose payload has this type; `None`: any.
-    pub type_id: Option<TypeId>,
-    pub pattern: super::topic::TopicPattern,
-    pub capture: bool,
-    pub include_replay: bool,
-    /// Who subscribed: must be allowed to read the event's scope.
-    pub principal: Principal,
-    pub filter: Option<EventFilter>,
-    pub callback: RefCell<Callback>,
-    pub alive: Cell<bool>,
-}
-
-/// Handlers in registration order, shared with deliveries in flight (copied on write).
-pub(crate) type HandlerList = Rc<Vec<Rc<Handler>>>;
-
-/// A scope's handlers, interceptors and log.
-#[derive(Default)]
-pub(crate) struct EventTable {
-    /// Handlers whose pattern has no wildcard, by topic.
-    pub exact: KeyMap<HandlerList>,
-    /// Handlers whose pattern has wildcards.
-    pub wild: HandlerList,
-    pub interceptors: Vec<(u64, Rc<dyn EventInterceptor>)>,
-    pub log: Option<Signal<LogState>>,
-}
-
-impl EventTable {
-    pub fn add(&mut self, handler: Rc<Handler>) {
-        if handler.pattern.is_exact() {
-            let list = self.exact.entry(handler.pattern.text.clone()).or_default();
-            Rc::make_mut(list).push(handler);
-        } else {
-            Rc::make_mut(&mut self.wild).push(handler);
-        }
-    }
-
-    /// Removes a handler; it is returned so that it is dropped outside the registry.
-    pub fn remove(&mut self, id: u64) -> Option<Rc<Handler>> {
-        if let Some(i) = self.wild.iter().position(|h| h.id == id) {
-            return Some(Rc::make_mut(&mut self.wild).remove(i));
-        }
-        let (topic, i) = self.exact.iter().find_map(|(topic, list)| {
-            list.iter()
-                .position(|h| h.id == id)
-                .map(|i| (topic.clone(), i))
-        })?;
-        let list = self.exact.get_mut(&topic)?;
-        let handler = Rc::make_mut(list).remove(i);
-        if list.is_empty() {
-            self.exact.remove(&topic);
-        }
-        Some(handler)
-    }
-
-    pub fn handler_count(&self) -> usize {
-        self.wild.len() + self.exact.values().map(|l| l.len()).sum::<usize>()
-    }
-
-    /// The handlers whose pattern matches `topic`, in registration order.
-    fn matching(&self, topic: &str, segments: &[&str]) -> Option<Handlers> {
-        let exact = self.exact.get(topic);
-        let wild: Vec<Rc<Handler>> = self
-            .wild
-            .iter()
-            .filter(|h| h.pattern.matches(segments))
-            .cloned()
-            .collect();
-        match (exact, wild.is_empty()) {
-            (None, true) => None,
-            (Some(list), true) => Some(Handlers::Shared(list.clone())),
-            (None, false) => Some(Handlers::Owned(wild)),
-            (Some(list), false) => {
-                let mut all: Vec<Rc<Handler>> = list.iter().cloned().chain(wild).collect();
-                all.sort_by_key(|h| h.id);
-                Some(Handlers::Owned(all))
-            }
-        }
-    }
-}
-
-/// The handlers of one scope that an event's topic matches.
-enum Handlers {
-    /// One exact-topic list, as registered.
-    Shared(HandlerList),
-    /// Handlers with wildcard patterns (merged with the exact ones in registration order).
-    Owned(Vec<Rc<Handler>>),
-}
-
-impl Handlers {
-    fn as_slice(&self) -> &[Rc<Handler>] {
-        match self {
-            Handlers::Shared(list) => list,
-            Handlers::Owned(list) => list,
-        }
-    }
-}
+use crate::scope::{Action, Principal, Scope, ScopeKey, with_registry};
 
 /// An event waiting in the queue.
 pub(crate) struct Queued {
@@ -171,8 +66,9 @@ pub(crate) fn next_id() -> u64 {
 }
 
 /// Queues an event (its `seq` is assigned here) and, unless a delivery is under way, delivers
-/// everything queued. Returns the event's `seq`.
-pub(crate) fn emit(mut event: Queued) -> u64 {
+/// everything queued. Returns the event's `seq`, and its outcome if it was delivered during
+/// this call (`None`: queued behind the event being delivered, or its scope went first).
+pub(crate) fn emit(mut event: Queued) -> (u64, Option<EventOutcome>) {
     let (seq, drain) = BUS.with(|b| {
         let mut b = b.borrow_mut();
         b.next_seq += 1;
@@ -182,13 +78,18 @@ pub(crate) fn emit(mut event: Queued) -> u64 {
         b.dispatching = true;
         (b.next_seq, drain)
     });
+    let mut own = None;
     if drain {
         let _done = Dispatching;
         while let Some(event) = BUS.with(|b| b.borrow_mut().queue.pop_front()) {
-            deliver(event);
+            let this = event.seq;
+            let outcome = deliver(event);
+            if this == seq {
+                own = outcome;
+            }
         }
     }
-    seq
+    (seq, own)
 }
 
 /// Clears the "dispatching" flag when the drain ends, also on unwind.
@@ -211,15 +112,20 @@ struct Plan {
 
 fn plan(event: &Queued) -> Option<Plan> {
     let segments: Vec<&str> = event.topic.split('.').collect();
-    with_registry(|r| {
-        if !r.scopes.contains_key(event.origin) {
-            return None; // the scope was disposed after the event was queued
-        }
-        let chain = r.ancestry(event.origin);
-        let (ancestors, _) = chain.split_at(chain.len() - 1);
+    let chain = with_registry(|r| {
+        // `None`: the scope was disposed after the event was queued.
+        r.scopes
+            .contains_key(event.origin)
+            .then(|| r.ancestry(event.origin))
+    })?;
+    let (ancestors, _) = chain.split_at(chain.len() - 1);
+    let mut plan = with_tables(|tables| {
         let mut planned = Vec::new();
         let mut add = |key: ScopeKey, phase: Phase| {
-            if let Some(h) = r.scopes[key].events.matching(&event.topic, &segments) {
+            if let Some(h) = tables
+                .get(key)
+                .and_then(|t| t.matching(&event.topic, &segments))
+            {
                 planned.push((key, phase, h));
             }
         };
@@ -234,32 +140,30 @@ fn plan(event: &Queued) -> Option<Plan> {
         }
         let interceptors = chain
             .iter()
-            .flat_map(|k| {
-                r.scopes[*k]
-                    .events
-                    .interceptors
-                    .iter()
-                    .map(|(_, i)| i.clone())
-            })
+            .filter_map(|k| tables.get(*k))
+            .flat_map(|t| t.interceptors.iter().map(|(_, i)| i.clone()))
             .collect();
         let logs: Vec<_> = chain
             .iter()
-            .filter_map(|k| r.scopes[*k].events.log)
+            .filter_map(|k| tables.get(*k).and_then(|t| t.log))
             .collect();
-        let origin_path = (!logs.is_empty()).then(|| r.path(event.origin));
-        Some(Plan {
+        Plan {
             segments: planned,
             interceptors,
             logs,
-            origin_path,
-        })
-    })
+            origin_path: None,
+        }
+    });
+    // Only a log needs the origin's path (formatting it costs an allocation per event).
+    if !plan.logs.is_empty() {
+        plan.origin_path = Some(with_registry(|r| r.path(event.origin)));
+    }
+    Some(plan)
 }
 
-fn deliver(event: Queued) {
-    let Some(plan) = plan(&event) else {
-        return;
-    };
+/// Delivers one event; its outcome, or `None` if its scope was disposed while it was queued.
+fn deliver(event: Queued) -> Option<EventOutcome> {
+    let plan = plan(&event)?;
     let origin = Scope {
         key: event.origin,
         principal: event.origin_principal,
@@ -303,6 +207,7 @@ fn deliver(event: Queued) {
     for i in plan.interceptors.iter().rev() {
         i.after(&info, &outcome);
     }
+    Some(outcome)
 }
 
 /// Runs the planned handlers; returns how many ran.

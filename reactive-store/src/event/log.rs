@@ -19,7 +19,7 @@ use crate::veto::Veto;
 /// app.on::<()>("x").handle(|_, _| {})?;
 /// app.emit("x", ())?;
 /// assert_eq!(log.entries()[0].outcome, EventOutcome::Delivered { handlers: 1 });
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventOutcome {
@@ -42,7 +42,7 @@ pub enum EventOutcome {
 /// let e = &log.entries()[0];
 /// assert_eq!((&*e.topic, e.origin.as_str(), e.replay), ("greet", "app", false));
 /// assert_eq!(e.type_name, "&str");
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct LoggedEvent {
@@ -70,7 +70,7 @@ impl LoggedEvent {
     /// let log = app.enable_event_log(10)?;
     /// app.emit("ping", 7u32)?;
     /// assert_eq!(log.entries()[0].payload::<u32>(), Some(&7));
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn payload<T: 'static>(&self) -> Option<&T> {
         self.payload.downcast_ref()
@@ -141,7 +141,7 @@ impl LogState {
 /// assert_eq!((entries[1].origin.as_str(), entries[1].payload::<u8>()), ("app/c", Some(&2)));
 /// assert_eq!(entries[1].outcome, EventOutcome::Delivered { handlers: 0 });
 /// assert_eq!(log.total(), 3);
-/// # Ok::<(), reactive_store::ScopeError>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct EventLog {
@@ -159,7 +159,7 @@ impl EventLog {
     /// let app = Scope::root("app")?;
     /// let log = app.enable_event_log(5)?;
     /// assert!(log.entries().is_empty());
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[track_caller]
     pub fn entries(&self) -> Vec<LoggedEvent> {
@@ -177,7 +177,7 @@ impl EventLog {
     /// let log = app.enable_event_log(5)?;
     /// app.emit("x", ())?;
     /// assert_eq!(log.len(), 1);
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[track_caller]
     pub fn len(&self) -> usize {
@@ -192,7 +192,7 @@ impl EventLog {
     /// ```
     /// use reactive_store::Scope;
     /// assert!(Scope::root("app")?.enable_event_log(5)?.is_empty());
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[track_caller]
     pub fn is_empty(&self) -> bool {
@@ -210,7 +210,7 @@ impl EventLog {
     /// let log = app.enable_event_log(0)?;
     /// app.emit("x", ())?;
     /// assert_eq!((log.len(), log.total()), (0, 1));
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[track_caller]
     pub fn total(&self) -> u64 {
@@ -229,7 +229,7 @@ impl EventLog {
     /// app.emit("x", ())?;
     /// log.clear();
     /// assert!(log.is_empty());
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     #[track_caller]
     pub fn clear(&self) {

@@ -3,10 +3,10 @@
 
 use std::rc::Rc;
 
-use crate::scope::ScopeError;
+use super::EventError;
 
 /// Checks an emitted topic: dot-separated, non-empty segments, no wildcards.
-pub(crate) fn check_topic(topic: &str) -> Result<(), ScopeError> {
+pub(crate) fn check_topic(topic: &str) -> Result<(), EventError> {
     let reason = if topic.is_empty() {
         "a topic must not be empty"
     } else if topic.split('.').any(str::is_empty) {
@@ -16,7 +16,7 @@ pub(crate) fn check_topic(topic: &str) -> Result<(), ScopeError> {
     } else {
         return Ok(());
     };
-    Err(ScopeError::InvalidTopic {
+    Err(EventError::InvalidTopic {
         topic: topic.to_owned(),
         reason,
     })
@@ -39,8 +39,8 @@ pub(crate) struct TopicPattern {
 }
 
 impl TopicPattern {
-    pub fn parse(pattern: &str) -> Result<TopicPattern, ScopeError> {
-        let bad = |reason| ScopeError::InvalidTopic {
+    pub fn parse(pattern: &str) -> Result<TopicPattern, EventError> {
+        let bad = |reason| EventError::InvalidTopic {
             topic: pattern.to_owned(),
             reason,
         };

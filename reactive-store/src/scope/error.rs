@@ -1,15 +1,17 @@
-//! [`ScopeError`] and [`PersistError`]: what can go wrong with scopes, their values, events and
-//! saved files.
+//! [`ScopeError`] and [`PersistError`]: what can go wrong with scopes, their values and saved
+//! files. (Events have their own [`EventError`](crate::EventError).)
 
 use crate::scope::policy::AccessDenied;
+use crate::scope::registry::Refusal;
 
 /// Why a scope operation failed. Nothing was changed.
 ///
 /// ```
-/// use reactive_store::{Scope, ScopeError};
+/// use reactive_store::{Key, Scope, ScopeError};
 /// let app = Scope::root("app")?;
-/// app.set("size", 12u32)?;
-/// assert!(matches!(app.get::<String>("size"), Err(ScopeError::TypeMismatch { .. })));
+/// app.set(Key::new("size"), 12u32)?;
+/// // Another key of the same name, of another type:
+/// assert!(matches!(app.get(Key::<String>::new("size")), Err(ScopeError::TypeMismatch { .. })));
 /// assert!(matches!(app.child("a/b"), Err(ScopeError::InvalidName { .. })));
 /// # Ok::<(), ScopeError>(())
 /// ```
@@ -25,7 +27,8 @@ pub enum ScopeError {
         /// The scope's id.
         scope: String,
     },
-    /// A scope or key name that cannot be used.
+    /// A scope name (or a name in a saved file) that cannot be used. (A bad [`Key`](crate::Key)
+    /// name panics where the key is made.)
     #[error("invalid name {name:?}: {reason}")]
     InvalidName {
         /// The name.
@@ -41,7 +44,8 @@ pub enum ScopeError {
         /// The name.
         name: String,
     },
-    /// The value under the key is of another type than the one asked for.
+    /// The value under the key is of another type than the one asked for (two keys of one name
+    /// and different types, or a restored value that does not decode as the key's type).
     #[error("key '{key}' in scope '{scope}' holds a {found}, not a {expected}")]
     TypeMismatch {
         /// The scope that holds the value (where the lookup found it).
@@ -53,14 +57,6 @@ pub enum ScopeError {
         /// What is there.
         found: String,
     },
-    /// An event topic or topic pattern that is not well formed.
-    #[error("invalid topic {topic:?}: {reason}")]
-    InvalidTopic {
-        /// The topic.
-        topic: String,
-        /// Why.
-        reason: &'static str,
-    },
     /// Saving or restoring failed.
     #[error(transparent)]
     Persist(#[from] PersistError),
@@ -69,6 +65,15 @@ pub enum ScopeError {
 impl From<AccessDenied> for ScopeError {
     fn from(e: AccessDenied) -> Self {
         ScopeError::AccessDenied(e)
+    }
+}
+
+impl From<Refusal> for ScopeError {
+    fn from(r: Refusal) -> Self {
+        match r {
+            Refusal::Disposed(scope) => ScopeError::Disposed { scope },
+            Refusal::Denied(denied) => ScopeError::AccessDenied(denied),
+        }
     }
 }
 

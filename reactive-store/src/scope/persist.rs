@@ -17,29 +17,36 @@ use reactive_core::Signal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Scope;
 use super::error::{PersistError, ScopeError};
+use super::lookup::notify;
 use super::policy::{Action, Policy};
 use super::registry::{ScopeKey, check_name, with_registry};
+use super::tree::insert;
 use super::value::Slot;
-use super::{Scope, notify};
 
 const FORMAT: &str = "reactive-store/scopes";
 const SUPPORTED: &[u64] = &[1];
 
 /// A saved scope subtree: its values (not the [`provide`](Scope::provide)d ones) and policies.
+/// Values are saved under their [`Key`](crate::Key)'s name, and restored values are typed when
+/// first read through a key.
 ///
 /// ```
-/// use reactive_store::{Access, Policy, Scope, ScopeSnapshot};
+/// use reactive_store::{Access, Key, Policy, Scope, ScopeSnapshot};
+///
+/// const FONT: Key<String> = Key::new("font");
+/// const TITLE: Key<String> = Key::new("title");
 ///
 /// let app = Scope::root("app")?;
 /// let editor = app.child("editor")?;
-/// editor.set("font", "mono".to_string())?;
-/// editor.child("doc-1")?.set("title", "Notes".to_string())?;
+/// editor.set(FONT, "mono".to_string())?;
+/// editor.child("doc-1")?.set(TITLE, "Notes".to_string())?;
 /// editor.set_policy(Policy::new(Access::READ))?;
 ///
 /// let json = editor.save()?.to_json();
 /// let restored = app.restore_child(&ScopeSnapshot::from_json(&json)?.renamed("editor-copy")?)?;
-/// assert_eq!(restored.find("doc-1")?.unwrap().get::<String>("title")?.as_deref(), Some("Notes"));
+/// assert_eq!(restored.find("doc-1")?.unwrap().get(TITLE)?.as_deref(), Some("Notes"));
 /// assert_eq!(restored.policy()?, Some(Policy::new(Access::READ)));
 /// # Ok::<(), reactive_store::ScopeError>(())
 /// ```
@@ -182,9 +189,9 @@ impl ScopeSnapshot {
     /// A saved value, as JSON.
     ///
     /// ```
-    /// use reactive_store::Scope;
+    /// use reactive_store::{Key, Scope};
     /// let app = Scope::root("app")?;
-    /// app.child("a")?.set("n", 3u8)?;
+    /// app.child("a")?.set(Key::new("n"), 3u8)?;
     /// assert_eq!(app.save()?.value("a", "n"), Some(&serde_json::json!(3)));
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
@@ -200,9 +207,9 @@ impl ScopeSnapshot {
     /// The keys of provided values that were not saved, per scope path.
     ///
     /// ```
-    /// use reactive_store::Scope;
+    /// use reactive_store::{Key, Scope};
     /// let app = Scope::root("app")?;
-    /// app.provide("service", 42u8)?;
+    /// app.provide(Key::new("service"), 42u8)?;
     /// assert_eq!(app.save()?.not_saved(), [("", "service")]);
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
@@ -273,155 +280,85 @@ fn name_of(path: &str) -> &str {
     path.rsplit_once('/').map_or(path, |(_, n)| n)
 }
 
-impl Scope {
-    /// Saves this scope and its subtree: values (not [`provide`](Scope::provide)d ones, which
-    /// are listed in [`ScopeSnapshot::not_saved`]) and own policies.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Read`] in any scope of the subtree;
-    /// [`PersistError::Encode`] for a value that cannot be written as JSON.
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("theme", "dark".to_string())?;
-    /// assert_eq!(app.save()?.value("", "theme"), Some(&serde_json::json!("dark")));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn save(&self) -> Result<ScopeSnapshot, ScopeError> {
-        type Collected = (String, Option<Policy>, Vec<(Rc<str>, Signal<Slot>)>);
-        let (root, collected) = with_registry(|r| {
-            r.data(self.key)?;
-            let mut rel: HashMap<ScopeKey, String> = HashMap::new();
-            let mut out: Vec<Collected> = Vec::new();
-            for key in r.subtree(self.key) {
-                r.check(key, self.principal, Action::Read, None)?;
-                let d = &r.scopes[key];
-                let path = match d.parent.and_then(|p| rel.get(&p)) {
-                    Some(p) if p.is_empty() => d.name.to_string(),
-                    Some(p) => format!("{p}/{}", d.name),
-                    None => String::new(),
-                };
-                rel.insert(key, path.clone());
-                let mut values: Vec<_> = d.values.iter().map(|(k, s)| (k.clone(), *s)).collect();
-                values.sort_by(|a, b| a.0.cmp(&b.0));
-                out.push((path, d.policy.clone(), values));
-            }
-            Ok::<_, ScopeError>((r.scopes[self.key].name.to_string(), out))
-        })?;
-        let mut scopes = Vec::with_capacity(collected.len());
-        for (path, policy, values) in collected {
-            let mut saved = SavedScope {
-                path,
-                policy,
-                values: BTreeMap::new(),
-                not_saved: Vec::new(),
+/// The body of [`Scope::save`].
+pub(super) fn save(scope: Scope) -> Result<ScopeSnapshot, ScopeError> {
+    type Collected = (String, Option<Policy>, Vec<(Rc<str>, Signal<Slot>)>);
+    let (root, collected) = with_registry(|r| {
+        r.data(scope.key)?;
+        let mut rel: HashMap<ScopeKey, String> = HashMap::new();
+        let mut out: Vec<Collected> = Vec::new();
+        for key in r.subtree(scope.key) {
+            r.check(key, scope.principal, Action::Read, None)?;
+            let d = &r.scopes[key];
+            let path = match d.parent.and_then(|p| rel.get(&p)) {
+                Some(p) if p.is_empty() => d.name.to_string(),
+                Some(p) => format!("{p}/{}", d.name),
+                None => String::new(),
             };
-            for (key, signal) in values {
-                // User `Serialize` code runs with the registry released.
-                match signal.try_with_untracked(Slot::to_json).ok().flatten() {
-                    Some(Ok(v)) => {
-                        saved.values.insert(key.to_string(), v);
-                    }
-                    Some(Err(message)) => {
-                        let scope = self.path().unwrap_or_default();
-                        return Err(PersistError::Encode {
-                            scope: join(&scope, &saved.path),
-                            key: key.to_string(),
-                            message,
-                        }
-                        .into());
-                    }
-                    None => saved.not_saved.push(key.to_string()),
-                }
-            }
-            scopes.push(saved);
+            rel.insert(key, path.clone());
+            let mut values: Vec<_> = d.values.iter().map(|(k, s)| (k.clone(), *s)).collect();
+            values.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push((path, d.policy.clone(), values));
         }
-        Ok(ScopeSnapshot {
-            file: ScopeFile {
-                format: FORMAT.to_owned(),
-                version: 1,
-                root,
-                scopes,
-            },
-        })
+        Ok::<_, ScopeError>((r.scopes[scope.key].name.to_string(), out))
+    })?;
+    let mut scopes = Vec::with_capacity(collected.len());
+    for (path, policy, values) in collected {
+        let mut saved = SavedScope {
+            path,
+            policy,
+            values: BTreeMap::new(),
+            not_saved: Vec::new(),
+        };
+        for (key, signal) in values {
+            // User `Serialize` code runs with the registry released.
+            match signal.try_with_untracked(Slot::to_json).ok().flatten() {
+                Some(Ok(v)) => {
+                    saved.values.insert(key.to_string(), v);
+                }
+                Some(Err(message)) => {
+                    let scope = scope.path().unwrap_or_default();
+                    return Err(PersistError::Encode {
+                        scope: join(&scope, &saved.path),
+                        key: key.to_string(),
+                        message,
+                    }
+                    .into());
+                }
+                None => saved.not_saved.push(key.to_string()),
+            }
+        }
+        scopes.push(saved);
     }
+    Ok(ScopeSnapshot {
+        file: ScopeFile {
+            format: FORMAT.to_owned(),
+            version: 1,
+            root,
+            scopes,
+        },
+    })
+}
 
-    /// Restores a saved subtree as a new child of this scope (named after the snapshot's
-    /// root). Restored values are typed when first read with [`get`](Scope::get).
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`],
-    /// [`ScopeError::DuplicateChild`]. Nothing is created on error.
-    ///
-    /// ```
-    /// use reactive_store::{Scope, ScopeError, ScopeSnapshot};
-    /// let app = Scope::root("app")?;
-    /// let saved = ScopeSnapshot::from_json(
-    ///     r#"{"format":"reactive-store/scopes","version":1,"root":"prefs","scopes":[{"path":"","values":{"zoom":2}}]}"#,
-    /// )?;
-    /// let prefs = app.restore_child(&saved)?;
-    /// assert_eq!(prefs.get::<u32>("zoom")?, Some(2));
-    /// assert!(matches!(app.restore_child(&saved), Err(ScopeError::DuplicateChild { .. })));
-    /// # Ok::<(), ScopeError>(())
-    /// ```
-    pub fn restore_child(&self, snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
-        let root = self.child(&snapshot.file.root)?;
-        build_below(root, snapshot);
-        Ok(root)
-    }
+/// The body of [`Scope::restore_child`].
+pub(super) fn restore_child(scope: Scope, snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
+    let root = scope.child(&snapshot.file.root)?;
+    build_below(root, snapshot);
+    Ok(root)
+}
 
-    /// Restores a saved subtree as a new root scope.
-    ///
-    /// # Errors
-    /// None in practice (the snapshot was validated when read); the `Result` is kept for
-    /// symmetry with [`restore_child`](Scope::restore_child).
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.child("a")?.set("n", 1u8)?;
-    /// let copy = Scope::restore_root(&app.save()?)?;
-    /// assert_eq!(copy.find("a")?.unwrap().get::<u8>("n")?, Some(1));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn restore_root(snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
-        let root = Scope::root(&snapshot.file.root)?;
-        build_below(root, snapshot);
-        Ok(root)
-    }
+/// The body of [`Scope::restore_root`].
+pub(super) fn restore_root(snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
+    let root = Scope::root(&snapshot.file.root)?;
+    build_below(root, snapshot);
+    Ok(root)
+}
 
-    /// Restores a saved subtree *into* this scope: its values, policy and children become the
-    /// saved ones. Children not in the snapshot are disposed; values not in the snapshot are
-    /// removed, except [`provide`](Scope::provide)d ones (never saved). A saved value replacing a
-    /// live one must decode as the live value's type. Readers re-run once, in one batch.
-    ///
-    /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] in every scope of the subtree;
-    /// [`PersistError::TypeMismatch`]. Nothing is changed on error.
-    ///
-    /// ```
-    /// use reactive_store::{PersistError, Scope, ScopeError};
-    /// let editor = Scope::root("editor")?;
-    /// editor.set("zoom", 1u32)?;
-    /// let saved = editor.save()?;
-    /// editor.set("zoom", 3u32)?;
-    /// editor.child("scratch")?;
-    /// editor.restore(&saved)?;
-    /// assert_eq!(editor.get::<u32>("zoom")?, Some(1));
-    /// assert_eq!(editor.children()?, []);
-    ///
-    /// editor.set("zoom", "big".to_string())?; // now a String: the saved 1 does not fit
-    /// let err = editor.restore(&saved).unwrap_err();
-    /// assert!(matches!(err, ScopeError::Persist(PersistError::TypeMismatch { .. })));
-    /// assert_eq!(editor.get::<String>("zoom")?.as_deref(), Some("big"));
-    /// # Ok::<(), ScopeError>(())
-    /// ```
-    pub fn restore(&self, snapshot: &ScopeSnapshot) -> Result<(), ScopeError> {
-        let plan = plan_restore(*self, snapshot)?;
-        apply_restore(*self, snapshot, plan);
-        Ok(())
-    }
+/// The body of [`Scope::restore`].
+pub(super) fn restore(scope: Scope, snapshot: &ScopeSnapshot) -> Result<(), ScopeError> {
+    let plan = plan_restore(scope, snapshot)?;
+    apply_restore(scope, snapshot, plan);
+    Ok(())
 }
 
 fn join(base: &str, rel: &str) -> String {
@@ -442,7 +379,7 @@ fn build_below(root: Scope, snapshot: &ScopeSnapshot) {
         } else {
             let parent = keys[parent_of(&saved.path)];
             let owner = with_registry(|r| r.scopes[parent].owner);
-            Scope::insert(
+            insert(
                 name_of(&saved.path),
                 Some(parent),
                 owner.run_in(reactive_core::Owner::new),
@@ -574,7 +511,7 @@ fn apply_restore(scope: Scope, snapshot: &ScopeSnapshot, mut plan: RestorePlan) 
                 Some(k) => k,
                 None => {
                     let owner = with_registry(|r| r.scopes[parent].owner);
-                    Scope::insert(name, Some(parent), owner.run_in(reactive_core::Owner::new)).key
+                    insert(name, Some(parent), owner.run_in(reactive_core::Owner::new)).key
                 }
             }
         };

@@ -14,6 +14,9 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::registry::with_registry;
+use super::{Scope, ScopeError};
+
 /// Who is acting: a user, a plugin, a remote peer. Interned per thread, so it is `Copy` and
 /// compares in O(1). [`Principal::system`] is the application itself: policies do not restrict
 /// it.
@@ -390,11 +393,12 @@ impl<'de> Deserialize<'de> for Policy {
 /// A principal tried something its effective policy does not allow.
 ///
 /// ```
-/// use reactive_store::{Access, Action, Policy, Principal, Scope, ScopeError};
+/// use reactive_store::{Access, Action, Key, Policy, Principal, Scope, ScopeError};
 /// let app = Scope::root("app")?;
 /// app.set_policy(Policy::new(Access::READ))?;
 /// let guest = app.as_principal(Principal::new("guest"));
-/// let Err(ScopeError::AccessDenied(denied)) = guest.set("theme", "dark".to_string()) else { panic!() };
+/// const THEME: Key<String> = Key::new("theme");
+/// let Err(ScopeError::AccessDenied(denied)) = guest.set(THEME, "dark".into()) else { panic!() };
 /// assert_eq!((denied.action, denied.scope.as_str(), denied.key.as_deref()), (Action::Write, "app", Some("theme")));
 /// assert_eq!(denied.to_string(), "guest may not write 'theme' in scope 'app'");
 /// # Ok::<(), ScopeError>(())
@@ -410,4 +414,30 @@ pub struct AccessDenied {
     pub key: Option<String>,
     /// What was refused.
     pub action: Action,
+}
+
+// The bodies of the policy methods of `Scope` (declared in `scope.rs`).
+
+pub(super) fn set_policy(scope: Scope, policy: Option<Policy>) -> Result<(), ScopeError> {
+    with_registry(|r| {
+        r.check(scope.key, scope.principal, Action::Admin, None)?;
+        r.scopes[scope.key].policy = policy;
+        r.clear_access(scope.key);
+        Ok(())
+    })
+}
+
+pub(super) fn own_policy(scope: Scope) -> Result<Option<Policy>, ScopeError> {
+    with_registry(|r| Ok(r.data(scope.key)?.policy.clone()))
+}
+
+pub(super) fn effective_access(scope: Scope) -> Result<Access, ScopeError> {
+    with_registry(|r| {
+        r.data(scope.key)?;
+        Ok(r.access(scope.key, scope.principal))
+    })
+}
+
+pub(super) fn check(scope: Scope, action: Action) -> Result<(), ScopeError> {
+    with_registry(|r| r.check(scope.key, scope.principal, action, None))
 }

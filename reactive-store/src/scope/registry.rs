@@ -1,4 +1,5 @@
-//! The per-thread registry of scopes: their tree, values, caches and policies.
+//! The per-thread registry of scopes: their tree, values, caches and policies. It holds no
+//! event tables: those live beside it, in the event module, keyed by [`ScopeKey`].
 //!
 //! **Lookup cache.** A scope caches, per key it was asked for and does not hold, which ancestor
 //! provides it (or that none does). A cached inherited lookup is three hash probes whatever the
@@ -12,8 +13,7 @@
 //! scope and principal, and dropped in a subtree when a policy in it changes.
 //!
 //! The registry is a `RefCell` in a thread-local. It is never borrowed while user code runs:
-//! operations collect what they need (signal handles, handler lists), release it, then call
-//! out.
+//! operations collect what they need (signal handles, owners), release it, then call out.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,7 +26,6 @@ use slotmap::{SlotMap, new_key_type};
 use super::error::ScopeError;
 use super::policy::{Access, AccessDenied, Action, Policy, Principal};
 use super::value::Slot;
-use crate::event::EventTable;
 
 new_key_type! {
     /// Identifies a scope in this thread's registry.
@@ -77,7 +76,6 @@ pub(crate) struct ScopeData {
     pub policy: Option<Policy>,
     /// Effective rights, per principal.
     pub access: HashMap<Principal, Access>,
-    pub events: EventTable,
 }
 
 #[derive(Default)]
@@ -141,7 +139,30 @@ impl Registry {
         access
     }
 
-    /// `Ok` if `principal` may do `action` in `id`.
+    /// `Ok` if `principal` may do `action` in `id`; the refusal converts into the error type
+    /// of the caller's module (`ScopeError` or `EventError`).
+    pub fn allow(
+        &mut self,
+        id: ScopeKey,
+        principal: Principal,
+        action: Action,
+        key: Option<&str>,
+    ) -> Result<(), Refusal> {
+        if !self.scopes.contains_key(id) {
+            return Err(Refusal::Disposed(disposed_name(id)));
+        }
+        if self.access(id, principal).allows(action) {
+            return Ok(());
+        }
+        Err(Refusal::Denied(AccessDenied {
+            principal: principal.name().to_string(),
+            scope: self.path(id),
+            key: key.map(str::to_owned),
+            action,
+        }))
+    }
+
+    /// [`allow`](Registry::allow) for scope operations.
     pub fn check(
         &mut self,
         id: ScopeKey,
@@ -149,16 +170,7 @@ impl Registry {
         action: Action,
         key: Option<&str>,
     ) -> Result<(), ScopeError> {
-        self.data(id)?;
-        if self.access(id, principal).allows(action) {
-            return Ok(());
-        }
-        Err(ScopeError::AccessDenied(AccessDenied {
-            principal: principal.name().to_string(),
-            scope: self.path(id),
-            key: key.map(str::to_owned),
-            action,
-        }))
+        Ok(self.allow(id, principal, action, key)?)
     }
 
     /// The scope that provides `key` as seen from `id`, and its signal.
@@ -267,9 +279,23 @@ impl Registry {
     }
 }
 
+/// Why the registry refused an operation: shared by the scope and event modules, each of which
+/// turns it into its own error type.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// The scope was disposed (its id, for the message).
+    Disposed(String),
+    Denied(AccessDenied),
+}
+
+/// How a disposed scope is named in errors (its path is gone with it).
+pub(crate) fn disposed_name(id: ScopeKey) -> String {
+    format!("{id:?}")
+}
+
 pub(crate) fn disposed(id: ScopeKey) -> ScopeError {
     ScopeError::Disposed {
-        scope: format!("{id:?}"),
+        scope: disposed_name(id),
     }
 }
 

@@ -129,136 +129,80 @@ fn policy_text(p: &Policy) -> String {
     s
 }
 
-impl Scope {
-    /// The subtree as indented text: each scope, its policy if it has one, its own values
-    /// (`=`), and the values it inherits (`=` with `(from …)`).
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("theme", "dark".to_string())?;
-    /// let editor = app.child("editor")?;
-    /// editor.set("font", "mono".to_string())?;
-    /// assert_eq!(app.render_text()?, "\
-    /// app
-    ///   theme = \"dark\"
-    ///   editor
-    ///     font = \"mono\"
-    ///     theme = \"dark\"  (from app)
-    /// ");
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn render_text(&self) -> Result<String, ScopeError> {
-        let mut out = String::new();
-        for view in collect(*self)? {
-            let pad = "  ".repeat(view.depth);
-            let _ = write!(out, "{pad}{}", view.name);
-            if let Some(p) = &view.policy {
-                let _ = write!(out, "  [policy: {}]", policy_text(p));
-            }
-            if !view.readable {
-                out.push_str("  (no read access)");
+/// The body of [`Scope::render_text`].
+pub(super) fn render_text(scope: Scope) -> Result<String, ScopeError> {
+    let mut out = String::new();
+    for view in collect(scope)? {
+        let pad = "  ".repeat(view.depth);
+        let _ = write!(out, "{pad}{}", view.name);
+        if let Some(p) = &view.policy {
+            let _ = write!(out, "  [policy: {}]", policy_text(p));
+        }
+        if !view.readable {
+            out.push_str("  (no read access)");
+        }
+        out.push('\n');
+        for v in &view.values {
+            let _ = write!(out, "{pad}  {} = {}", v.key, v.text);
+            match &v.origin {
+                Origin::Own { shadows: Some(s) } => {
+                    let _ = write!(out, "  (shadows {s})");
+                }
+                Origin::Own { shadows: None } => {}
+                Origin::Inherited { from } => {
+                    let _ = write!(out, "  (from {from})");
+                }
             }
             out.push('\n');
-            for v in &view.values {
-                let _ = write!(out, "{pad}  {} = {}", v.key, v.text);
-                match &v.origin {
-                    Origin::Own { shadows: Some(s) } => {
-                        let _ = write!(out, "  (shadows {s})");
-                    }
-                    Origin::Own { shadows: None } => {}
-                    Origin::Inherited { from } => {
-                        let _ = write!(out, "  (from {from})");
-                    }
-                }
-                out.push('\n');
-            }
         }
-        Ok(out)
     }
+    Ok(out)
+}
 
-    /// The subtree as a Graphviz DOT digraph: one box per scope listing its values (inherited
-    /// ones marked), edges from parent to child. Render with `dot -Tsvg`.
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.child("editor")?;
-    /// let dot = app.to_dot()?;
-    /// assert!(dot.starts_with("digraph scopes {"));
-    /// assert!(dot.contains("\"app\" -> \"app/editor\""));
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn to_dot(&self) -> Result<String, ScopeError> {
-        let mut out =
-            String::from("digraph scopes {\n  node [shape=box, fontname=\"monospace\"];\n");
-        for view in collect(*self)? {
-            let mut label = escape(&view.name);
-            if let Some(p) = &view.policy {
-                let _ = write!(label, "\\n[policy: {}]", escape(&policy_text(p)));
-            }
-            if !view.readable {
-                label.push_str("\\n(no read access)");
-            }
-            label.push_str("\\n");
-            for v in &view.values {
-                let _ = write!(label, "{} = {}", escape(&v.key), escape(&v.text));
-                match &v.origin {
-                    Origin::Own { shadows: Some(s) } => {
-                        let _ = write!(label, "  (shadows {})", escape(s));
-                    }
-                    Origin::Own { shadows: None } => {}
-                    Origin::Inherited { from } => {
-                        let _ = write!(label, "  (from {})", escape(from));
-                    }
-                }
-                label.push_str("\\l");
-            }
-            let _ = writeln!(out, "  \"{}\" [label=\"{label}\"];", escape(&view.path));
-            if let Some(parent) = &view.parent
-                && view.depth > 0
-            {
-                let _ = writeln!(
-                    out,
-                    "  \"{}\" -> \"{}\";",
-                    escape(parent),
-                    escape(&view.path)
-                );
-            }
+/// The body of [`Scope::to_dot`].
+pub(super) fn to_dot(scope: Scope) -> Result<String, ScopeError> {
+    let mut out = String::from("digraph scopes {\n  node [shape=box, fontname=\"monospace\"];\n");
+    for view in collect(scope)? {
+        let mut label = escape(&view.name);
+        if let Some(p) = &view.policy {
+            let _ = write!(label, "\\n[policy: {}]", escape(&policy_text(p)));
         }
-        out.push_str("}\n");
-        Ok(out)
+        if !view.readable {
+            label.push_str("\\n(no read access)");
+        }
+        label.push_str("\\n");
+        for v in &view.values {
+            let _ = write!(label, "{} = {}", escape(&v.key), escape(&v.text));
+            match &v.origin {
+                Origin::Own { shadows: Some(s) } => {
+                    let _ = write!(label, "  (shadows {})", escape(s));
+                }
+                Origin::Own { shadows: None } => {}
+                Origin::Inherited { from } => {
+                    let _ = write!(label, "  (from {})", escape(from));
+                }
+            }
+            label.push_str("\\l");
+        }
+        let _ = writeln!(out, "  \"{}\" [label=\"{label}\"];", escape(&view.path));
+        if let Some(parent) = &view.parent
+            && view.depth > 0
+        {
+            let _ = writeln!(
+                out,
+                "  \"{}\" -> \"{}\";",
+                escape(parent),
+                escape(&view.path)
+            );
+        }
     }
+    out.push_str("}\n");
+    Ok(out)
+}
 
-    /// The subtree as JSON for devtools: `{"scopes": [...]}`, flat, parents first. Each scope
-    /// has `path`, `name`, `parent`, `depth`, `policy` (own, or `null`), `readable`, and
-    /// `values`: `{key, value, own, from, shadows}` (`value` is `null` for provided values, with
-    /// their type in `type`).
-    ///
-    /// # Errors
-    /// [`ScopeError::Disposed`].
-    ///
-    /// ```
-    /// use reactive_store::Scope;
-    /// let app = Scope::root("app")?;
-    /// app.set("theme", "dark".to_string())?;
-    /// let child = app.child("c")?;
-    /// let json = app.to_devtools_json()?;
-    /// let inherited = &json["scopes"][1]["values"][0];
-    /// assert_eq!(inherited["key"], "theme");
-    /// assert_eq!(inherited["own"], false);
-    /// assert_eq!(inherited["from"], "app");
-    /// # let _ = child;
-    /// # Ok::<(), reactive_store::ScopeError>(())
-    /// ```
-    pub fn to_devtools_json(&self) -> Result<Value, ScopeError> {
-        let scopes: Vec<Value> = collect(*self)?
+/// The body of [`Scope::to_devtools_json`].
+pub(super) fn to_devtools_json(scope: Scope) -> Result<Value, ScopeError> {
+    let scopes: Vec<Value> = collect(scope)?
             .into_iter()
             .map(|view| {
                 let values: Vec<Value> = view
@@ -289,8 +233,7 @@ impl Scope {
                 })
             })
             .collect();
-        Ok(json!({ "scopes": scopes }))
-    }
+    Ok(json!({ "scopes": scopes }))
 }
 
 /// Escapes text for a double-quoted DOT string.

@@ -98,11 +98,11 @@ fn topics_route_with_single_and_multi_segment_wildcards() {
     );
     assert!(matches!(
         game.on::<u32>("bad..pattern").handle(|_, _| {}),
-        Err(ScopeError::InvalidTopic { .. })
+        Err(EventError::InvalidTopic { .. })
     ));
     assert!(matches!(
         game.emit("player.*", 1u32),
-        Err(ScopeError::InvalidTopic { .. })
+        Err(EventError::InvalidTopic { .. })
     ));
 }
 
@@ -157,7 +157,7 @@ fn a_handler_removed_during_a_delivery_is_skipped() {
     let app = Scope::root("app").unwrap();
     let runs = Counter::default();
     let r = runs.clone();
-    let later = std::rc::Rc::new(std::cell::Cell::new(None::<Subscription>));
+    let later = std::rc::Rc::new(std::cell::Cell::new(None::<EventSubscription>));
     let l = later.clone();
     app.on::<()>("x")
         .handle(move |_, _| {
@@ -215,7 +215,10 @@ fn the_event_log_is_bounded_reactive_and_records_vetoes() {
         Effect::new(move || l.push(log.len()));
     });
     for n in [1u8, 7, 2, 3] {
-        child.emit("n", n).unwrap();
+        match child.emit("n", n) {
+            Err(EventError::Vetoed { veto, .. }) => assert_eq!((n, &*veto.by), (7, "veto7")),
+            other => assert!(other.is_ok() && n != 7, "{n}: {other:?}"),
+        }
     }
     let entries = log.entries();
     assert_eq!(
@@ -339,4 +342,181 @@ fn filters_select_events_by_payload() {
         app.emit("hit", d).unwrap();
     }
     assert_eq!(big.take(), [10, 30]);
+}
+
+#[test]
+fn disposing_a_scope_clears_its_event_table_and_drops_its_handlers_and_interceptors() {
+    struct Guarded(#[allow(dead_code)] DropCounter); // held only for its drop
+    impl EventInterceptor for Guarded {}
+    let tables_before = Scope::live_event_tables();
+    let drops = Counter::default();
+    let app = Scope::root("app").unwrap();
+    let child = app.child("c").unwrap();
+    let keep = app.child("keep").unwrap();
+    let keep_sub = keep.on::<()>("x").handle(|_, _| {}).unwrap();
+    let mut subs = Vec::new();
+    for s in [app, child] {
+        let guard = DropCounter(drops.clone());
+        subs.push(
+            s.on::<u8>("exact.topic")
+                .handle(move |_, _| {
+                    let _ = &guard;
+                })
+                .unwrap(),
+        );
+        let guard = DropCounter(drops.clone());
+        subs.push(
+            s.on_any("wild.**")
+                .handle(move |_, _| {
+                    let _ = &guard;
+                })
+                .unwrap(),
+        );
+        s.add_interceptor(Guarded(DropCounter(drops.clone())))
+            .unwrap();
+        s.enable_event_log(2).unwrap();
+    }
+    assert_eq!(Scope::live_event_tables(), tables_before + 3);
+    child.dispose().unwrap();
+    // The child's table is gone: its two handlers and its interceptor were dropped.
+    assert_eq!(Scope::live_event_tables(), tables_before + 2);
+    assert_eq!(drops.get(), 3);
+    assert!(!subs[2].is_active() && !subs[3].is_active());
+    assert!(!subs[2].unsubscribe()); // nothing left to remove
+    assert!(matches!(
+        child.handler_count(),
+        Err(EventError::Disposed { .. })
+    ));
+    // The parent and the sibling keep theirs.
+    assert!(subs[0].is_active() && keep_sub.is_active());
+    assert_eq!(app.handler_count().unwrap(), 2);
+    app.dispose().unwrap();
+    assert_eq!(drops.get(), 6);
+    assert_eq!(Scope::live_event_tables(), tables_before);
+}
+
+#[test]
+fn a_scope_whose_last_handler_goes_has_no_event_table() {
+    let before = Scope::live_event_tables();
+    let app = Scope::root("app").unwrap();
+    let sub = app.on::<()>("x").handle(|_, _| {}).unwrap();
+    struct Nothing;
+    impl EventInterceptor for Nothing {}
+    let id = app.add_interceptor(Nothing).unwrap();
+    assert_eq!(Scope::live_event_tables(), before + 1);
+    sub.unsubscribe();
+    assert_eq!(Scope::live_event_tables(), before + 1); // the interceptor is still there
+    app.remove_interceptor(id);
+    assert_eq!(Scope::live_event_tables(), before);
+    app.emit("x", ()).unwrap(); // emitting needs no table
+    assert_eq!(Scope::live_event_tables(), before);
+}
+
+#[test]
+fn a_handler_of_a_scope_disposed_during_a_delivery_does_not_run() {
+    let app = Scope::root("app").unwrap();
+    let child = app.child("c").unwrap();
+    let ran = Counter::default();
+    // The root's capture handler runs first and disposes the child, whose target handler was
+    // already planned for this event.
+    app.on::<()>("go")
+        .capture()
+        .handle(move |_, _| child.dispose().unwrap())
+        .unwrap();
+    let r = ran.clone();
+    child.on::<()>("go").handle(move |_, _| r.hit()).unwrap();
+    child.emit("go", ()).unwrap();
+    assert_eq!(ran.get(), 0);
+}
+
+#[test]
+fn each_event_failure_is_its_own_event_error_variant() {
+    struct No;
+    impl EventInterceptor for No {
+        fn before(&self, _: &EventInfo<'_>) -> Result<(), Veto> {
+            Err(Veto::new("no", "never"))
+        }
+    }
+    let app = Scope::root("app").unwrap();
+    let guest = Principal::new("guest");
+    let locked = app.child("locked").unwrap();
+    locked.set_policy(Policy::new(Access::NONE)).unwrap();
+    let as_guest = locked.as_principal(guest);
+
+    // Invalid topics, emitted or subscribed to.
+    for bad in ["", "a..b", "a.*"] {
+        let Err(EventError::InvalidTopic { topic, .. }) = app.emit(bad, ()) else {
+            panic!("{bad:?} was accepted");
+        };
+        assert_eq!(topic, bad);
+    }
+    assert!(matches!(
+        app.on::<()>("a.b*").handle(|_, _| {}),
+        Err(EventError::InvalidTopic { .. })
+    ));
+
+    // Access denied: emit needs Emit, subscribing Read, intercepting Admin.
+    let denied = |r: Result<(), EventError>| match r {
+        Err(EventError::AccessDenied(d)) => d.action,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(denied(as_guest.emit("x", ()).map(drop)), Action::Emit);
+    assert_eq!(
+        denied(as_guest.on::<()>("x").handle(|_, _| {}).map(drop)),
+        Action::Read
+    );
+    assert_eq!(
+        denied(as_guest.last_event::<u8>("x").map(drop)),
+        Action::Read
+    );
+    assert_eq!(denied(as_guest.enable_event_log(1).map(drop)), Action::Read);
+    assert_eq!(
+        denied(as_guest.add_interceptor(No).map(drop)),
+        Action::Admin
+    );
+
+    // Vetoed: no handler ran, and the error says who refused.
+    let ran = Counter::default();
+    let r = ran.clone();
+    app.on::<()>("x").handle(move |_, _| r.hit()).unwrap();
+    locked.add_interceptor(No).unwrap();
+    let Err(EventError::Vetoed { seq, topic, veto }) = locked.emit("x", ()) else {
+        panic!("not vetoed")
+    };
+    assert!(seq > 0);
+    assert_eq!((topic.as_str(), veto), ("x", Veto::new("no", "never")));
+    assert_eq!(ran.get(), 0);
+
+    // Disposed scope: every event operation says so.
+    locked.dispose().unwrap();
+    let disposed = |r: Result<(), EventError>| matches!(r, Err(EventError::Disposed { .. }));
+    assert!(disposed(locked.emit("x", ()).map(drop)));
+    assert!(disposed(locked.on::<()>("x").handle(|_, _| {}).map(drop)));
+    assert!(disposed(locked.enable_event_log(1).map(drop)));
+    assert!(disposed(locked.add_interceptor(No).map(drop)));
+    assert!(disposed(locked.handler_count().map(drop)));
+}
+
+#[test]
+fn a_veto_of_an_event_queued_behind_another_is_not_reported_to_its_emitter() {
+    struct NoLate;
+    impl EventInterceptor for NoLate {
+        fn before(&self, e: &EventInfo<'_>) -> Result<(), Veto> {
+            match e.topic {
+                "late" => Err(Veto::new("no-late", "too late")),
+                _ => Ok(()),
+            }
+        }
+    }
+    let app = Scope::root("app").unwrap();
+    app.add_interceptor(NoLate).unwrap();
+    let log = app.enable_event_log(4).unwrap();
+    let queued = Log::new();
+    let q = queued.clone();
+    app.on::<()>("first")
+        .handle(move |cx, _| q.push(cx.scope().emit("late", ()).is_ok()))
+        .unwrap();
+    app.emit("first", ()).unwrap();
+    assert_eq!(queued.take(), [true]); // queued: its outcome was not known yet
+    assert!(matches!(log.entries()[1].outcome, EventOutcome::Vetoed(_)));
 }

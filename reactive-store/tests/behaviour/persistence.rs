@@ -4,19 +4,26 @@ use serde_json::json;
 
 use super::common::Counter;
 
+const THEME: Key<String> = Key::new("theme");
+const ZOOM: Key<f64> = Key::new("zoom");
+const OPEN: Key<Vec<String>> = Key::new("open");
+const TITLE: Key<String> = Key::new("title");
+const ADDED: Key<bool> = Key::new("added");
+const SERVICE: Key<u8> = Key::new("service");
+
 fn sample() -> Scope {
     let app = Scope::root("app").unwrap();
-    app.set("theme", "dark".to_string()).unwrap();
-    app.set("zoom", 1.25f64).unwrap();
+    app.set(THEME, "dark".to_string()).unwrap();
+    app.set(ZOOM, 1.25).unwrap();
     let editor = app.child("editor").unwrap();
     editor
         .set_policy(Policy::new(Access::READ).grant(Principal::new("ed"), Access::ALL))
         .unwrap();
-    editor.set("open", vec!["a.md".to_string()]).unwrap();
+    editor.set(OPEN, vec!["a.md".to_string()]).unwrap();
     editor
         .child("doc-1")
         .unwrap()
-        .set("title", "A".to_string())
+        .set(TITLE, "A".to_string())
         .unwrap();
     app.child("empty").unwrap();
     app
@@ -29,23 +36,17 @@ fn a_saved_subtree_restores_with_values_policies_and_children() {
     let snap = ScopeSnapshot::from_json(&json).unwrap();
     assert_eq!(snap.paths(), ["", "editor", "editor/doc-1", "empty"]);
     let copy = Scope::restore_root(&snap).unwrap();
-    assert_eq!(
-        copy.get::<String>("theme").unwrap().as_deref(),
-        Some("dark")
-    );
-    assert_eq!(copy.get::<f64>("zoom").unwrap(), Some(1.25));
+    assert_eq!(copy.get(THEME).unwrap().as_deref(), Some("dark"));
+    assert_eq!(copy.get(ZOOM).unwrap(), Some(1.25));
     let editor = copy.find("editor").unwrap().unwrap();
     assert_eq!(
         editor.policy().unwrap(),
         app.find("editor").unwrap().unwrap().policy().unwrap()
     );
-    assert_eq!(
-        editor.get::<Vec<String>>("open").unwrap(),
-        Some(vec!["a.md".to_string()])
-    );
+    assert_eq!(editor.get(OPEN).unwrap(), Some(vec!["a.md".to_string()]));
     let doc = editor.find("doc-1").unwrap().unwrap();
-    assert_eq!(doc.get::<String>("title").unwrap().as_deref(), Some("A"));
-    assert_eq!(doc.get::<String>("theme").unwrap().as_deref(), Some("dark")); // inherited
+    assert_eq!(doc.get(TITLE).unwrap().as_deref(), Some("A"));
+    assert_eq!(doc.get(THEME).unwrap().as_deref(), Some("dark")); // inherited
     // Saving the copy gives the same document.
     assert_eq!(
         copy.save().unwrap().to_json(),
@@ -99,12 +100,12 @@ fn restoring_in_place_with_a_value_that_does_not_fit_changes_nothing() {
     let app = sample();
     let saved = app.save().unwrap();
     // Change the live tree after saving.
-    app.set("theme", "light".to_string()).unwrap();
+    app.set(THEME, "light".to_string()).unwrap();
     app.child("extra").unwrap();
     app.find("editor/doc-1")
         .unwrap()
         .unwrap()
-        .set("title", 7u32) // now a number: the saved "A" cannot become a u32
+        .set(Key::new("title"), 7u32) // now a number: the saved "A" cannot become a u32
         .unwrap();
     let live_before = app.save().unwrap().to_json();
     let err = app.restore(&saved).unwrap_err();
@@ -122,25 +123,25 @@ fn restoring_in_place_with_a_value_that_does_not_fit_changes_nothing() {
 fn restoring_in_place_replaces_values_children_and_policies_and_rerun_readers_once() {
     let app = sample();
     let saved = app.save().unwrap();
-    app.set("theme", "light".to_string()).unwrap();
-    app.set("added", true).unwrap();
-    app.provide("service", 5u8).unwrap();
+    app.set(THEME, "light".to_string()).unwrap();
+    app.set(ADDED, true).unwrap();
+    app.provide(SERVICE, 5).unwrap();
     let extra = app.child("extra").unwrap();
     app.find("editor").unwrap().unwrap().clear_policy().unwrap();
     let runs = Counter::default();
     let ((), root) = create_root(|| {
         let r = runs.clone();
         Effect::new(move || {
-            app.get::<String>("theme").unwrap();
-            app.get::<bool>("added").unwrap();
+            app.get(THEME).unwrap();
+            app.get(ADDED).unwrap();
             r.hit();
         });
     });
     app.restore(&saved).unwrap();
     assert_eq!(runs.get(), 2);
-    assert_eq!(app.get::<String>("theme").unwrap().as_deref(), Some("dark"));
-    assert_eq!(app.get::<bool>("added").unwrap(), None);
-    assert_eq!(app.get_provided::<u8>("service").unwrap(), Some(5)); // never saved: kept
+    assert_eq!(app.get(THEME).unwrap().as_deref(), Some("dark"));
+    assert_eq!(app.get(ADDED).unwrap(), None);
+    assert_eq!(app.get_provided(SERVICE).unwrap(), Some(5)); // never saved: kept
     assert!(extra.is_disposed());
     assert!(
         app.find("editor")
@@ -156,8 +157,11 @@ fn restoring_in_place_replaces_values_children_and_policies_and_rerun_readers_on
 #[test]
 fn provided_values_are_listed_as_not_saved() {
     let app = Scope::root("app").unwrap();
-    app.provide("store", Store::new(1u8)).unwrap();
-    app.child("c").unwrap().provide("cb", 3u8).unwrap();
+    app.provide(Key::new("store"), Store::new(1u8)).unwrap();
+    app.child("c")
+        .unwrap()
+        .provide(Key::new("cb"), 3u8)
+        .unwrap();
     let snap = app.save().unwrap();
     assert_eq!(snap.not_saved(), [("", "store"), ("c", "cb")]);
     assert!(!snap.to_json().contains("\"store\":"));
@@ -171,10 +175,13 @@ fn a_restored_value_that_does_not_decode_reports_a_type_mismatch_when_read() {
     .unwrap();
     let r = Scope::restore_root(&snap).unwrap();
     assert!(matches!(
-        r.get::<u32>("n"),
+        r.get(Key::<u32>::new("n")),
         Err(ScopeError::TypeMismatch { .. })
     ));
-    assert_eq!(r.get::<String>("n").unwrap().as_deref(), Some("text"));
+    assert_eq!(
+        r.get(Key::<String>::new("n")).unwrap().as_deref(),
+        Some("text")
+    );
 }
 
 #[test]
@@ -188,4 +195,61 @@ fn restoring_as_a_child_needs_the_right_to_create_children() {
         Err(ScopeError::AccessDenied(_))
     ));
     assert_eq!(app.children().unwrap(), []);
+}
+
+#[test]
+fn a_typed_value_saved_and_restored_reads_back_through_its_key() {
+    #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Layout {
+        panes: Vec<String>,
+        split: f32,
+    }
+    const LAYOUT: Key<Layout> = Key::new("layout");
+    let layout = Layout {
+        panes: vec!["tree".into(), "editor".into()],
+        split: 0.5,
+    };
+    let app = Scope::root("app").unwrap();
+    app.child("window")
+        .unwrap()
+        .set(LAYOUT, layout.clone())
+        .unwrap();
+    // Saved under the key's name, as plain JSON.
+    let json = app.save().unwrap().to_json();
+    let snap = ScopeSnapshot::from_json(&json).unwrap();
+    assert_eq!(
+        snap.value("window", LAYOUT.name()),
+        Some(&json!({"panes": ["tree", "editor"], "split": 0.5}))
+    );
+    // Restored as a new tree and in place: the typed key reads the value back.
+    let copy = Scope::restore_root(&snap.renamed("copy").unwrap()).unwrap();
+    let window = copy.find("window").unwrap().unwrap();
+    assert_eq!(window.get(LAYOUT).unwrap(), Some(layout.clone()));
+    app.find("window").unwrap().unwrap().remove(LAYOUT).unwrap();
+    app.restore(&snap).unwrap();
+    assert_eq!(
+        app.find("window").unwrap().unwrap().get(LAYOUT).unwrap(),
+        Some(layout)
+    );
+}
+
+#[test]
+fn a_restored_value_decodes_once_on_its_first_typed_read_and_is_then_a_typed_value() {
+    const ZOOM_LEVEL: Key<u16> = Key::new("zoom");
+    let snap = ScopeSnapshot::from_json(
+        r#"{"format":"reactive-store/scopes","version":1,"root":"r","scopes":[{"path":"","values":{"zoom":3}}]}"#,
+    )
+    .unwrap();
+    let r = Scope::restore_root(&snap).unwrap();
+    // Not read yet: its type is unknown, so a provided-value read cannot see it.
+    assert!(matches!(
+        r.get_provided(ZOOM_LEVEL),
+        Err(ScopeError::TypeMismatch { .. })
+    ));
+    assert_eq!(r.get_untracked(ZOOM_LEVEL).unwrap(), Some(3));
+    assert_eq!(r.with_value(ZOOM_LEVEL, |z| z * 2).unwrap(), Some(6));
+    // Decoded once, the value is known as a u16.
+    assert_eq!(r.get_provided(ZOOM_LEVEL).unwrap(), Some(3));
+    // Saving it again gives the same JSON.
+    assert_eq!(r.save().unwrap().value("", "zoom"), Some(&json!(3)));
 }

@@ -2,9 +2,20 @@ use reactive_store::*;
 
 use super::common::Counter;
 
+const X: Key<u8> = Key::new("x");
+const K: Key<u8> = Key::new("k");
+const SECRET: Key<u32> = Key::new("secret");
+
 fn denied(result: Result<impl std::fmt::Debug, ScopeError>) -> AccessDenied {
     match result {
         Err(ScopeError::AccessDenied(d)) => d,
+        other => panic!("expected a denial, got {other:?}"),
+    }
+}
+
+fn event_denied(result: Result<impl std::fmt::Debug, EventError>) -> AccessDenied {
+    match result {
+        Err(EventError::AccessDenied(d)) => d,
         other => panic!("expected a denial, got {other:?}"),
     }
 }
@@ -27,29 +38,29 @@ fn a_child_cannot_escalate_past_its_parents_policy() {
         as_alice.effective_access().unwrap(),
         Access::READ | Access::ADMIN
     );
-    let d = denied(as_alice.set("x", 1u8));
+    let d = denied(as_alice.set(X, 1));
     assert_eq!(d.action, Action::Write);
     // A grandchild with no policy of its own inherits the cap.
     let deeper = plugin.child("deeper").unwrap().as_principal(alice);
     assert!(matches!(
         deeper.emit("e", ()),
-        Err(ScopeError::AccessDenied(_))
+        Err(EventError::AccessDenied(_))
     ));
     // Loosening the parent loosens the children at once (the cache is invalidated).
     app.set_policy(Policy::new(Access::ALL)).unwrap();
-    as_alice.set("x", 1u8).unwrap();
+    as_alice.set(X, 1).unwrap();
 }
 
 #[test]
 fn every_kind_of_access_is_checked_and_the_denial_names_who_where_what() {
     let app = Scope::root("app").unwrap();
-    app.set("secret", 42u32).unwrap();
+    app.set(SECRET, 42).unwrap();
     let child = app.child("c").unwrap();
     app.set_policy(Policy::new(Access::NONE)).unwrap();
     let guest = Principal::new("guest");
     let g = app.as_principal(guest);
 
-    let d = denied(g.get::<u32>("secret"));
+    let d = denied(g.get(SECRET));
     assert_eq!(
         (
             d.principal.as_str(),
@@ -59,10 +70,10 @@ fn every_kind_of_access_is_checked_and_the_denial_names_who_where_what() {
         ),
         ("guest", "app", Some("secret"), Action::Read)
     );
-    assert_eq!(denied(g.set("k", 1u8)).action, Action::Write);
-    assert_eq!(denied(g.remove("secret")).action, Action::Write);
+    assert_eq!(denied(g.set(K, 1)).action, Action::Write);
+    assert_eq!(denied(g.remove(SECRET)).action, Action::Write);
     assert_eq!(
-        denied(g.emit("topic.x", 1u8)).key.as_deref(),
+        event_denied(g.emit("topic.x", 1u8)).key.as_deref(),
         Some("topic.x")
     );
     assert_eq!(denied(g.child("new")).action, Action::CreateChild);
@@ -72,16 +83,13 @@ fn every_kind_of_access_is_checked_and_the_denial_names_who_where_what() {
     );
     assert_eq!(denied(g.dispose()).action, Action::Admin);
     assert_eq!(
-        denied(g.on::<u8>("x").handle(|_, _| {})).action,
+        event_denied(g.on::<u8>("x").handle(|_, _| {})).action,
         Action::Read
     );
     assert_eq!(denied(g.save()).action, Action::Read);
-    assert_eq!(
-        denied(child.as_principal(guest).get::<u32>("secret")).scope,
-        "app/c"
-    );
+    assert_eq!(denied(child.as_principal(guest).get(SECRET)).scope, "app/c");
     // The system principal is not restricted.
-    assert_eq!(app.get::<u32>("secret").unwrap(), Some(42));
+    assert_eq!(app.get(SECRET).unwrap(), Some(42));
 }
 
 #[test]
@@ -109,9 +117,9 @@ fn grants_are_per_principal_with_a_default_for_the_others() {
         Policy::new(Access::READ).grant(ann, Access::READ | Access::WRITE | Access::EMIT),
     )
     .unwrap();
-    app.as_principal(ann).set("k", 1u8).unwrap();
-    assert_eq!(app.as_principal(ben).get::<u8>("k").unwrap(), Some(1));
-    assert!(app.as_principal(ben).set("k", 2u8).is_err());
+    app.as_principal(ann).set(K, 1).unwrap();
+    assert_eq!(app.as_principal(ben).get(K).unwrap(), Some(1));
+    assert!(app.as_principal(ben).set(K, 2).is_err());
     app.clear_policy().unwrap();
-    app.as_principal(ben).set("k", 2u8).unwrap();
+    app.as_principal(ben).set(K, 2).unwrap();
 }

@@ -1,15 +1,18 @@
 use reactive_store::*;
 
+const THEME: Key<String> = Key::new("theme");
+const LANG: Key<String> = Key::new("lang");
+
 fn tree() -> Scope {
     let app = Scope::root("app").unwrap();
-    app.set("theme", "dark".to_string()).unwrap();
-    app.set("lang", "en".to_string()).unwrap();
+    app.set(THEME, "dark".to_string()).unwrap();
+    app.set(LANG, "en".to_string()).unwrap();
     let editor = app.child("editor").unwrap();
-    editor.set("theme", "light".to_string()).unwrap();
-    editor.provide("store", Store::new(0u8)).unwrap();
+    editor.set(THEME, "light".to_string()).unwrap();
+    editor.provide(Key::new("store"), Store::new(0u8)).unwrap();
     let locked = app.child("locked").unwrap();
     locked.set_policy(Policy::new(Access::NONE)).unwrap();
-    locked.set("pin", 1234u32).unwrap();
+    locked.set(Key::new("pin"), 1234u32).unwrap();
     app
 }
 
