@@ -81,11 +81,11 @@ impl From<Refusal> for ScopeError {
 /// all or nothing: on error, no scope was created or changed.
 ///
 /// ```
-/// use reactive_store::{PersistError, ScopeSnapshot};
+/// use reactive_store::{MigrationError, PersistError, ScopeSnapshot};
 /// let future = r#"{"format":"reactive-store/scopes","version":99,"root":"app","scopes":[]}"#;
 /// assert!(matches!(
 ///     ScopeSnapshot::from_json(future),
-///     Err(PersistError::UnsupportedVersion { found: 99, .. })
+///     Err(PersistError::Version(MigrationError::FutureVersion { found: 99, .. }))
 /// ));
 /// assert!(matches!(ScopeSnapshot::from_json("{\"form"), Err(PersistError::Corrupt { .. })));
 /// ```
@@ -106,16 +106,10 @@ pub enum PersistError {
         /// The one expected.
         expected: &'static str,
     },
-    /// A scope file from a version this build cannot read.
-    #[error(
-        "scope file version {found} is not supported (this build reads versions {supported:?})"
-    )]
-    UnsupportedVersion {
-        /// The version in the file.
-        found: u64,
-        /// The versions this build reads.
-        supported: &'static [u64],
-    },
+    /// A scope file of a format version this build cannot read: newer than the build, or
+    /// older with no migration to the current version.
+    #[error("scope file: {0}")]
+    Version(reactive_state::MigrationError),
     /// Well-formed JSON that describes an impossible tree (a child before its parent, two
     /// scopes at one path, a bad name).
     #[error("invalid scope file at '{path}': {reason}")]

@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use reactive_core::Signal;
+use reactive_state::Migrations;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -26,7 +27,14 @@ use super::tree::insert;
 use super::value::Slot;
 
 const FORMAT: &str = "reactive-store/scopes";
-const SUPPORTED: &[u64] = &[1];
+/// The version of the file format this build writes. Older versions are brought to it by
+/// [`file_migrations`], like any versioned snapshot.
+const FILE_VERSION: u32 = 1;
+
+/// The steps between versions of the file format (none yet: version 1 is the first).
+fn file_migrations() -> Migrations {
+    Migrations::new(FILE_VERSION)
+}
 
 /// A saved scope subtree: its values (not the [`provide`](Scope::provide)d ones) and policies.
 /// Values are saved under their [`Key`](crate::Key)'s name, and restored values are typed when
@@ -81,7 +89,7 @@ impl ScopeSnapshot {
     ///
     /// # Errors
     /// [`PersistError::Corrupt`] (not JSON, or not the expected shape, with the parser's
-    /// position), [`PersistError::UnknownFormat`], [`PersistError::UnsupportedVersion`],
+    /// position), [`PersistError::UnknownFormat`], [`PersistError::Version`],
     /// [`PersistError::Invalid`] (a tree that cannot exist).
     ///
     /// ```
@@ -101,21 +109,17 @@ impl ScopeSnapshot {
                 expected: FORMAT,
             });
         }
-        let version = doc.get("version").and_then(Value::as_u64);
-        match version {
-            Some(v) if SUPPORTED.contains(&v) => {}
-            Some(v) => {
-                return Err(PersistError::UnsupportedVersion {
-                    found: v,
-                    supported: SUPPORTED,
-                });
-            }
-            None => {
-                return Err(PersistError::Corrupt {
-                    message: "missing or non-integer \"version\"".into(),
-                });
-            }
-        }
+        let version = doc
+            .get("version")
+            .and_then(Value::as_u64)
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| PersistError::Corrupt {
+                message: "missing or non-integer \"version\"".into(),
+            })?;
+        let mut doc = file_migrations()
+            .migrate(version, doc)
+            .map_err(PersistError::Version)?;
+        doc["version"] = Value::from(FILE_VERSION);
         let file = ScopeFile::deserialize(&doc).map_err(corrupt)?;
         validate(&file)?;
         Ok(ScopeSnapshot { file })
@@ -333,7 +337,7 @@ pub(super) fn save(scope: Scope) -> Result<ScopeSnapshot, ScopeError> {
     Ok(ScopeSnapshot {
         file: ScopeFile {
             format: FORMAT.to_owned(),
-            version: 1,
+            version: u64::from(FILE_VERSION),
             root,
             scopes,
         },

@@ -60,10 +60,10 @@ fn a_file_from_an_unknown_version_or_a_corrupt_file_is_refused_clearly() {
     let newer = good.replace("\"version\":1", "\"version\":2");
     assert_eq!(
         ScopeSnapshot::from_json(&newer).unwrap_err(),
-        PersistError::UnsupportedVersion {
+        PersistError::Version(MigrationError::FutureVersion {
             found: 2,
-            supported: &[1]
-        }
+            current: 1
+        })
     );
     let truncated = &good[..good.len() / 2];
     let err = ScopeSnapshot::from_json(truncated).unwrap_err();
