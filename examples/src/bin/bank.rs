@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use reactive_core::{Effect, Memo, create_root};
-use reactive_store::sourcing::{
+use reactive_sourcing::{
     Aggregate, AllowAll, AuditQuery, CommandContext, CommandError, DomainEvent, EventStore,
     ReplayTo, Repository, Schema, SqliteStore, StoreError, verify_chain,
 };
