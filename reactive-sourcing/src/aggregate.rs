@@ -10,7 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::archive::ArchiveWriter;
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::{Append, Appended, EventHash, ExpectedVersion, Metadata, NewEvent, now_ms};
 use crate::replay::{ReadPolicy, ReplayTo};
 use crate::schema::{DomainEvent, Schema};
@@ -157,7 +157,7 @@ impl CommandContext {
 /// Why a command did not execute.
 ///
 /// ```
-/// use reactive_sourcing::{CommandError, StoreError};
+/// use reactive_sourcing::{CommandError, EventStoreError};
 /// let refused: CommandError<String> = CommandError::Rejected("insufficient funds".into());
 /// assert_eq!(refused.to_string(), "command rejected: insufficient funds");
 /// ```
@@ -165,9 +165,9 @@ impl CommandContext {
 pub enum CommandError<E> {
     /// The aggregate refused it (`handle` returned an error). Nothing was appended.
     Rejected(E),
-    /// The store failed, e.g. [`StoreError::Conflict`]: another writer appended first; call
+    /// The store failed, e.g. [`EventStoreError::Conflict`]: another writer appended first; call
     /// [`Repository::refresh`] and retry.
-    Store(StoreError),
+    Store(EventStoreError),
 }
 
 impl<E: fmt::Display> fmt::Display for CommandError<E> {
@@ -188,8 +188,8 @@ impl<E: fmt::Debug + fmt::Display> std::error::Error for CommandError<E> {
     }
 }
 
-impl<E> From<StoreError> for CommandError<E> {
-    fn from(error: StoreError) -> Self {
+impl<E> From<EventStoreError> for CommandError<E> {
+    fn from(error: EventStoreError) -> Self {
         CommandError::Store(error)
     }
 }
@@ -211,7 +211,7 @@ pub enum SnapshotOutcome {
     },
     /// Saving the snapshot failed. The events are committed all the same; loading is just not
     /// sped up until a later snapshot succeeds.
-    Failed(StoreError),
+    Failed(EventStoreError),
 }
 
 impl PartialEq for SnapshotOutcome {
@@ -299,14 +299,14 @@ impl<A: Aggregate> Sourced<A> {
     /// let counter = repository.load::<Counter>("c")?;
     /// counter.dispose();
     /// assert!(counter.state().try_get_untracked().is_err());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn dispose(&self) {
         self.state.dispose();
         self.version.dispose();
     }
 
-    fn fold(&self, events: &[(A::Event, u64, EventHash)]) -> Result<(), StoreError> {
+    fn fold(&self, events: &[(A::Event, u64, EventHash)]) -> Result<(), EventStoreError> {
         let Some(&(_, version, hash)) = events.last() else {
             return Ok(());
         };
@@ -440,7 +440,7 @@ impl<S: EventStore> Repository<S> {
     /// use reactive_sourcing::{EventStore, MemoryStore, Repository, Schema};
     /// let repository = Repository::new(MemoryStore::new(), Schema::new());
     /// assert_eq!(repository.store().head()?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn store(&self) -> &S {
         &self.store
@@ -464,12 +464,12 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Compacted`] if events were compacted and no snapshot covers them; decode
-    /// errors ([`StoreError::UnknownEventType`], [`StoreError::UnsupportedVersion`],
-    /// [`StoreError::Undecodable`]) naming the event; read errors.
+    /// [`EventStoreError::Compacted`] if events were compacted and no snapshot covers them; decode
+    /// errors ([`EventStoreError::UnknownEventType`], [`EventStoreError::UnsupportedVersion`],
+    /// [`EventStoreError::Undecodable`]) naming the event; read errors.
     ///
     /// See [`Repository`] for a full example.
-    pub fn load<A: Aggregate>(&self, stream: &str) -> Result<Sourced<A>, StoreError> {
+    pub fn load<A: Aggregate>(&self, stream: &str) -> Result<Sourced<A>, EventStoreError> {
         let (state, version, last_hash, snapshot_version) = self.load_snapshot::<A>(stream)?;
         let sourced = Sourced {
             stream: stream.to_owned(),
@@ -488,7 +488,7 @@ impl<S: EventStore> Repository<S> {
     fn load_snapshot<A: Aggregate>(
         &self,
         stream: &str,
-    ) -> Result<(A::State, u64, EventHash, u64), StoreError> {
+    ) -> Result<(A::State, u64, EventHash, u64), EventStoreError> {
         let compacted = self.store.compacted_through(stream)?;
         if let Some(snapshot) = self.store.load_snapshot(stream)?
             && let Some(state) = self.usable_snapshot::<A>(&snapshot, compacted)?
@@ -501,7 +501,7 @@ impl<S: EventStore> Repository<S> {
             ));
         }
         if compacted > 0 {
-            return Err(StoreError::Compacted {
+            return Err(EventStoreError::Compacted {
                 stream: stream.to_owned(),
                 through_version: compacted,
                 needed: format!(
@@ -518,7 +518,7 @@ impl<S: EventStore> Repository<S> {
         &self,
         snapshot: &StreamSnapshot,
         compacted: u64,
-    ) -> Result<Option<A::State>, StoreError> {
+    ) -> Result<Option<A::State>, EventStoreError> {
         if snapshot.state_version != A::STATE_VERSION || snapshot.version < compacted {
             return Ok(None);
         }
@@ -536,7 +536,7 @@ impl<S: EventStore> Repository<S> {
         match serde_json::from_value(snapshot.state.clone()) {
             Ok(state) => Ok(Some(state)),
             // With the events compacted there is nothing to rebuild from: report it.
-            Err(error) if compacted > 0 => Err(StoreError::Corrupt {
+            Err(error) if compacted > 0 => Err(EventStoreError::Corrupt {
                 path: None,
                 position: crate::error::Position::Header,
                 reason: format!(
@@ -573,15 +573,15 @@ impl<S: EventStore> Repository<S> {
     /// assert_eq!(second.state().get_untracked(), 5);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn refresh<A: Aggregate>(&self, sourced: &Sourced<A>) -> Result<u64, StoreError> {
+    pub fn refresh<A: Aggregate>(&self, sourced: &Sourced<A>) -> Result<u64, EventStoreError> {
         self.catch_up(sourced)
     }
 
-    fn catch_up<A: Aggregate>(&self, sourced: &Sourced<A>) -> Result<u64, StoreError> {
+    fn catch_up<A: Aggregate>(&self, sourced: &Sourced<A>) -> Result<u64, EventStoreError> {
         let _busy = sourced
             .busy
             .try_borrow_mut()
-            .map_err(|_| StoreError::InvalidInput {
+            .map_err(|_| EventStoreError::InvalidInput {
                 reason: format!(
                     "stream `{}` is being refreshed or executed already (re-entrant call)",
                     sourced.stream
@@ -609,7 +609,7 @@ impl<S: EventStore> Repository<S> {
 
     /// Executes a command: `handle` on the current state, then an append that expects the
     /// aggregate's version (so a concurrent writer makes it fail with
-    /// [`StoreError::Conflict`] instead of interleaving), then `apply`, then a snapshot if one
+    /// [`EventStoreError::Conflict`] instead of interleaving), then `apply`, then a snapshot if one
     /// is due.
     ///
     /// With an idempotency key that was used before, nothing is appended and the handle
@@ -626,26 +626,26 @@ impl<S: EventStore> Repository<S> {
         command: A::Command,
         context: &CommandContext,
     ) -> Result<Executed, CommandError<A::Error>> {
-        let events = {
-            let _busy = sourced
-                .busy
-                .try_borrow_mut()
-                .map_err(|_| StoreError::InvalidInput {
-                    reason: format!(
-                        "stream `{}` is being refreshed or executed already (re-entrant call)",
-                        sourced.stream
-                    ),
+        let events =
+            {
+                let _busy = sourced.busy.try_borrow_mut().map_err(|_| {
+                    EventStoreError::InvalidInput {
+                        reason: format!(
+                            "stream `{}` is being refreshed or executed already (re-entrant call)",
+                            sourced.stream
+                        ),
+                    }
                 })?;
-            let handled = sourced
-                .state
-                .try_with_untracked(|state| A::handle(state, command))
-                .map_err(StoreError::from)?;
-            handled.map_err(CommandError::Rejected)?
-        };
+                let handled = sourced
+                    .state
+                    .try_with_untracked(|state| A::handle(state, command))
+                    .map_err(EventStoreError::from)?;
+                handled.map_err(CommandError::Rejected)?
+            };
         let version = sourced
             .version
             .try_get_untracked()
-            .map_err(StoreError::from)?;
+            .map_err(EventStoreError::from)?;
         let mut metadata = context.metadata.clone();
         if metadata.timestamp_ms == 0 {
             metadata.timestamp_ms = now_ms();
@@ -696,7 +696,7 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Encode`] if the state does not serialise, or a write error.
+    /// [`EventStoreError::Encode`] if the state does not serialise, or a write error.
     ///
     /// ```
     /// # use reactive_sourcing::{Aggregate, CommandContext, DomainEvent, EventStore, MemoryStore, Repository, Schema};
@@ -719,11 +719,11 @@ impl<S: EventStore> Repository<S> {
     pub fn snapshot<A: Aggregate>(
         &self,
         sourced: &Sourced<A>,
-    ) -> Result<StreamSnapshot, StoreError> {
+    ) -> Result<StreamSnapshot, EventStoreError> {
         let state = sourced
             .state
             .try_with_untracked(|state| serde_json::to_value(state))?
-            .map_err(|error| StoreError::Encode {
+            .map_err(|error| EventStoreError::Encode {
                 what: format!("the state of stream `{}`", sourced.stream),
                 reason: error.to_string(),
             })?;
@@ -745,7 +745,7 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if the stream has no snapshot usable by `A` (nothing is
+    /// [`EventStoreError::InvalidInput`] if the stream has no snapshot usable by `A` (nothing is
     /// compacted then), or the errors of [`EventStore::compact`].
     ///
     /// ```
@@ -774,7 +774,7 @@ impl<S: EventStore> Repository<S> {
         &self,
         stream: &str,
         archive: &mut ArchiveWriter,
-    ) -> Result<Compaction, StoreError> {
+    ) -> Result<Compaction, EventStoreError> {
         let compacted = self.store.compacted_through(stream)?;
         let snapshot = self.store.load_snapshot(stream)?;
         let usable = match &snapshot {
@@ -783,7 +783,7 @@ impl<S: EventStore> Repository<S> {
         };
         match snapshot {
             Some(snapshot) if usable => self.store.compact(stream, snapshot.version, archive),
-            _ => Err(StoreError::InvalidInput {
+            _ => Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "stream `{stream}` has no usable snapshot to compact behind (take one first)"
                 ),
@@ -797,8 +797,8 @@ impl<S: EventStore> Repository<S> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Denied`] if the policy refuses an event, [`StoreError::Compacted`] if
-    /// the history was compacted, decode and read errors.
+    /// [`EventStoreError::Denied`] if the policy refuses an event, [`EventStoreError::Compacted`]
+    /// if the history was compacted, decode and read errors.
     ///
     /// ```
     /// # use reactive_sourcing::{Aggregate, CommandContext, DomainEvent, MemoryStore, Repository, Schema};
@@ -825,10 +825,10 @@ impl<S: EventStore> Repository<S> {
         stream: &str,
         to: ReplayTo,
         policy: &dyn ReadPolicy,
-    ) -> Result<PastState<A::State>, StoreError> {
+    ) -> Result<PastState<A::State>, EventStoreError> {
         let compacted = self.store.compacted_through(stream)?;
         if compacted > 0 {
-            return Err(StoreError::Compacted {
+            return Err(EventStoreError::Compacted {
                 stream: stream.to_owned(),
                 through_version: compacted,
                 needed: "time travel needs the full history (read the archive)".to_owned(),
@@ -846,11 +846,13 @@ impl<S: EventStore> Repository<S> {
                 // past the target, so the result is a prefix of the stream, never a mix.
                 break;
             }
-            policy.check(&event).map_err(|reason| StoreError::Denied {
-                stream: event.stream.clone(),
-                sequence: event.sequence,
-                reason,
-            })?;
+            policy
+                .check(&event)
+                .map_err(|reason| EventStoreError::Denied {
+                    stream: event.stream.clone(),
+                    sequence: event.sequence,
+                    reason,
+                })?;
             let (version, sequence) = (event.version, event.sequence);
             let decoded = self.schema.decode::<A::Event>(&event)?;
             A::apply(&mut past.state, &decoded);

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::chain::payload_bytes;
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::{Append, Appended, EventHash, RecordedEvent};
 
 /// What a store keeps per idempotency key, in the same transaction as the events.
@@ -45,9 +45,9 @@ pub(crate) fn answer_duplicate(
     record: &IdempotencyRecord,
     batch: &Append,
     digest: &EventHash,
-) -> Result<Appended, StoreError> {
+) -> Result<Appended, EventStoreError> {
     if record.stream != batch.stream || record.digest != *digest {
-        return Err(StoreError::IdempotencyKeyReused {
+        return Err(EventStoreError::IdempotencyKeyReused {
             key: key.to_owned(),
         });
     }
@@ -109,11 +109,11 @@ pub(crate) fn appended(sealed: &[RecordedEvent], stream_version: u64) -> Appende
 }
 
 /// Checks the expected version; the conflict error when it does not hold.
-pub(crate) fn check_expected(batch: &Append, actual: u64) -> Result<(), StoreError> {
+pub(crate) fn check_expected(batch: &Append, actual: u64) -> Result<(), EventStoreError> {
     if batch.expected.accepts(actual) {
         Ok(())
     } else {
-        Err(StoreError::Conflict {
+        Err(EventStoreError::Conflict {
             stream: batch.stream.clone(),
             expected: batch.expected,
             actual,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{BrokenLink, LinkFault, Position, StoreError};
+use crate::error::{BrokenLink, EventStoreError, LinkFault, Position};
 use crate::event::{LogEntry, RecordedEvent};
 use crate::line::{self, Lines};
 use crate::store::EventStore;
@@ -40,7 +40,7 @@ impl ArchiveWriter {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Io`] if the file cannot be opened or repaired.
+    /// [`EventStoreError::Io`] if the file cannot be opened or repaired.
     ///
     /// ```
     /// # let dir = tempfile::tempdir()?;
@@ -48,9 +48,9 @@ impl ArchiveWriter {
     /// # drop(archive);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn open(path: impl Into<PathBuf>) -> Result<Self, StoreError> {
+    pub fn open(path: impl Into<PathBuf>) -> Result<Self, EventStoreError> {
         let path = path.into();
-        let io = |error| StoreError::io(&path, error);
+        let io = |error| EventStoreError::io(&path, error);
         let mut file = OpenOptions::new()
             .read(true)
             .append(true)
@@ -94,7 +94,7 @@ impl ArchiveWriter {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Io`] on a write error.
+    /// [`EventStoreError::Io`] on a write error.
     ///
     /// ```
     /// use reactive_sourcing::{Append, ArchiveWriter, EventStore, ExpectedVersion, MemoryStore, NewEvent};
@@ -106,24 +106,24 @@ impl ArchiveWriter {
     /// archive.sync()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write(&mut self, event: &RecordedEvent) -> Result<(), StoreError> {
+    pub fn write(&mut self, event: &RecordedEvent) -> Result<(), EventStoreError> {
         let line = line::encode(&ArchiveLine {
             event: event.clone(),
         })
-        .map_err(|error| StoreError::Encode {
+        .map_err(|error| EventStoreError::Encode {
             what: format!("archived event {}", event.sequence),
             reason: error.to_string(),
         })?;
         self.file
             .write_all(&line)
-            .map_err(|error| StoreError::io(&self.path, error))
+            .map_err(|error| EventStoreError::io(&self.path, error))
     }
 
     /// Makes everything written so far durable (`fsync`).
     ///
     /// # Errors
     ///
-    /// [`StoreError::Io`] if the data cannot be made durable.
+    /// [`EventStoreError::Io`] if the data cannot be made durable.
     ///
     /// ```
     /// # let dir = tempfile::tempdir()?;
@@ -131,10 +131,10 @@ impl ArchiveWriter {
     /// archive.sync()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn sync(&mut self) -> Result<(), StoreError> {
+    pub fn sync(&mut self) -> Result<(), EventStoreError> {
         self.file
             .sync_all()
-            .map_err(|error| StoreError::io(&self.path, error))
+            .map_err(|error| EventStoreError::io(&self.path, error))
     }
 }
 
@@ -145,7 +145,7 @@ impl ArchiveWriter {
 ///
 /// # Errors
 ///
-/// [`StoreError::Corrupt`] naming the first damaged line, or [`StoreError::Io`].
+/// [`EventStoreError::Corrupt`] naming the first damaged line, or [`EventStoreError::Io`].
 ///
 /// ```
 /// # let dir = tempfile::tempdir()?;
@@ -155,20 +155,20 @@ impl ArchiveWriter {
 /// assert!(events.is_empty());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn read_archive(path: impl AsRef<Path>) -> Result<Vec<RecordedEvent>, StoreError> {
+pub fn read_archive(path: impl AsRef<Path>) -> Result<Vec<RecordedEvent>, EventStoreError> {
     let path = path.as_ref();
-    let file = File::open(path).map_err(|error| StoreError::io(path, error))?;
+    let file = File::open(path).map_err(|error| EventStoreError::io(path, error))?;
     let mut lines = Lines::new(BufReader::new(file), 1, 0);
     let mut events = BTreeMap::new();
     while let Some(raw) = lines
         .next_line()
-        .map_err(|error| StoreError::io(path, error))?
+        .map_err(|error| EventStoreError::io(path, error))?
     {
         if !raw.complete {
             break;
         }
         let record: ArchiveLine =
-            line::decode(&raw.bytes).map_err(|fault| StoreError::Corrupt {
+            line::decode(&raw.bytes).map_err(|fault| EventStoreError::Corrupt {
                 path: Some(path.to_owned()),
                 position: Position::Line {
                     line: raw.number,
@@ -187,7 +187,7 @@ pub fn read_archive(path: impl AsRef<Path>) -> Result<Vec<RecordedEvent>, StoreE
 ///
 /// # Errors
 ///
-/// [`StoreError::BrokenChain`] with [`LinkFault::ContentAltered`] or
+/// [`EventStoreError::BrokenChain`] with [`LinkFault::ContentAltered`] or
 /// [`LinkFault::ArchiveMismatch`] for the first bad event, or a read error.
 ///
 /// ```
@@ -203,11 +203,11 @@ pub fn read_archive(path: impl AsRef<Path>) -> Result<Vec<RecordedEvent>, StoreE
 pub fn verify_archive<S: EventStore + ?Sized>(
     store: &S,
     path: impl AsRef<Path>,
-) -> Result<u64, StoreError> {
+) -> Result<u64, EventStoreError> {
     let mut checked = 0;
     for event in read_archive(path)? {
         let broken = |fault| {
-            StoreError::BrokenChain(BrokenLink {
+            EventStoreError::BrokenChain(BrokenLink {
                 sequence: event.sequence,
                 fault,
             })

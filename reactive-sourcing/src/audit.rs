@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::RecordedEvent;
 use crate::store::{EventStore, Events};
 
@@ -68,7 +68,7 @@ impl From<&RecordedEvent> for AuditEntry {
 /// let who = AuditQuery::stream("customer-7").field("/email").run(&store)?;
 /// assert_eq!(who.len(), 1);
 /// assert_eq!(who[0].principal.as_deref(), Some("alice"));
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditQuery {
@@ -86,7 +86,7 @@ impl AuditQuery {
     /// ```
     /// use reactive_sourcing::{AuditQuery, MemoryStore};
     /// assert!(AuditQuery::all().run(&MemoryStore::new())?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn all() -> Self {
         AuditQuery::default()
@@ -116,7 +116,7 @@ impl AuditQuery {
     /// ```
     /// use reactive_sourcing::{AuditQuery, MemoryStore};
     /// assert!(AuditQuery::all().event_type("Withdrawn").run(&MemoryStore::new())?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     #[must_use]
     pub fn event_type(mut self, event_type: impl Into<String>) -> Self {
@@ -129,7 +129,7 @@ impl AuditQuery {
     /// ```
     /// use reactive_sourcing::{AuditQuery, MemoryStore};
     /// assert!(AuditQuery::all().principal("mallory").run(&MemoryStore::new())?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     #[must_use]
     pub fn principal(mut self, principal: impl Into<String>) -> Self {
@@ -142,7 +142,7 @@ impl AuditQuery {
     /// ```
     /// use reactive_sourcing::{AuditQuery, MemoryStore};
     /// assert!(AuditQuery::all().between(0, 1_000).run(&MemoryStore::new())?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     #[must_use]
     pub fn between(mut self, since_ms: u64, until_ms: u64) -> Self {
@@ -176,7 +176,10 @@ impl AuditQuery {
     /// A read error.
     ///
     /// See [`AuditQuery`] for a full example.
-    pub fn run<S: EventStore + ?Sized>(&self, store: &S) -> Result<Vec<AuditEntry>, StoreError> {
+    pub fn run<S: EventStore + ?Sized>(
+        &self,
+        store: &S,
+    ) -> Result<Vec<AuditEntry>, EventStoreError> {
         let events = match &self.stream {
             Some(stream) => Events::stream(store, stream, 1),
             None => Events::all(store, 1),

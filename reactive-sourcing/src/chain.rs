@@ -4,7 +4,7 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::error::{BrokenLink, LinkFault, StoreError};
+use crate::error::{BrokenLink, EventStoreError, LinkFault};
 use crate::event::{EventHash, LogEntry, Metadata, RecordedEvent};
 use crate::store::EventStore;
 
@@ -89,7 +89,7 @@ impl RecordedEvent {
     /// assert_eq!(event.computed_hash(), event.hash);
     /// event.payload = 2.into(); // tampering shows
     /// assert_ne!(event.computed_hash(), event.hash);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn computed_hash(&self) -> EventHash {
         self.hash_input(&payload_bytes(&self.payload))
@@ -117,7 +117,7 @@ impl RecordedEvent {
 /// let report = verify_chain(&MemoryStore::new())?;
 /// assert_eq!((report.events, report.compacted), (0, 0));
 /// assert!(report.head.is_genesis());
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChainReport {
@@ -140,7 +140,7 @@ const VERIFY_PAGE: usize = 1024;
 ///
 /// # Errors
 ///
-/// [`StoreError::BrokenChain`] naming the first broken link, or the store's read error.
+/// [`EventStoreError::BrokenChain`] naming the first broken link, or the store's read error.
 ///
 /// ```
 /// use reactive_sourcing::{verify_chain, Append, EventStore, ExpectedVersion, MemoryStore, NewEvent};
@@ -151,9 +151,9 @@ const VERIFY_PAGE: usize = 1024;
 /// let report = verify_chain(&store)?;
 /// assert_eq!(report.events, 3);
 /// assert_eq!(report.head, store.read_all(3, 1)?[0].hash);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
-pub fn verify_chain<S: EventStore + ?Sized>(store: &S) -> Result<ChainReport, StoreError> {
+pub fn verify_chain<S: EventStore + ?Sized>(store: &S) -> Result<ChainReport, EventStoreError> {
     let mut report = ChainReport {
         events: 0,
         compacted: 0,
@@ -182,10 +182,10 @@ pub(crate) fn check_link(
     entry: &LogEntry,
     expected_sequence: u64,
     prev: &EventHash,
-) -> Result<(), StoreError> {
+) -> Result<(), EventStoreError> {
     let sequence = entry.sequence();
     let broken = |fault| {
-        Err(StoreError::BrokenChain(BrokenLink {
+        Err(EventStoreError::BrokenChain(BrokenLink {
             sequence: sequence.min(expected_sequence),
             fault,
         }))

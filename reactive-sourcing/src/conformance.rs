@@ -14,7 +14,7 @@ use serde_json::json;
 
 use crate::archive::{ArchiveWriter, read_archive, verify_archive};
 use crate::chain::verify_chain;
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::{Append, EventHash, ExpectedVersion, LogEntry, Metadata, NewEvent};
 use crate::store::{EventStore, Events, StreamSnapshot};
 
@@ -139,7 +139,7 @@ fn append(store: &dyn EventStore, stream: &str, values: &[i64]) -> crate::event:
     }
 }
 
-fn ok<T>(result: Result<T, StoreError>, what: &str) -> T {
+fn ok<T>(result: Result<T, EventStoreError>, what: &str) -> T {
     result.unwrap_or_else(|error| panic!("{what} failed: {error}"))
 }
 
@@ -237,7 +237,7 @@ pub fn a_conflict_writes_nothing_of_the_batch(store: &dyn EventStore) {
         .events([event(3), event(4)])
         .idempotency_key("stale");
     match store.append(stale) {
-        Err(StoreError::Conflict {
+        Err(EventStoreError::Conflict {
             stream,
             expected,
             actual,
@@ -277,7 +277,7 @@ pub fn expected_version_variants_are_enforced(store: &dyn EventStore) {
     assert!(
         matches!(
             store.append(create()),
-            Err(StoreError::Conflict { actual: 1, .. })
+            Err(EventStoreError::Conflict { actual: 1, .. })
         ),
         "NoStream on an existing stream must conflict"
     );
@@ -289,7 +289,7 @@ pub fn expected_version_variants_are_enforced(store: &dyn EventStore) {
     assert!(
         matches!(
             store.append(ahead),
-            Err(StoreError::Conflict { actual: 3, .. })
+            Err(EventStoreError::Conflict { actual: 3, .. })
         ),
         "an expected version ahead of the stream must conflict"
     );
@@ -354,7 +354,7 @@ pub fn a_key_reused_for_another_batch_is_refused(store: &dyn EventStore) {
     ok(store.append(keyed("a", 1)), "first append");
     for other in [keyed("b", 1), keyed("a", 2)] {
         assert!(
-            matches!(store.append(other), Err(StoreError::IdempotencyKeyReused { ref key }) if key == "k"),
+            matches!(store.append(other), Err(EventStoreError::IdempotencyKeyReused { ref key }) if key == "k"),
             "reusing a key for another batch must be refused"
         );
     }
@@ -393,7 +393,7 @@ pub fn an_empty_append_changes_nothing(store: &dyn EventStore) {
     assert!(
         matches!(
             store.append(Append::new("a", ExpectedVersion::Exact(5))),
-            Err(StoreError::Conflict { .. })
+            Err(EventStoreError::Conflict { .. })
         ),
         "an empty append still checks the expected version"
     );
@@ -428,7 +428,10 @@ pub fn invalid_input_is_refused(store: &dyn EventStore) {
     ];
     for batch in bad {
         assert!(
-            matches!(store.append(batch), Err(StoreError::InvalidInput { .. })),
+            matches!(
+                store.append(batch),
+                Err(EventStoreError::InvalidInput { .. })
+            ),
             "invalid input must be refused"
         );
     }
@@ -640,7 +643,7 @@ pub fn compaction_archives_and_keeps_the_chain_whole(store: &dyn EventStore) {
     assert!(
         matches!(
             store.compact("a", 9, &mut archive),
-            Err(StoreError::InvalidInput { .. })
+            Err(EventStoreError::InvalidInput { .. })
         ),
         "compacting past the stream's end must be refused"
     );

@@ -1,4 +1,4 @@
-//! [`StoreError`]: every way appending, reading, decoding and verifying can fail.
+//! [`EventStoreError`]: every way appending, reading, decoding and verifying can fail.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -127,11 +127,11 @@ impl fmt::Display for BrokenLink {
 /// Every failure of the event-sourcing layer, typed so callers can react to each.
 ///
 /// ```
-/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, StoreError};
+/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, EventStoreError};
 /// let store = MemoryStore::new();
 /// let batch = Append::new("s", ExpectedVersion::Exact(4)).event(NewEvent::new("E", 1, 1.into()));
 /// match store.append(batch) {
-///     Err(StoreError::Conflict { expected, actual, .. }) => {
+///     Err(EventStoreError::Conflict { expected, actual, .. }) => {
 ///         assert_eq!((expected, actual), (ExpectedVersion::Exact(4), 0));
 ///     }
 ///     other => panic!("{other:?}"),
@@ -139,7 +139,7 @@ impl fmt::Display for BrokenLink {
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum StoreError {
+pub enum EventStoreError {
     /// The stream was not at the expected version; nothing of the batch was written.
     #[error("conflict on stream `{stream}`: expected {expected}, but it is at version {actual}")]
     Conflict {
@@ -280,10 +280,10 @@ fn path_suffix(path: &Option<PathBuf>) -> String {
         .unwrap_or_default()
 }
 
-impl StoreError {
+impl EventStoreError {
     /// An I/O error on `path`.
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        StoreError::Io {
+        EventStoreError::Io {
             path: Some(path.into()),
             source,
         }
@@ -292,11 +292,11 @@ impl StoreError {
     /// Whether this is an optimistic-concurrency conflict (retry after reloading).
     ///
     /// ```
-    /// use reactive_sourcing::{ExpectedVersion, StoreError};
-    /// let error = StoreError::Conflict { stream: "s".into(), expected: ExpectedVersion::NoStream, actual: 1 };
+    /// use reactive_sourcing::{ExpectedVersion, EventStoreError};
+    /// let error = EventStoreError::Conflict { stream: "s".into(), expected: ExpectedVersion::NoStream, actual: 1 };
     /// assert!(error.is_conflict());
     /// ```
     pub fn is_conflict(&self) -> bool {
-        matches!(self, StoreError::Conflict { .. })
+        matches!(self, EventStoreError::Conflict { .. })
     }
 }

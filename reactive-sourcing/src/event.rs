@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::schema::DomainEvent;
 
 /// Who did something, when, and why: the metadata stored with every event.
@@ -154,8 +154,8 @@ impl NewEvent {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Encode`] if the event does not serialise as an enum variant, and
-    /// [`StoreError::UnknownEventType`] if its variant is missing from `TYPES`.
+    /// [`EventStoreError::Encode`] if the event does not serialise as an enum variant, and
+    /// [`EventStoreError::UnknownEventType`] if its variant is missing from `TYPES`.
     ///
     /// ```
     /// use reactive_sourcing::{DomainEvent, NewEvent};
@@ -168,9 +168,9 @@ impl NewEvent {
     /// }
     /// let event = NewEvent::from_domain(&Light::On)?;
     /// assert_eq!(event.event_type, "On");
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    pub fn from_domain<E: DomainEvent>(event: &E) -> Result<Self, StoreError> {
+    pub fn from_domain<E: DomainEvent>(event: &E) -> Result<Self, EventStoreError> {
         let (event_type, schema_version, payload) = event.encode()?;
         Ok(NewEvent {
             event_type,
@@ -261,7 +261,7 @@ impl fmt::Display for ExpectedVersion {
 /// let retried = store.append(batch)?; // a retry is a no-op
 /// assert!(retried.duplicate);
 /// assert_eq!(store.head()?, 2);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Append {
@@ -334,19 +334,19 @@ impl Append {
 
     /// Checks what every backend rejects before touching storage: an empty stream id or event
     /// type, an empty idempotency key.
-    pub(crate) fn validate(&self) -> Result<(), StoreError> {
+    pub(crate) fn validate(&self) -> Result<(), EventStoreError> {
         if self.stream.is_empty() {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: "the stream id is empty".into(),
             });
         }
         if self.idempotency_key.as_deref() == Some("") {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: "the idempotency key is empty".into(),
             });
         }
         if let Some(index) = self.events.iter().position(|e| e.event_type.is_empty()) {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!("event {index} of the batch has an empty type name"),
             });
         }
@@ -365,7 +365,7 @@ impl Append {
 /// assert_eq!(done.sequences, 1..2);
 /// assert_eq!(done.stream_version, 1);
 /// assert!(!done.duplicate);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appended {
@@ -387,7 +387,7 @@ pub struct Appended {
 /// let event = &store.read_all(1, 10)?[0];
 /// assert_eq!((event.sequence, event.version, event.payload.clone()), (1, 1, 7.into()));
 /// assert!(event.prev_hash.is_genesis());
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RecordedEvent {
@@ -447,7 +447,7 @@ pub struct CompactedEvent {
 /// let entries = store.read_log(1, 10)?;
 /// assert!(matches!(&entries[0], LogEntry::Event(e) if e.sequence == 1));
 /// assert_eq!(entries[0].sequence(), 1);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum LogEntry {
@@ -512,7 +512,7 @@ impl LogEntry {
 /// let hash: EventHash = "00".repeat(32).parse()?;
 /// assert!(hash.is_genesis());
 /// assert_eq!(hash.to_string().len(), 64);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EventHash(pub [u8; 32]);
@@ -547,10 +547,10 @@ impl fmt::Debug for EventHash {
 }
 
 impl std::str::FromStr for EventHash {
-    type Err = StoreError;
+    type Err = EventStoreError;
 
-    fn from_str(text: &str) -> Result<Self, StoreError> {
-        let invalid = || StoreError::InvalidInput {
+    fn from_str(text: &str) -> Result<Self, EventStoreError> {
+        let invalid = || EventStoreError::InvalidInput {
             reason: format!("`{text}` is not a hash of 64 hex digits"),
         };
         let bytes = text.as_bytes();

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::append::{answer_duplicate, appended, batch_digest, check_expected, seal};
-use crate::error::{Damage, Position, RecoveryReport, StoreError};
+use crate::error::{Damage, EventStoreError, Position, RecoveryReport};
 use crate::event::{Append, Appended, CompactedEvent, LogEntry, RecordedEvent};
 use crate::line;
 use crate::store::{EventStore, StreamSnapshot};
@@ -33,7 +33,7 @@ pub enum TornTail {
     /// and report it in [`JsonlStore::open_report`].
     #[default]
     Repair,
-    /// Refuse to open with [`StoreError::Corrupt`] naming the position.
+    /// Refuse to open with [`EventStoreError::Corrupt`] naming the position.
     Fail,
 }
 
@@ -96,12 +96,12 @@ impl JsonlStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] naming the first damaged line (use
+    /// [`EventStoreError::Corrupt`] naming the first damaged line (use
     /// [`recover`](JsonlStore::recover) to keep every intact event before it), or
-    /// [`StoreError::Io`].
+    /// [`EventStoreError::Io`].
     ///
     /// See [`JsonlStore`] for a full example.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, EventStoreError> {
         JsonlStore::open_with(path, TornTail::Repair)
     }
 
@@ -110,19 +110,19 @@ impl JsonlStore {
     /// # Errors
     ///
     /// As for [`open`](JsonlStore::open); with [`TornTail::Fail`], a torn tail is
-    /// [`StoreError::Corrupt`] too.
+    /// [`EventStoreError::Corrupt`] too.
     ///
     /// ```
-    /// use reactive_sourcing::{JsonlStore, StoreError, TornTail};
+    /// use reactive_sourcing::{JsonlStore, EventStoreError, TornTail};
     /// let dir = tempfile::tempdir()?;
     /// let path = dir.path().join("events.jsonl");
     /// std::fs::write(&path, b"{\"crc\":\"0000")?; // a torn first line
-    /// assert!(matches!(JsonlStore::open_with(&path, TornTail::Fail), Err(StoreError::Corrupt { .. })));
+    /// assert!(matches!(JsonlStore::open_with(&path, TornTail::Fail), Err(EventStoreError::Corrupt { .. })));
     /// let store = JsonlStore::open(&path)?; // repaired, and reported
     /// assert!(store.open_report().damage.is_some());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn open_with(path: impl AsRef<Path>, torn_tail: TornTail) -> Result<Self, StoreError> {
+    pub fn open_with(path: impl AsRef<Path>, torn_tail: TornTail) -> Result<Self, EventStoreError> {
         let path = path.as_ref().to_owned();
         let (index, end) = scan_file(&path)?;
         let damage = match end {
@@ -133,7 +133,7 @@ impl JsonlStore {
                 reason,
             } => match torn_tail {
                 TornTail::Fail => {
-                    return Err(StoreError::Corrupt {
+                    return Err(EventStoreError::Corrupt {
                         path: Some(path),
                         position,
                         reason,
@@ -148,7 +148,7 @@ impl JsonlStore {
             ScanEnd::Damaged {
                 position, reason, ..
             } => {
-                return Err(StoreError::Corrupt {
+                return Err(EventStoreError::Corrupt {
                     path: Some(path),
                     position,
                     reason: format!(
@@ -177,7 +177,7 @@ impl JsonlStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Io`].
+    /// [`EventStoreError::Io`].
     ///
     /// ```
     /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, JsonlStore, NewEvent, Position};
@@ -200,7 +200,7 @@ impl JsonlStore {
     /// assert_eq!(JsonlStore::open(&path)?.head()?, 1);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn recover(path: impl AsRef<Path>) -> Result<RecoveryReport, StoreError> {
+    pub fn recover(path: impl AsRef<Path>) -> Result<RecoveryReport, EventStoreError> {
         let path = path.as_ref();
         let (index, end) = scan_file(path)?;
         let damage = match end {
@@ -245,7 +245,7 @@ impl JsonlStore {
         &self.path
     }
 
-    fn lock(&self) -> Result<MutexGuard<'_, Inner>, StoreError> {
+    fn lock(&self) -> Result<MutexGuard<'_, Inner>, EventStoreError> {
         // State is only changed after a write succeeded, so a panic elsewhere while the lock
         // was held leaves it consistent.
         let inner = self
@@ -253,7 +253,7 @@ impl JsonlStore {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         match &inner.broken {
-            Some(reason) => Err(StoreError::Io {
+            Some(reason) => Err(EventStoreError::Io {
                 path: Some(self.path.clone()),
                 source: std::io::Error::other(format!(
                     "the store must be reopened after a failed write: {reason}"
@@ -263,8 +263,8 @@ impl JsonlStore {
         }
     }
 
-    fn corrupt(&self, sequence: u64, offset: u64, reason: impl Into<String>) -> StoreError {
-        StoreError::Corrupt {
+    fn corrupt(&self, sequence: u64, offset: u64, reason: impl Into<String>) -> EventStoreError {
+        EventStoreError::Corrupt {
             path: Some(self.path.clone()),
             position: Position::Line {
                 line: sequence,
@@ -275,13 +275,13 @@ impl JsonlStore {
     }
 
     /// Reads the line of `sequence` from the current reader position.
-    fn read_next(&self, inner: &mut Inner, sequence: u64) -> Result<FileLine, StoreError> {
+    fn read_next(&self, inner: &mut Inner, sequence: u64) -> Result<FileLine, EventStoreError> {
         let offset = inner.index.offsets[index_of(sequence)];
         let mut bytes = Vec::new();
         inner
             .reader
             .read_until(b'\n', &mut bytes)
-            .map_err(|error| StoreError::io(&self.path, error))?;
+            .map_err(|error| EventStoreError::io(&self.path, error))?;
         if bytes.pop() != Some(b'\n') {
             return Err(self.corrupt(sequence, offset, "the line was cut short after opening"));
         }
@@ -293,13 +293,13 @@ impl JsonlStore {
         }
     }
 
-    fn seek(&self, inner: &mut Inner, sequence: u64) -> Result<(), StoreError> {
+    fn seek(&self, inner: &mut Inner, sequence: u64) -> Result<(), EventStoreError> {
         let offset = inner.index.offsets[index_of(sequence)];
         inner
             .reader
             .seek(SeekFrom::Start(offset))
             .map(drop)
-            .map_err(|error| StoreError::io(&self.path, error))
+            .map_err(|error| EventStoreError::io(&self.path, error))
     }
 
     /// Reads entries from sequence `from` on, keeping those `keep` accepts, until `limit` are
@@ -309,7 +309,7 @@ impl JsonlStore {
         from: u64,
         limit: usize,
         mut keep: impl FnMut(FileLine) -> Option<T>,
-    ) -> Result<Vec<T>, StoreError> {
+    ) -> Result<Vec<T>, EventStoreError> {
         let mut inner = self.lock()?;
         let head = inner.index.offsets.len() as u64;
         let from = from.max(1);
@@ -335,20 +335,20 @@ fn index_of(position: u64) -> usize {
     usize::try_from(position.saturating_sub(1)).unwrap_or(usize::MAX)
 }
 
-fn scan_file(path: &Path) -> Result<(Index, ScanEnd), StoreError> {
+fn scan_file(path: &Path) -> Result<(Index, ScanEnd), EventStoreError> {
     let file = OpenOptions::new()
         .read(true)
         .append(true)
         .create(true)
         .open(path)
-        .map_err(|error| StoreError::io(path, error))?;
-    scan(BufReader::with_capacity(1 << 16, file)).map_err(|error| StoreError::io(path, error))
+        .map_err(|error| EventStoreError::io(path, error))?;
+    scan(BufReader::with_capacity(1 << 16, file)).map_err(|error| EventStoreError::io(path, error))
 }
 
 /// Copies the bytes of `path` from `cut` on to `<path>.damaged-<cut>`, then truncates `path`
 /// at `cut`. Returns the copy's path and its length.
-fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), StoreError> {
-    let io = |error| StoreError::io(path, error);
+fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
+    let io = |error| EventStoreError::io(path, error);
     let mut file = OpenOptions::new()
         .read(true)
         .write(true)
@@ -358,10 +358,10 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), StoreError> {
     let mut rest = Vec::new();
     file.read_to_end(&mut rest).map_err(io)?;
     let saved = sibling(path, &format!("damaged-{cut}"));
-    let mut copy = File::create(&saved).map_err(|error| StoreError::io(&saved, error))?;
+    let mut copy = File::create(&saved).map_err(|error| EventStoreError::io(&saved, error))?;
     copy.write_all(&rest)
         .and_then(|()| copy.sync_all())
-        .map_err(|error| StoreError::io(&saved, error))?;
+        .map_err(|error| EventStoreError::io(&saved, error))?;
     file.set_len(cut).map_err(io)?;
     file.sync_all().map_err(io)?;
     sync_directory(path)?;
@@ -369,8 +369,8 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), StoreError> {
 }
 
 impl Inner {
-    fn open(path: &Path, index: Index) -> Result<Self, StoreError> {
-        let io = |error| StoreError::io(path, error);
+    fn open(path: &Path, index: Index) -> Result<Self, EventStoreError> {
+        let io = |error| EventStoreError::io(path, error);
         let writer = OpenOptions::new().append(true).open(path).map_err(io)?;
         let reader = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
         Ok(Inner {
@@ -405,7 +405,7 @@ impl Inner {
 }
 
 impl EventStore for JsonlStore {
-    fn append(&self, batch: Append) -> Result<Appended, StoreError> {
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
         batch.validate()?;
         let mut inner = self.lock()?;
         let digest = batch.idempotency_key.as_ref().map(|_| batch_digest(&batch));
@@ -419,9 +419,10 @@ impl EventStore for JsonlStore {
         if batch.events.is_empty() {
             return Ok(appended(&[], version));
         }
-        let size = u32::try_from(batch.events.len()).map_err(|_| StoreError::InvalidInput {
-            reason: "a batch holds at most 2^32 - 1 events".into(),
-        })?;
+        let size =
+            u32::try_from(batch.events.len()).map_err(|_| EventStoreError::InvalidInput {
+                reason: "a batch holds at most 2^32 - 1 events".into(),
+            })?;
         let key = batch.idempotency_key.clone();
         let first_sequence = inner.index.offsets.len() as u64 + 1;
         let sealed = seal(batch, first_sequence, version, inner.index.last_hash);
@@ -440,7 +441,7 @@ impl EventStore for JsonlStore {
                 event: Some(sealed),
                 stub: None,
             };
-            let encoded = line::encode(&file_line).map_err(|error| StoreError::Encode {
+            let encoded = line::encode(&file_line).map_err(|error| EventStoreError::Encode {
                 what: "an event line".into(),
                 reason: error.to_string(),
             })?;
@@ -449,21 +450,21 @@ impl EventStore for JsonlStore {
         }
         inner
             .write_durably(&bytes)
-            .map_err(|error| StoreError::io(&self.path, error))?;
+            .map_err(|error| EventStoreError::io(&self.path, error))?;
         let end = inner.index.len + bytes.len() as u64;
         inner.index.commit(lines, end);
         Ok(result)
     }
 
-    fn head(&self) -> Result<u64, StoreError> {
+    fn head(&self) -> Result<u64, EventStoreError> {
         Ok(self.lock()?.index.offsets.len() as u64)
     }
 
-    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+    fn stream_version(&self, stream: &str) -> Result<u64, EventStoreError> {
         Ok(self.lock()?.index.stream_version(stream))
     }
 
-    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
         self.read_entries(from, limit, |line| line.event)
     }
 
@@ -472,7 +473,7 @@ impl EventStore for JsonlStore {
         stream: &str,
         from_version: u64,
         limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
+    ) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let mut inner = self.lock()?;
         let sequences: Vec<u64> = match inner.index.streams.get(stream) {
             None => return Ok(Vec::new()),
@@ -499,7 +500,7 @@ impl EventStore for JsonlStore {
         Ok(events)
     }
 
-    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
         self.read_entries(from, limit, |line| match (line.event, line.stub) {
             (Some(event), _) => Some(LogEntry::Event(event)),
             (None, Some(stub)) => Some(LogEntry::Compacted(stub)),
@@ -507,7 +508,7 @@ impl EventStore for JsonlStore {
         })
     }
 
-    fn compacted_through(&self, stream: &str) -> Result<u64, StoreError> {
+    fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
         Ok(self
             .lock()?
             .index
@@ -516,7 +517,7 @@ impl EventStore for JsonlStore {
             .map_or(0, |index| index.compacted_through))
     }
 
-    fn event_types(&self) -> Result<Vec<(String, u32)>, StoreError> {
+    fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError> {
         let inner = self.lock()?;
         Ok(inner
             .index
@@ -527,31 +528,31 @@ impl EventStore for JsonlStore {
             .collect())
     }
 
-    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), StoreError> {
+    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), EventStoreError> {
         self.lock()?
             .snapshots
             .put(&snapshot.stream, snapshot.clone())
     }
 
-    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, EventStoreError> {
         Ok(self.lock()?.snapshots.get(stream).cloned())
     }
 
-    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StoreError> {
+    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), EventStoreError> {
         self.lock()?.checkpoints.put(name, position)
     }
 
-    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError> {
+    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, EventStoreError> {
         Ok(self.lock()?.checkpoints.get(name).copied())
     }
 
     /// Rewrites the file with stubs in place of the compacted events (write a copy, `fsync`,
     /// rename over the log, `fsync` the directory), then re-reads it.
-    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, StoreError> {
+    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, EventStoreError> {
         let mut inner = self.lock()?;
         let version = inner.index.stream_version(stream);
         if through_version > version {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "cannot compact stream `{stream}` through version {through_version}: it is at \
                      version {version}"
@@ -571,7 +572,7 @@ impl EventStore for JsonlStore {
                 });
         let head = inner.index.offsets.len() as u64;
         let temporary = sibling(&self.path, "compacting");
-        let io = |error| StoreError::io(&temporary, error);
+        let io = |error| EventStoreError::io(&temporary, error);
         let mut out = BufWriter::new(File::create(&temporary).map_err(io)?);
         let mut stubbed = 0;
         if head > 0 {
@@ -600,7 +601,7 @@ impl EventStore for JsonlStore {
                 }
                 line => line,
             };
-            let encoded = line::encode(&line).map_err(|error| StoreError::Encode {
+            let encoded = line::encode(&line).map_err(|error| EventStoreError::Encode {
                 what: "a log line".into(),
                 reason: error.to_string(),
             })?;
@@ -610,7 +611,7 @@ impl EventStore for JsonlStore {
         file.sync_all().map_err(io)?;
         drop(file);
         std::fs::rename(&temporary, &self.path)
-            .map_err(|error| StoreError::io(&self.path, error))?;
+            .map_err(|error| EventStoreError::io(&self.path, error))?;
         sync_directory(&self.path)?;
         let (index, end) = scan_file(&self.path)?;
         if !matches!(end, ScanEnd::Clean) {

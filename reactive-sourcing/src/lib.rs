@@ -1,7 +1,7 @@
 //! # reactive-sourcing
 //!
-//! Event sourcing for reactive applications. Every change to the state is an event that is stored, can be audited, replayed to debug,
-//! and evolved over years of schema changes without losing one.
+//! Event sourcing for reactive applications. Every change to the state is an event that is stored,
+//! can be audited, replayed to debug, and evolved over years of schema changes without losing one.
 //!
 //! ```
 //! use reactive_sourcing::{
@@ -68,9 +68,9 @@
 //! | define a model whose state is the fold of its events | [`Aggregate`] + a [`DomainEvent`] enum |
 //! | load it (reactive state), run commands, take snapshots | [`Repository`], [`Sourced`] |
 //! | store events | an [`EventStore`]: [`MemoryStore`], [`JsonlStore`], `SqliteStore` (feature `sqlite`, default) |
-//! | append with optimistic concurrency and idempotency | [`Append`], [`ExpectedVersion`], [`StoreError::Conflict`] |
+//! | append with optimistic concurrency and idempotency | [`Append`], [`ExpectedVersion`], [`EventStoreError::Conflict`] |
 //! | read any amount of history in bounded memory | [`Events`] (paged) |
-//! | follow the log and remember the position | [`Subscription`], [`EventProcessor::run`] |
+//! | follow the log and remember the position | [`CatchUpSubscription`], [`EventProcessor::run`] |
 //! | evolve event schemas | [`Schema`] (upcasters), [`Schema::check`], [`assert_all_readable`] |
 //! | rebuild read models, debug the past | [`replay`], [`EventProcessor::replay`], [`Repository::state_at`], [`ReplayTo`] |
 //! | keep the log small | [`Repository::compact`] (archive + stubs), [`read_archive`], [`verify_archive`] |
@@ -90,13 +90,13 @@
 //!
 //! - **Atomic, checked appends.** A batch is written entirely or not at all. With
 //!   [`ExpectedVersion::Exact`], a concurrent writer makes the append fail with
-//!   [`StoreError::Conflict`] and nothing is written. An idempotency key is stored in the same
+//!   [`EventStoreError::Conflict`] and nothing is written. An idempotency key is stored in the same
 //!   transaction as the events, forever: a retried append is a no-op returning the first
 //!   result. An empty batch writes nothing.
 //! - **No silent loss.** Every decode problem is a typed error naming stream, sequence, type
-//!   and version: [`StoreError::UnknownEventType`], [`StoreError::UnsupportedVersion`],
-//!   [`StoreError::Undecodable`]. Damage is [`StoreError::Corrupt`] with the [`Position`] where
-//!   it starts; recovery keeps every intact event before it and sets the rest aside.
+//!   and version: [`EventStoreError::UnknownEventType`], [`EventStoreError::UnsupportedVersion`],
+//!   [`EventStoreError::Undecodable`]. Damage is [`EventStoreError::Corrupt`] with the [`Position`]
+//!   where it starts; recovery keeps every intact event before it and sets the rest aside.
 //! - **Durability.** The JSON Lines store `fsync`s every batch; SQLite runs in WAL mode with
 //!   `synchronous=FULL`. An append returns only once the batch is durable.
 //! - **Replays are pure and authorised.** Replays run projections only (reactions are off,
@@ -141,7 +141,7 @@ pub use aggregate::{
 pub use archive::{ArchiveWriter, read_archive, verify_archive};
 pub use audit::{AuditEntry, AuditQuery};
 pub use chain::{ChainReport, verify_chain};
-pub use error::{BrokenLink, Damage, LinkFault, Position, RecoveryReport, StoreError};
+pub use error::{BrokenLink, Damage, EventStoreError, LinkFault, Position, RecoveryReport};
 pub use event::{
     Append, Appended, CompactedEvent, EventHash, ExpectedVersion, LogEntry, Metadata, NewEvent,
     RecordedEvent,
@@ -158,4 +158,4 @@ pub use scopes::ScopedStreams;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 pub use store::{Compaction, DEFAULT_PAGE_SIZE, EventStore, Events, StreamSnapshot};
-pub use subscription::Subscription;
+pub use subscription::CatchUpSubscription;

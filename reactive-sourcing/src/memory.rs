@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use crate::append::{
     IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected, seal,
 };
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::{Append, Appended, CompactedEvent, EventHash, LogEntry, RecordedEvent};
 use crate::store::{EventStore, StreamSnapshot};
 
@@ -18,7 +18,7 @@ use crate::store::{EventStore, StreamSnapshot};
 /// let store = MemoryStore::new();
 /// store.append(Append::new("s", ExpectedVersion::NoStream).event(NewEvent::new("E", 1, 1.into())))?;
 /// assert_eq!(store.stream_version("s")?, 1);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug, Default)]
 pub struct MemoryStore {
@@ -43,7 +43,7 @@ impl MemoryStore {
     /// ```
     /// # use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().head()?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn new() -> Self {
         MemoryStore::default()
@@ -69,7 +69,7 @@ fn index_of(position: u64) -> usize {
 }
 
 impl EventStore for MemoryStore {
-    fn append(&self, batch: Append) -> Result<Appended, StoreError> {
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
         batch.validate()?;
         let mut inner = self.lock();
         let digest = batch.idempotency_key.as_ref().map(|_| batch_digest(&batch));
@@ -106,15 +106,15 @@ impl EventStore for MemoryStore {
         Ok(result)
     }
 
-    fn head(&self) -> Result<u64, StoreError> {
+    fn head(&self) -> Result<u64, EventStoreError> {
         Ok(self.lock().log.len() as u64)
     }
 
-    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+    fn stream_version(&self, stream: &str) -> Result<u64, EventStoreError> {
         Ok(self.lock().version(stream))
     }
 
-    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let inner = self.lock();
         let start = index_of(from.max(1)).min(inner.log.len());
         Ok(inner.log[start..]
@@ -132,7 +132,7 @@ impl EventStore for MemoryStore {
         stream: &str,
         from_version: u64,
         limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
+    ) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let inner = self.lock();
         let Some(indices) = inner.streams.get(stream) else {
             return Ok(Vec::new());
@@ -148,13 +148,13 @@ impl EventStore for MemoryStore {
             .collect())
     }
 
-    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
         let inner = self.lock();
         let start = index_of(from.max(1)).min(inner.log.len());
         Ok(inner.log[start..].iter().take(limit).cloned().collect())
     }
 
-    fn compacted_through(&self, stream: &str) -> Result<u64, StoreError> {
+    fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
         Ok(self
             .lock()
             .compacted_through
@@ -163,7 +163,7 @@ impl EventStore for MemoryStore {
             .unwrap_or(0))
     }
 
-    fn event_types(&self) -> Result<Vec<(String, u32)>, StoreError> {
+    fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError> {
         let inner = self.lock();
         let types: BTreeSet<(String, u32)> = inner
             .log
@@ -176,31 +176,31 @@ impl EventStore for MemoryStore {
         Ok(types.into_iter().collect())
     }
 
-    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), StoreError> {
+    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), EventStoreError> {
         self.lock()
             .snapshots
             .insert(snapshot.stream.clone(), snapshot.clone());
         Ok(())
     }
 
-    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, EventStoreError> {
         Ok(self.lock().snapshots.get(stream).cloned())
     }
 
-    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StoreError> {
+    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), EventStoreError> {
         self.lock().checkpoints.insert(name.to_owned(), position);
         Ok(())
     }
 
-    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError> {
+    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, EventStoreError> {
         Ok(self.lock().checkpoints.get(name).copied())
     }
 
-    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, StoreError> {
+    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, EventStoreError> {
         let mut inner = self.lock();
         let version = inner.version(stream);
         if through_version > version {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "cannot compact stream `{stream}` through version {through_version}: it is at \
                      version {version}"

@@ -5,11 +5,11 @@
 use std::cell::Cell;
 use std::fmt;
 
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::RecordedEvent;
 use crate::schema::{DomainEvent, Schema};
 use crate::store::{EventStore, Events};
-use crate::subscription::Subscription;
+use crate::subscription::CatchUpSubscription;
 
 /// How far a replay goes.
 ///
@@ -39,7 +39,7 @@ impl ReplayTo {
     /// let event = store.read_all(1, 1)?.remove(0);
     /// assert!(!ReplayTo::Sequence(1).stops_before(&event));
     /// assert!(ReplayTo::Sequence(0).stops_before(&event));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn stops_before(&self, event: &RecordedEvent) -> bool {
         match *self {
@@ -53,7 +53,7 @@ impl ReplayTo {
 /// Decides whether an event may be read during a replay.
 ///
 /// Replays never bypass access rules: each event goes through the caller's policy before it is
-/// decoded, and a refusal stops the replay with [`StoreError::Denied`] (skipping it would
+/// decoded, and a refusal stops the replay with [`EventStoreError::Denied`] (skipping it would
 /// silently produce a wrong state). With the feature `scopes`, the scope tree's policies are
 /// read policies: a `reactive_store::Scope` handle (acting for a principal) requires read
 /// access to it, and `ScopedStreams` maps each stream to the scope that governs it. Closures
@@ -221,14 +221,14 @@ pub struct ReplayReport {
 fn decode_for<E: DomainEvent>(
     schema: &Schema,
     record: &RecordedEvent,
-) -> Result<Option<E>, StoreError> {
+) -> Result<Option<E>, EventStoreError> {
     if E::current_version(&record.event_type).is_some() {
         return schema.decode::<E>(record).map(Some);
     }
     if schema.current_version(&record.event_type).is_some() {
         return Ok(None);
     }
-    Err(StoreError::UnknownEventType {
+    Err(EventStoreError::UnknownEventType {
         stream: record.stream.clone(),
         sequence: record.sequence,
         event_type: record.event_type.clone(),
@@ -239,11 +239,11 @@ fn decode_for<E: DomainEvent>(
 /// the page size, whatever the length of the log). Every event goes through `policy` first.
 ///
 /// Events of types the projection does not read are skipped if the schema knows them; an event
-/// nobody knows is [`StoreError::UnknownEventType`].
+/// nobody knows is [`EventStoreError::UnknownEventType`].
 ///
 /// # Errors
 ///
-/// [`StoreError::Denied`], decode errors naming the event, read errors.
+/// [`EventStoreError::Denied`], decode errors naming the event, read errors.
 ///
 /// ```
 /// use reactive_sourcing::{
@@ -264,7 +264,7 @@ fn decode_for<E: DomainEvent>(
 /// let mut total = Total::default();
 /// let report = replay(&store, &Schema::new(), &mut total, ReplayTo::Sequence(2), &AllowAll)?;
 /// assert_eq!((total.0, report.applied, report.last_sequence), (3, 2, 2));
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 pub fn replay<S: EventStore + ?Sized, P: Projection>(
     store: &S,
@@ -272,14 +272,14 @@ pub fn replay<S: EventStore + ?Sized, P: Projection>(
     projection: &mut P,
     to: ReplayTo,
     policy: &dyn ReadPolicy,
-) -> Result<ReplayReport, StoreError> {
+) -> Result<ReplayReport, EventStoreError> {
     let mut processor = EventProcessor::new();
     processor.projection(projection);
     processor.replay(store, schema, to, policy)
 }
 
 /// A handler, type-erased: `Ok(true)` if the event was its concern.
-type HandlerFn<'a> = Box<dyn FnMut(&Schema, &RecordedEvent) -> Result<bool, StoreError> + 'a>;
+type HandlerFn<'a> = Box<dyn FnMut(&Schema, &RecordedEvent) -> Result<bool, EventStoreError> + 'a>;
 
 /// One registered handler.
 struct Handler<'a> {
@@ -320,7 +320,7 @@ struct Handler<'a> {
 /// processor.replay(&store, &Schema::new(), ReplayTo::End, &AllowAll)?;
 /// drop(processor);
 /// assert_eq!((total.0, mailer.0), (5, 0)); // no mail was sent by the replay
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Default)]
 pub struct EventProcessor<'a> {
@@ -373,12 +373,12 @@ impl<'a> EventProcessor<'a> {
             run: Box::new(move |schema, record| {
                 Ok(match decode_for::<R::Event>(schema, record)? {
                     Some(event) => {
-                        reaction
-                            .react(&event, record)
-                            .map_err(|reason| StoreError::Handler {
+                        reaction.react(&event, record).map_err(|reason| {
+                            EventStoreError::Handler {
                                 sequence: record.sequence,
                                 reason,
-                            })?;
+                            }
+                        })?;
                         true
                     }
                     None => false,
@@ -400,9 +400,13 @@ impl<'a> EventProcessor<'a> {
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("E", 1, 0.into())))?;
     /// let mut processor = EventProcessor::new(); // no handlers: nothing to do
     /// processor.process(&Schema::new(), &store.read_all(1, 1)?[0])?;
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    pub fn process(&mut self, schema: &Schema, record: &RecordedEvent) -> Result<(), StoreError> {
+    pub fn process(
+        &mut self,
+        schema: &Schema,
+        record: &RecordedEvent,
+    ) -> Result<(), EventStoreError> {
         for handler in &mut self.handlers {
             (handler.run)(schema, record)?;
         }
@@ -414,7 +418,7 @@ impl<'a> EventProcessor<'a> {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Denied`], decode errors naming the event, read errors.
+    /// [`EventStoreError::Denied`], decode errors naming the event, read errors.
     ///
     /// See [`EventProcessor`] for a full example.
     pub fn replay<S: EventStore + ?Sized>(
@@ -423,7 +427,7 @@ impl<'a> EventProcessor<'a> {
         schema: &Schema,
         to: ReplayTo,
         policy: &dyn ReadPolicy,
-    ) -> Result<ReplayReport, StoreError> {
+    ) -> Result<ReplayReport, EventStoreError> {
         let _replaying = ReplayingGuard::enter();
         let mut report = ReplayReport::default();
         for record in Events::all(store, 1) {
@@ -431,11 +435,13 @@ impl<'a> EventProcessor<'a> {
             if to.stops_before(&record) {
                 break;
             }
-            policy.check(&record).map_err(|reason| StoreError::Denied {
-                stream: record.stream.clone(),
-                sequence: record.sequence,
-                reason,
-            })?;
+            policy
+                .check(&record)
+                .map_err(|reason| EventStoreError::Denied {
+                    stream: record.stream.clone(),
+                    sequence: record.sequence,
+                    reason,
+                })?;
             let mut applied = false;
             for handler in self.handlers.iter_mut().filter(|h| !h.side_effect) {
                 applied |= (handler.run)(schema, &record)?;
@@ -463,18 +469,18 @@ impl<'a> EventProcessor<'a> {
     /// store errors.
     ///
     /// ```
-    /// # use reactive_sourcing::{Append, EventProcessor, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, Subscription};
+    /// # use reactive_sourcing::{Append, EventProcessor, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, CatchUpSubscription};
     /// let store = MemoryStore::new();
-    /// let mut subscription = Subscription::open(&store, "reports")?;
+    /// let mut subscription = CatchUpSubscription::open(&store, "reports")?;
     /// let mut processor = EventProcessor::new();
     /// assert_eq!(processor.run(&mut subscription, &Schema::new())?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn run<S: EventStore + ?Sized>(
         &mut self,
-        subscription: &mut Subscription<'_, S>,
+        subscription: &mut CatchUpSubscription<'_, S>,
         schema: &Schema,
-    ) -> Result<u64, StoreError> {
+    ) -> Result<u64, EventStoreError> {
         subscription.catch_up(|record| self.process(schema, record))
     }
 }

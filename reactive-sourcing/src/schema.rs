@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::RecordedEvent;
 use crate::store::{EventStore, Events};
 
@@ -66,19 +66,19 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Encode`] if the value does not serialise as an enum variant,
-    /// [`StoreError::UnknownEventType`] if the variant is not listed in `TYPES`.
+    /// [`EventStoreError::Encode`] if the value does not serialise as an enum variant,
+    /// [`EventStoreError::UnknownEventType`] if the variant is not listed in `TYPES`.
     ///
     /// ```
     /// # use reactive_sourcing::DomainEvent;
     /// # #[derive(serde::Serialize, serde::Deserialize)] enum E { A(u8) }
     /// # impl DomainEvent for E { const TYPES: &'static [(&'static str, u32)] = &[("A", 1)]; }
     /// assert_eq!(E::A(4).encode()?, ("A".to_owned(), 1, 4.into()));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn encode(&self) -> Result<(String, u32, Value), StoreError> {
+    fn encode(&self) -> Result<(String, u32, Value), EventStoreError> {
         let what = || format!("an event of `{}`", std::any::type_name::<Self>());
-        let value = serde_json::to_value(self).map_err(|error| StoreError::Encode {
+        let value = serde_json::to_value(self).map_err(|error| EventStoreError::Encode {
             what: what(),
             reason: error.to_string(),
         })?;
@@ -89,7 +89,7 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
                 None => unreachable_pair(),
             },
             _ => {
-                return Err(StoreError::Encode {
+                return Err(EventStoreError::Encode {
                     what: what(),
                     reason: "it does not serialise as an externally tagged enum variant".into(),
                 });
@@ -97,7 +97,7 @@ pub trait DomainEvent: Serialize + DeserializeOwned {
         };
         match Self::current_version(&event_type) {
             Some(version) => Ok((event_type, version, payload)),
-            None => Err(StoreError::UnknownEventType {
+            None => Err(EventStoreError::UnknownEventType {
                 stream: String::new(),
                 sequence: 0,
                 event_type,
@@ -178,7 +178,7 @@ type TrialDecode = fn(&str, Value) -> Result<(), String>;
 /// let stored = store.read_all(1, 1)?.remove(0);
 /// assert_eq!(schema.decode::<Event>(&stored)?, Event::Deposited { cents: 300 });
 /// assert!(schema.check(&store)?.is_empty()); // every stored (type, version) is readable
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Default)]
 pub struct Schema {
@@ -245,7 +245,7 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if a type is already registered at another version (two
+    /// [`EventStoreError::InvalidInput`] if a type is already registered at another version (two
     /// enums disagreeing about one type).
     ///
     /// ```
@@ -255,13 +255,13 @@ impl Schema {
     /// let mut schema = Schema::new();
     /// schema.register::<E>()?;
     /// assert_eq!(schema.current_version("A"), Some(2));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    pub fn register<E: DomainEvent>(&mut self) -> Result<&mut Self, StoreError> {
+    pub fn register<E: DomainEvent>(&mut self) -> Result<&mut Self, EventStoreError> {
         for &(name, version) in E::TYPES {
             match self.current.get(name) {
                 Some(&known) if known != version => {
-                    return Err(StoreError::InvalidInput {
+                    return Err(EventStoreError::InvalidInput {
                         reason: format!(
                             "event type `{name}` is registered at version {known} and again at \
                              version {version}"
@@ -282,23 +282,23 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if one is already registered for that step.
+    /// [`EventStoreError::InvalidInput`] if one is already registered for that step.
     ///
     /// ```
     /// let mut schema = reactive_sourcing::Schema::new();
     /// schema.upcaster("Renamed", 1, |payload| Ok(payload))?;
     /// assert!(schema.upcaster("Renamed", 1, |payload| Ok(payload)).is_err());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn upcaster(
         &mut self,
         event_type: &str,
         from_version: u32,
         upcast: impl Fn(Value) -> Result<Value, String> + Send + Sync + 'static,
-    ) -> Result<&mut Self, StoreError> {
+    ) -> Result<&mut Self, EventStoreError> {
         let key = (event_type.to_owned(), from_version);
         if self.upcasters.contains_key(&key) {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "an upcaster for `{event_type}` version {from_version} is already registered"
                 ),
@@ -321,22 +321,22 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// [`StoreError::UnknownEventType`], [`StoreError::UnsupportedVersion`] (no chain reaches
-    /// the current version, or the event is newer than the code), or
-    /// [`StoreError::Undecodable`] if an upcaster rejects the payload. Each names the stream,
+    /// [`EventStoreError::UnknownEventType`], [`EventStoreError::UnsupportedVersion`] (no chain
+    /// reaches the current version, or the event is newer than the code), or
+    /// [`EventStoreError::Undecodable`] if an upcaster rejects the payload. Each names the stream,
     /// sequence, type and version.
     ///
     /// ```
-    /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, StoreError};
+    /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, EventStoreError};
     /// let store = MemoryStore::new();
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("Mystery", 1, 0.into())))?;
     /// let event = store.read_all(1, 1)?.remove(0);
-    /// assert!(matches!(Schema::new().upcast(event), Err(StoreError::UnknownEventType { sequence: 1, .. })));
-    /// # Ok::<(), StoreError>(())
+    /// assert!(matches!(Schema::new().upcast(event), Err(EventStoreError::UnknownEventType { sequence: 1, .. })));
+    /// # Ok::<(), EventStoreError>(())
     /// ```
-    pub fn upcast(&self, event: RecordedEvent) -> Result<RecordedEvent, StoreError> {
+    pub fn upcast(&self, event: RecordedEvent) -> Result<RecordedEvent, EventStoreError> {
         let Some(current) = self.current_version(&event.event_type) else {
-            return Err(StoreError::UnknownEventType {
+            return Err(EventStoreError::UnknownEventType {
                 stream: event.stream,
                 sequence: event.sequence,
                 event_type: event.event_type,
@@ -350,14 +350,14 @@ impl Schema {
         &self,
         mut event: RecordedEvent,
         current: u32,
-    ) -> Result<RecordedEvent, StoreError> {
+    ) -> Result<RecordedEvent, EventStoreError> {
         while event.schema_version < current {
             let key = (event.event_type.clone(), event.schema_version);
             let Some(upcast) = self.upcasters.get(&key) else {
                 break;
             };
             let payload = std::mem::take(&mut event.payload);
-            event.payload = upcast(payload).map_err(|reason| StoreError::Undecodable {
+            event.payload = upcast(payload).map_err(|reason| EventStoreError::Undecodable {
                 stream: event.stream.clone(),
                 sequence: event.sequence,
                 event_type: event.event_type.clone(),
@@ -367,7 +367,7 @@ impl Schema {
             event.schema_version += 1;
         }
         if event.schema_version != current {
-            return Err(StoreError::UnsupportedVersion {
+            return Err(EventStoreError::UnsupportedVersion {
                 stream: event.stream,
                 sequence: event.sequence,
                 event_type: event.event_type,
@@ -383,12 +383,12 @@ impl Schema {
     ///
     /// # Errors
     ///
-    /// [`StoreError::UnknownEventType`] if `E` has no variant of that type,
-    /// [`StoreError::UnsupportedVersion`] if no upcaster chain reaches `E`'s version, and
-    /// [`StoreError::Undecodable`] if an upcaster or the decoder rejects the payload.
+    /// [`EventStoreError::UnknownEventType`] if `E` has no variant of that type,
+    /// [`EventStoreError::UnsupportedVersion`] if no upcaster chain reaches `E`'s version, and
+    /// [`EventStoreError::Undecodable`] if an upcaster or the decoder rejects the payload.
     ///
     /// ```
-    /// use reactive_sourcing::{Append, DomainEvent, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, StoreError};
+    /// use reactive_sourcing::{Append, DomainEvent, EventStore, ExpectedVersion, MemoryStore, NewEvent, Schema, EventStoreError};
     /// # #[derive(Debug, serde::Serialize, serde::Deserialize)] enum E { A(u8) }
     /// # impl DomainEvent for E { const TYPES: &'static [(&'static str, u32)] = &[("A", 1)]; }
     /// let mut schema = Schema::new();
@@ -396,19 +396,19 @@ impl Schema {
     /// let store = MemoryStore::new();
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("A", 1, "x".into())))?;
     /// let event = store.read_all(1, 1)?.remove(0);
-    /// assert!(matches!(schema.decode::<E>(&event), Err(StoreError::Undecodable { sequence: 1, .. })));
-    /// # Ok::<(), StoreError>(())
+    /// assert!(matches!(schema.decode::<E>(&event), Err(EventStoreError::Undecodable { sequence: 1, .. })));
+    /// # Ok::<(), EventStoreError>(())
     /// ```
-    pub fn decode<E: DomainEvent>(&self, event: &RecordedEvent) -> Result<E, StoreError> {
+    pub fn decode<E: DomainEvent>(&self, event: &RecordedEvent) -> Result<E, EventStoreError> {
         let Some(current) = E::current_version(&event.event_type) else {
-            return Err(StoreError::UnknownEventType {
+            return Err(EventStoreError::UnknownEventType {
                 stream: event.stream.clone(),
                 sequence: event.sequence,
                 event_type: event.event_type.clone(),
             });
         };
         let event = self.upcast_to(event.clone(), current)?;
-        E::decode(&event.event_type, event.payload).map_err(|error| StoreError::Undecodable {
+        E::decode(&event.event_type, event.payload).map_err(|error| EventStoreError::Undecodable {
             stream: event.stream,
             sequence: event.sequence,
             event_type: event.event_type,
@@ -430,7 +430,7 @@ impl Schema {
     /// let problems = schema.check_pairs([("A".to_owned(), 1), ("A".to_owned(), 2), ("A".to_owned(), 3)]);
     /// assert_eq!(problems.len(), 1); // version 1 has no upcaster to 2
     /// assert_eq!(problems[0].version, 1);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn check_pairs(&self, pairs: impl IntoIterator<Item = (String, u32)>) -> Vec<Unreadable> {
         let mut problems = Vec::new();
@@ -470,9 +470,12 @@ impl Schema {
     /// ```
     /// use reactive_sourcing::{MemoryStore, Schema};
     /// assert!(Schema::new().check(&MemoryStore::new())?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    pub fn check<S: EventStore + ?Sized>(&self, store: &S) -> Result<Vec<Unreadable>, StoreError> {
+    pub fn check<S: EventStore + ?Sized>(
+        &self,
+        store: &S,
+    ) -> Result<Vec<Unreadable>, EventStoreError> {
         Ok(self.check_pairs(store.event_types()?))
     }
 
@@ -495,12 +498,12 @@ impl Schema {
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("A", 1, 300.into())))?;
     /// let problems = schema.check_every_event(&store)?;
     /// assert_eq!(problems.len(), 1); // 300 does not fit a u8
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn check_every_event<S: EventStore + ?Sized>(
         &self,
         store: &S,
-    ) -> Result<Vec<Unreadable>, StoreError> {
+    ) -> Result<Vec<Unreadable>, EventStoreError> {
         let mut problems: BTreeMap<(String, u32), Unreadable> = BTreeMap::new();
         for event in Events::all(store, 1) {
             let event = event?;
@@ -512,7 +515,7 @@ impl Schema {
                 let trial = self.trial_decoders.get(&event.event_type).copied();
                 match trial {
                     Some(trial) => trial(&event.event_type, event.payload).map_err(|reason| {
-                        StoreError::Undecodable {
+                        EventStoreError::Undecodable {
                             stream: event.stream,
                             sequence: event.sequence,
                             event_type: event.event_type,

@@ -17,7 +17,7 @@ use crate::replay::ReadPolicy;
 /// use reactive_store::{Access, Policy, Principal, Scope};
 /// use reactive_sourcing::{
 ///     replay, Append, DomainEvent, EventStore, ExpectedVersion, MemoryStore, NewEvent, Projection,
-///     RecordedEvent, ReplayTo, Schema, StoreError,
+///     RecordedEvent, ReplayTo, Schema, EventStoreError,
 /// };
 /// # #[derive(serde::Serialize, serde::Deserialize)] enum Ev { Added(i64) }
 /// # impl DomainEvent for Ev { const TYPES: &'static [(&'static str, u32)] = &[("Added", 1)]; }
@@ -35,7 +35,7 @@ use crate::replay::ReadPolicy;
 /// replay(&store, &Schema::new(), &mut Total::default(), ReplayTo::End, &as_auditor)?;
 /// let as_guest = ledger.as_principal(Principal::new("guest"));
 /// let refused = replay(&store, &Schema::new(), &mut Total::default(), ReplayTo::End, &as_guest);
-/// assert!(matches!(refused, Err(StoreError::Denied { sequence: 1, .. })));
+/// assert!(matches!(refused, Err(EventStoreError::Denied { sequence: 1, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 impl ReadPolicy for Scope {

@@ -12,7 +12,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
 
 use crate::append::{IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected};
-use crate::error::{Position, StoreError};
+use crate::error::{EventStoreError, Position};
 use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 use crate::store::{EventStore, StreamSnapshot};
 use rows::{ENTRY_COLUMNS, RowFault, insert_batch, read_entry, to_i64};
@@ -71,13 +71,13 @@ CREATE TABLE IF NOT EXISTS compactions (
 ///   stream's version, checks the expected one, inserts the events and the idempotency key, and
 ///   commits; a conflict rolls everything back. Several processes can append to one file: the
 ///   write lock serialises them (waiting up to the busy timeout, 10 s by default) and the
-///   version check turns lost updates into [`StoreError::Conflict`].
+///   version check turns lost updates into [`EventStoreError::Conflict`].
 /// - **Verified reads**: SQLite does not checksum rows, so every event read is re-hashed and
-///   compared with its stored hash; a damaged row is [`StoreError::Corrupt`] naming its
+///   compared with its stored hash; a damaged row is [`EventStoreError::Corrupt`] naming its
 ///   sequence, never wrong data. ([`SqliteStore::unverified_reads`] turns that off.)
 ///
 /// ```
-/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, NewEvent, SqliteStore, StoreError};
+/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, NewEvent, SqliteStore, EventStoreError};
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("events.sqlite");
 /// let store = SqliteStore::open(&path)?;
@@ -86,7 +86,7 @@ CREATE TABLE IF NOT EXISTS compactions (
 /// // A second connection (it could be another process) that is behind gets a conflict.
 /// let other = SqliteStore::open(&path)?;
 /// let late = Append::new("s", ExpectedVersion::NoStream).event(NewEvent::new("E", 1, 2.into()));
-/// assert!(matches!(other.append(late), Err(StoreError::Conflict { actual: 1, .. })));
+/// assert!(matches!(other.append(late), Err(EventStoreError::Conflict { actual: 1, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug)]
@@ -101,11 +101,11 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] if the file is not a database of this store or is damaged
-    /// where opening reads it, [`StoreError::Sqlite`] otherwise.
+    /// [`EventStoreError::Corrupt`] if the file is not a database of this store or is damaged
+    /// where opening reads it, [`EventStoreError::Sqlite`] otherwise.
     ///
     /// See [`SqliteStore`] for a full example.
-    pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, EventStoreError> {
         let path = path.as_ref().to_owned();
         let connection =
             Connection::open(&path).map_err(|e| corrupt_or(&path, e, Position::Header))?;
@@ -133,11 +133,11 @@ impl SqliteStore {
     }
 
     /// Sets how long an append waits for another process's write lock before failing with
-    /// [`StoreError::Sqlite`] (busy).
+    /// [`EventStoreError::Sqlite`] (busy).
     ///
     /// # Errors
     ///
-    /// [`StoreError::Sqlite`] if the setting is refused.
+    /// [`EventStoreError::Sqlite`] if the setting is refused.
     ///
     /// ```
     /// # let dir = tempfile::tempdir()?;
@@ -145,7 +145,7 @@ impl SqliteStore {
     /// store.set_busy_timeout(std::time::Duration::from_secs(30))?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), StoreError> {
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<(), EventStoreError> {
         Ok(self.lock().busy_timeout(timeout)?)
     }
 
@@ -167,7 +167,7 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] with SQLite's findings.
+    /// [`EventStoreError::Corrupt`] with SQLite's findings.
     ///
     /// ```
     /// # let dir = tempfile::tempdir()?;
@@ -175,7 +175,7 @@ impl SqliteStore {
     /// store.integrity_check()?;
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn integrity_check(&self) -> Result<(), StoreError> {
+    pub fn integrity_check(&self) -> Result<(), EventStoreError> {
         let connection = self.lock();
         let fail = |e| corrupt_or(&self.path, e, Position::Header);
         let mut statement = connection.prepare("PRAGMA integrity_check").map_err(fail)?;
@@ -187,7 +187,7 @@ impl SqliteStore {
         if findings == ["ok"] {
             Ok(())
         } else {
-            Err(StoreError::Corrupt {
+            Err(EventStoreError::Corrupt {
                 path: Some(self.path.clone()),
                 position: Position::Header,
                 reason: findings.join("; "),
@@ -203,14 +203,14 @@ impl SqliteStore {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn fail(&self, error: rusqlite::Error, position: Position) -> StoreError {
+    fn fail(&self, error: rusqlite::Error, position: Position) -> EventStoreError {
         corrupt_or(&self.path, error, position)
     }
 
-    fn row_fault(&self, fault: RowFault, sequence: u64) -> StoreError {
+    fn row_fault(&self, fault: RowFault, sequence: u64) -> EventStoreError {
         match fault {
             RowFault::Sqlite(error) => self.fail(error, Position::Sequence(sequence)),
-            RowFault::Damaged { sequence, reason } => StoreError::Corrupt {
+            RowFault::Damaged { sequence, reason } => EventStoreError::Corrupt {
                 path: Some(self.path.clone()),
                 position: Position::Sequence(sequence),
                 reason,
@@ -226,7 +226,7 @@ impl SqliteStore {
         start: u64,
         limit: usize,
         stream: Option<&str>,
-    ) -> Result<Vec<LogEntry>, StoreError> {
+    ) -> Result<Vec<LogEntry>, EventStoreError> {
         let connection = self.lock();
         let at = Position::Sequence(start);
         let mut statement = connection
@@ -254,21 +254,21 @@ impl SqliteStore {
     }
 }
 
-/// Maps SQLite's "this is damaged" errors to [`StoreError::Corrupt`].
-fn corrupt_or(path: &Path, error: rusqlite::Error, position: Position) -> StoreError {
+/// Maps SQLite's "this is damaged" errors to [`EventStoreError::Corrupt`].
+fn corrupt_or(path: &Path, error: rusqlite::Error, position: Position) -> EventStoreError {
     match error.sqlite_error_code() {
-        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => StoreError::Corrupt {
+        Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => EventStoreError::Corrupt {
             path: Some(path.to_owned()),
             position,
             reason: error.to_string(),
         },
-        _ => StoreError::Sqlite(error),
+        _ => EventStoreError::Sqlite(error),
     }
 }
 
 /// Checks that an existing file is ours (before changing anything in it), creates the tables
 /// in a new one, and sets the pragmas.
-fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
+fn configure(connection: &Connection, path: &Path) -> Result<(), EventStoreError> {
     let fail = |e| corrupt_or(path, e, Position::Header);
     connection
         .busy_timeout(Duration::from_secs(10))
@@ -291,7 +291,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
                 )
                 .map_err(fail)?;
             if tables > 0 {
-                return Err(StoreError::InvalidInput {
+                return Err(EventStoreError::InvalidInput {
                     reason: format!(
                         "`{}` is a SQLite database of another application",
                         path.display()
@@ -307,7 +307,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
         }
         (APPLICATION_ID, FORMAT_VERSION) => {}
         (APPLICATION_ID, other) => {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "`{}` has event store format {other}; this code reads format {FORMAT_VERSION}",
                     path.display()
@@ -315,7 +315,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
             });
         }
         _ => {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "`{}` is a SQLite database of another application",
                     path.display()
@@ -327,7 +327,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
         .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))
         .map_err(fail)?;
     if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::InvalidInput {
+        return Err(EventStoreError::InvalidInput {
             reason: format!(
                 "`{}`: SQLite refused WAL mode (journal mode is {mode})",
                 path.display()
@@ -341,7 +341,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), StoreError> {
 }
 
 impl EventStore for SqliteStore {
-    fn append(&self, batch: Append) -> Result<Appended, StoreError> {
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
         batch.validate()?;
         let mut connection = self.lock();
         let at = Position::Header;
@@ -370,11 +370,16 @@ impl EventStore for SqliteStore {
                 })
                 .map_err(|e| self.fail(e, at))?;
             if let Some((stream, stored_digest, version, first, end)) = stored {
-                let stored_digest = stored_digest.try_into().map_err(|_| StoreError::Corrupt {
-                    path: Some(self.path.clone()),
-                    position: Position::Header,
-                    reason: format!("the digest of idempotency key `{key}` is not 32 bytes"),
-                })?;
+                let stored_digest =
+                    stored_digest
+                        .try_into()
+                        .map_err(|_| EventStoreError::Corrupt {
+                            path: Some(self.path.clone()),
+                            position: Position::Header,
+                            reason: format!(
+                                "the digest of idempotency key `{key}` is not 32 bytes"
+                            ),
+                        })?;
                 let record = IdempotencyRecord {
                     stream,
                     digest: EventHash(stored_digest),
@@ -412,7 +417,7 @@ impl EventStore for SqliteStore {
         let (head, prev) = match last {
             None => (0, EventHash::GENESIS),
             Some((sequence, hash)) => {
-                let hash = hash.try_into().map_err(|_| StoreError::Corrupt {
+                let hash = hash.try_into().map_err(|_| EventStoreError::Corrupt {
                     path: Some(self.path.clone()),
                     position: Position::Sequence(sequence.unsigned_abs()),
                     reason: "the stored hash is not 32 bytes".into(),
@@ -445,7 +450,7 @@ impl EventStore for SqliteStore {
         Ok(result)
     }
 
-    fn head(&self) -> Result<u64, StoreError> {
+    fn head(&self) -> Result<u64, EventStoreError> {
         let connection = self.lock();
         let head: i64 = connection
             .query_row("SELECT coalesce(max(sequence), 0) FROM events", [], |row| {
@@ -455,7 +460,7 @@ impl EventStore for SqliteStore {
         Ok(head.unsigned_abs())
     }
 
-    fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+    fn stream_version(&self, stream: &str) -> Result<u64, EventStoreError> {
         let connection = self.lock();
         let version: i64 = connection
             .prepare_cached("SELECT coalesce(max(version), 0) FROM events WHERE stream = ?1")
@@ -464,7 +469,7 @@ impl EventStore for SqliteStore {
         Ok(version.unsigned_abs())
     }
 
-    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= ?1 AND compacted = 0 \
              ORDER BY sequence LIMIT ?2"
@@ -477,7 +482,7 @@ impl EventStore for SqliteStore {
         stream: &str,
         from_version: u64,
         limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError> {
+    ) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM events WHERE stream = ?3 AND version >= ?1 \
              AND compacted = 0 ORDER BY version LIMIT ?2"
@@ -490,14 +495,14 @@ impl EventStore for SqliteStore {
         )?))
     }
 
-    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2"
         );
         self.query_entries(&sql, from, limit, None)
     }
 
-    fn compacted_through(&self, stream: &str) -> Result<u64, StoreError> {
+    fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
         let connection = self.lock();
         let through: Option<i64> = connection
             .prepare_cached("SELECT through_version FROM compactions WHERE stream = ?1")
@@ -506,7 +511,7 @@ impl EventStore for SqliteStore {
         Ok(through.unwrap_or(0).unsigned_abs())
     }
 
-    fn event_types(&self) -> Result<Vec<(String, u32)>, StoreError> {
+    fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError> {
         let connection = self.lock();
         let fail = |e| self.fail(e, Position::Header);
         let mut statement = connection
@@ -523,8 +528,8 @@ impl EventStore for SqliteStore {
         Ok(pairs)
     }
 
-    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), StoreError> {
-        let body = serde_json::to_string(snapshot).map_err(|error| StoreError::Encode {
+    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), EventStoreError> {
+        let body = serde_json::to_string(snapshot).map_err(|error| EventStoreError::Encode {
             what: format!("the snapshot of stream `{}`", snapshot.stream),
             reason: error.to_string(),
         })?;
@@ -536,14 +541,14 @@ impl EventStore for SqliteStore {
         Ok(())
     }
 
-    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, EventStoreError> {
         let connection = self.lock();
         let body: Option<String> = connection
             .prepare_cached("SELECT body FROM snapshots WHERE stream = ?1")
             .and_then(|mut statement| statement.query_row([stream], |row| row.get(0)).optional())
             .map_err(|e| self.fail(e, Position::Header))?;
         body.map(|body| {
-            serde_json::from_str(&body).map_err(|error| StoreError::Corrupt {
+            serde_json::from_str(&body).map_err(|error| EventStoreError::Corrupt {
                 path: Some(self.path.clone()),
                 position: Position::Header,
                 reason: format!("the snapshot of stream `{stream}` does not decode: {error}"),
@@ -552,7 +557,7 @@ impl EventStore for SqliteStore {
         .transpose()
     }
 
-    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StoreError> {
+    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), EventStoreError> {
         let connection = self.lock();
         connection
             .prepare_cached("INSERT OR REPLACE INTO checkpoints (name, position) VALUES (?1, ?2)")
@@ -561,7 +566,7 @@ impl EventStore for SqliteStore {
         Ok(())
     }
 
-    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError> {
+    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, EventStoreError> {
         let connection = self.lock();
         let position: Option<i64> = connection
             .prepare_cached("SELECT position FROM checkpoints WHERE name = ?1")
@@ -570,7 +575,7 @@ impl EventStore for SqliteStore {
         Ok(position.map(i64::unsigned_abs))
     }
 
-    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, StoreError> {
+    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, EventStoreError> {
         let mut connection = self.lock();
         let at = Position::Header;
         let transaction = connection
@@ -584,7 +589,7 @@ impl EventStore for SqliteStore {
             )
             .map_err(|e| self.fail(e, at))?;
         if through_version > version.unsigned_abs() {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "cannot compact stream `{stream}` through version {through_version}: it is at \
                      version {version}"

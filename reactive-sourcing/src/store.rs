@@ -1,5 +1,5 @@
-//! The [`EventStore`] trait every backend implements, [`StreamSnapshot`]s, and [`Events`], the paged
-//! iterator that reads any amount of history in bounded memory.
+//! The [`EventStore`] trait every backend implements, [`StreamSnapshot`]s, and [`Events`], the
+//! paged iterator that reads any amount of history in bounded memory.
 
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::archive::ArchiveWriter;
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 
 /// A durable (or not) log of events, partitioned into streams.
@@ -19,8 +19,8 @@ use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 /// [`conformance`](crate::conformance) suite, which states the contract precisely; in short:
 ///
 /// - [`append`](EventStore::append) is atomic per batch and checks the expected version: on
-///   [`StoreError::Conflict`] nothing of the batch is written. A batch whose idempotency key was
-///   stored before is not written again, however long ago. An empty batch writes nothing.
+///   [`EventStoreError::Conflict`] nothing of the batch is written. A batch whose idempotency key
+///   was stored before is not written again, however long ago. An empty batch writes nothing.
 /// - Sequence numbers are global, start at 1 and have no gaps; stream versions start at 1.
 /// - Reads are paged (`limit` events from a position) so callers control memory.
 /// - Compaction replaces old events of a stream by stubs that keep the audit chain whole,
@@ -33,7 +33,7 @@ use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent};
 /// use serde_json::json;
 ///
-/// fn deposit(store: &dyn EventStore, account: &str, amount: i64) -> Result<u64, reactive_sourcing::StoreError> {
+/// fn deposit(store: &dyn EventStore, account: &str, amount: i64) -> Result<u64, reactive_sourcing::EventStoreError> {
 ///     let version = store.stream_version(account)?;
 ///     let batch = Append::new(account, ExpectedVersion::Exact(version))
 ///         .event(NewEvent::new("Deposited", 1, json!({ "amount": amount })));
@@ -44,16 +44,16 @@ use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 /// assert_eq!(deposit(&store, "acc-1", 10)?, 1);
 /// assert_eq!(deposit(&store, "acc-1", 5)?, 2);
 /// assert_eq!(store.read_stream("acc-1", 1, 100)?.len(), 2);
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 pub trait EventStore {
     /// Appends a batch atomically (see the trait docs for the rules).
     ///
     /// # Errors
     ///
-    /// [`StoreError::Conflict`] when the stream is not at the expected version,
-    /// [`StoreError::IdempotencyKeyReused`] when the key belongs to a different batch,
-    /// [`StoreError::InvalidInput`] for an empty stream id or type name, or an I/O or SQLite
+    /// [`EventStoreError::Conflict`] when the stream is not at the expected version,
+    /// [`EventStoreError::IdempotencyKeyReused`] when the key belongs to a different batch,
+    /// [`EventStoreError::InvalidInput`] for an empty stream id or type name, or an I/O or SQLite
     /// error (nothing of the batch is then visible).
     ///
     /// ```
@@ -61,9 +61,9 @@ pub trait EventStore {
     /// let store = MemoryStore::new();
     /// let empty = store.append(Append::new("s", ExpectedVersion::NoStream))?;
     /// assert_eq!((empty.stream_version, store.head()?), (0, 0)); // nothing changed
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn append(&self, batch: Append) -> Result<Appended, StoreError>;
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError>;
 
     /// The sequence number of the last entry of the log (0 when empty).
     ///
@@ -74,9 +74,9 @@ pub trait EventStore {
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().head()?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn head(&self) -> Result<u64, StoreError>;
+    fn head(&self) -> Result<u64, EventStoreError>;
 
     /// A stream's version: the number of events ever appended to it (0 if none).
     ///
@@ -87,55 +87,55 @@ pub trait EventStore {
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().stream_version("nobody")?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn stream_version(&self, stream: &str) -> Result<u64, StoreError>;
+    fn stream_version(&self, stream: &str) -> Result<u64, EventStoreError>;
 
     /// Up to `limit` live events with sequence `>= from`, in sequence order (compacted events
     /// are skipped; see [`read_log`](EventStore::read_log)).
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] naming the first damaged event, or another read error.
+    /// [`EventStoreError::Corrupt`] naming the first damaged event, or another read error.
     ///
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert!(MemoryStore::new().read_all(1, 10)?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError>;
+    fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError>;
 
     /// Up to `limit` live events of `stream` with version `>= from_version`, in order.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] naming the first damaged event, or another read error.
+    /// [`EventStoreError::Corrupt`] naming the first damaged event, or another read error.
     ///
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert!(MemoryStore::new().read_stream("s", 1, 10)?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     fn read_stream(
         &self,
         stream: &str,
         from_version: u64,
         limit: usize,
-    ) -> Result<Vec<RecordedEvent>, StoreError>;
+    ) -> Result<Vec<RecordedEvent>, EventStoreError>;
 
     /// Up to `limit` log entries with sequence `>= from`, compaction stubs included: what the
     /// audit chain is verified over.
     ///
     /// # Errors
     ///
-    /// [`StoreError::Corrupt`] naming the first damaged entry, or another read error.
+    /// [`EventStoreError::Corrupt`] naming the first damaged entry, or another read error.
     ///
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert!(MemoryStore::new().read_log(1, 10)?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError>;
+    fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError>;
 
     /// The last version of `stream` removed by compaction (0 if none).
     ///
@@ -146,9 +146,9 @@ pub trait EventStore {
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().compacted_through("s")?, 0);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn compacted_through(&self, stream: &str) -> Result<u64, StoreError>;
+    fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError>;
 
     /// Every distinct `(event type, schema version)` pair among live events, sorted: what
     /// [`Schema::check`](crate::Schema::check) proves readable.
@@ -165,9 +165,9 @@ pub trait EventStore {
     ///     .event(NewEvent::new("A", 1, 0.into()))
     ///     .event(NewEvent::new("B", 2, 1.into())))?;
     /// assert_eq!(store.event_types()?, [("A".to_owned(), 1), ("B".to_owned(), 2)]);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn event_types(&self) -> Result<Vec<(String, u32)>, StoreError>;
+    fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError>;
 
     /// Stores `snapshot` as the latest one of its stream (replacing any older one).
     ///
@@ -182,22 +182,22 @@ pub trait EventStore {
     ///     event_hash: EventHash::GENESIS, state: 42.into(), taken_at_ms: 0 };
     /// store.save_snapshot(&snapshot)?;
     /// assert_eq!(store.load_snapshot("s")?, Some(snapshot));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), StoreError>;
+    fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), EventStoreError>;
 
     /// The latest snapshot of `stream`, if any.
     ///
     /// # Errors
     ///
-    /// A read error, or [`StoreError::Corrupt`] for a damaged snapshot.
+    /// A read error, or [`EventStoreError::Corrupt`] for a damaged snapshot.
     ///
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().load_snapshot("s")?, None);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError>;
+    fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, EventStoreError>;
 
     /// Records how far the subscription `name` has processed the log (the next sequence to
     /// read).
@@ -211,9 +211,9 @@ pub trait EventStore {
     /// let store = MemoryStore::new();
     /// store.save_checkpoint("mailer", 10)?;
     /// assert_eq!(store.load_checkpoint("mailer")?, Some(10));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StoreError>;
+    fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), EventStoreError>;
 
     /// The last position saved for subscription `name`.
     ///
@@ -224,9 +224,9 @@ pub trait EventStore {
     /// ```
     /// use reactive_sourcing::{EventStore, MemoryStore};
     /// assert_eq!(MemoryStore::new().load_checkpoint("nobody")?, None);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError>;
+    fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, EventStoreError>;
 
     /// Low level: replaces the events of `stream` up to `through_version` by stubs, without
     /// archiving them. Returns how many events were replaced (already-compacted ones are not
@@ -234,7 +234,7 @@ pub trait EventStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if `through_version` is past the stream's version, or a
+    /// [`EventStoreError::InvalidInput`] if `through_version` is past the stream's version, or a
     /// write error.
     ///
     /// ```
@@ -243,9 +243,9 @@ pub trait EventStore {
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("E", 1, 0.into())))?;
     /// assert_eq!(store.stub_events("s", 1)?, 1);
     /// assert!(store.read_all(1, 10)?.is_empty());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, StoreError>;
+    fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, EventStoreError>;
 
     /// Compaction (retention): writes the live events of `stream` up to `through_version` to
     /// `archive`, makes the archive durable, then replaces those events by stubs that keep the
@@ -258,7 +258,7 @@ pub trait EventStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if `through_version` is past the stream's version, an I/O
+    /// [`EventStoreError::InvalidInput`] if `through_version` is past the stream's version, an I/O
     /// error of the archive, or a store error.
     ///
     /// ```
@@ -283,10 +283,10 @@ pub trait EventStore {
         stream: &str,
         through_version: u64,
         archive: &mut ArchiveWriter,
-    ) -> Result<Compaction, StoreError> {
+    ) -> Result<Compaction, EventStoreError> {
         let version = self.stream_version(stream)?;
         if through_version > version {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "cannot compact stream `{stream}` through version {through_version}: it is at \
                      version {version}"
@@ -380,7 +380,7 @@ pub const DEFAULT_PAGE_SIZE: usize = 512;
 /// let all: Vec<u64> = Events::all(&store, 1).page_size(3).map(|e| e.map(|e| e.sequence)).collect::<Result<_, _>>()?;
 /// assert_eq!(all, (1..=10).collect::<Vec<_>>());
 /// assert_eq!(Events::stream(&store, "odd", 4).count(), 2); // versions 4 and 5
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 pub struct Events<'s, S: EventStore + ?Sized> {
     store: &'s S,
@@ -438,7 +438,7 @@ impl<'s, S: EventStore + ?Sized> Events<'s, S> {
         self
     }
 
-    fn fetch(&mut self) -> Result<(), StoreError> {
+    fn fetch(&mut self) -> Result<(), EventStoreError> {
         let page = match &self.source {
             Source::All => self.store.read_all(self.next, self.page_size)?,
             Source::Stream(stream) => self.store.read_stream(stream, self.next, self.page_size)?,
@@ -458,7 +458,7 @@ impl<'s, S: EventStore + ?Sized> Events<'s, S> {
 }
 
 impl<S: EventStore + ?Sized> Iterator for Events<'_, S> {
-    type Item = Result<RecordedEvent, StoreError>;
+    type Item = Result<RecordedEvent, EventStoreError>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.buffer.is_empty()
@@ -476,16 +476,16 @@ impl<S: EventStore + ?Sized> Iterator for Events<'_, S> {
 macro_rules! forward_event_store {
     ($($pointer:ty),*) => {$(
         impl<T: EventStore + ?Sized> EventStore for $pointer {
-            fn append(&self, batch: Append) -> Result<Appended, StoreError> {
+            fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
                 (**self).append(batch)
             }
-            fn head(&self) -> Result<u64, StoreError> {
+            fn head(&self) -> Result<u64, EventStoreError> {
                 (**self).head()
             }
-            fn stream_version(&self, stream: &str) -> Result<u64, StoreError> {
+            fn stream_version(&self, stream: &str) -> Result<u64, EventStoreError> {
                 (**self).stream_version(stream)
             }
-            fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, StoreError> {
+            fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
                 (**self).read_all(from, limit)
             }
             fn read_stream(
@@ -493,31 +493,31 @@ macro_rules! forward_event_store {
                 stream: &str,
                 from_version: u64,
                 limit: usize,
-            ) -> Result<Vec<RecordedEvent>, StoreError> {
+            ) -> Result<Vec<RecordedEvent>, EventStoreError> {
                 (**self).read_stream(stream, from_version, limit)
             }
-            fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, StoreError> {
+            fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
                 (**self).read_log(from, limit)
             }
-            fn compacted_through(&self, stream: &str) -> Result<u64, StoreError> {
+            fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
                 (**self).compacted_through(stream)
             }
-            fn event_types(&self) -> Result<Vec<(String, u32)>, StoreError> {
+            fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError> {
                 (**self).event_types()
             }
-            fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), StoreError> {
+            fn save_snapshot(&self, snapshot: &StreamSnapshot) -> Result<(), EventStoreError> {
                 (**self).save_snapshot(snapshot)
             }
-            fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, StoreError> {
+            fn load_snapshot(&self, stream: &str) -> Result<Option<StreamSnapshot>, EventStoreError> {
                 (**self).load_snapshot(stream)
             }
-            fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), StoreError> {
+            fn save_checkpoint(&self, name: &str, position: u64) -> Result<(), EventStoreError> {
                 (**self).save_checkpoint(name, position)
             }
-            fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, StoreError> {
+            fn load_checkpoint(&self, name: &str) -> Result<Option<u64>, EventStoreError> {
                 (**self).load_checkpoint(name)
             }
-            fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, StoreError> {
+            fn stub_events(&self, stream: &str, through_version: u64) -> Result<u64, EventStoreError> {
                 (**self).stub_events(stream, through_version)
             }
             fn compact(
@@ -525,7 +525,7 @@ macro_rules! forward_event_store {
                 stream: &str,
                 through_version: u64,
                 archive: &mut ArchiveWriter,
-            ) -> Result<Compaction, StoreError> {
+            ) -> Result<Compaction, EventStoreError> {
                 (**self).compact(stream, through_version, archive)
             }
         }

@@ -1,37 +1,37 @@
 //! Catch-up subscriptions: read the history from a checkpoint, then keep up with what is
 //! appended, and remember how far they got.
 
-use crate::error::StoreError;
+use crate::error::EventStoreError;
 use crate::event::RecordedEvent;
 use crate::store::{DEFAULT_PAGE_SIZE, EventStore};
 
 /// A named reader of the whole log that resumes where it left off.
 ///
-/// [`poll`](Subscription::poll) returns the next page of events — the history first, then,
+/// [`poll`](CatchUpSubscription::poll) returns the next page of events — the history first, then,
 /// once caught up, whatever was appended since the last poll (an empty page means "nothing
-/// new"). [`checkpoint`](Subscription::checkpoint) stores the position in the store itself, so
-/// a restarted process continues from there.
+/// new"). [`checkpoint`](CatchUpSubscription::checkpoint) stores the position in the store itself,
+/// so a restarted process continues from there.
 ///
 /// ```
-/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, Subscription};
+/// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, CatchUpSubscription};
 /// let store = MemoryStore::new();
 /// let append = |n: i64| store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("E", 1, n.into())));
 /// append(1)?;
 /// append(2)?;
 ///
-/// let mut subscription = Subscription::open(&store, "mailer")?;
+/// let mut subscription = CatchUpSubscription::open(&store, "mailer")?;
 /// assert_eq!(subscription.poll()?.len(), 2); // history
 /// assert!(subscription.poll()?.is_empty());   // caught up
 /// assert!(subscription.is_live());
 /// subscription.checkpoint()?;
 ///
 /// append(3)?;                                  // live
-/// let mut resumed = Subscription::open(&store, "mailer")?;
+/// let mut resumed = CatchUpSubscription::open(&store, "mailer")?;
 /// assert_eq!(resumed.poll()?[0].payload, serde_json::json!(3));
-/// # Ok::<(), reactive_sourcing::StoreError>(())
+/// # Ok::<(), reactive_sourcing::EventStoreError>(())
 /// ```
 #[derive(Debug)]
-pub struct Subscription<'s, S: EventStore + ?Sized> {
+pub struct CatchUpSubscription<'s, S: EventStore + ?Sized> {
     store: &'s S,
     name: String,
     /// The next sequence to read.
@@ -40,27 +40,27 @@ pub struct Subscription<'s, S: EventStore + ?Sized> {
     live: bool,
 }
 
-impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
+impl<'s, S: EventStore + ?Sized> CatchUpSubscription<'s, S> {
     /// Opens the subscription `name` at its saved checkpoint (the beginning if none).
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] for an empty name, or a read error.
+    /// [`EventStoreError::InvalidInput`] for an empty name, or a read error.
     ///
     /// ```
-    /// # use reactive_sourcing::{MemoryStore, Subscription};
+    /// # use reactive_sourcing::{MemoryStore, CatchUpSubscription};
     /// let store = MemoryStore::new();
-    /// assert_eq!(Subscription::open(&store, "projector")?.position(), 1);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// assert_eq!(CatchUpSubscription::open(&store, "projector")?.position(), 1);
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
-    pub fn open(store: &'s S, name: &str) -> Result<Self, StoreError> {
+    pub fn open(store: &'s S, name: &str) -> Result<Self, EventStoreError> {
         if name.is_empty() {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: "a subscription needs a name".into(),
             });
         }
         let position = store.load_checkpoint(name)?.unwrap_or(1).max(1);
-        Ok(Subscription {
+        Ok(CatchUpSubscription {
             store,
             name: name.to_owned(),
             position,
@@ -72,11 +72,11 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     /// Sets how many events a poll returns at most (at least 1).
     ///
     /// ```
-    /// # use reactive_sourcing::{MemoryStore, Subscription};
+    /// # use reactive_sourcing::{MemoryStore, CatchUpSubscription};
     /// let store = MemoryStore::new();
-    /// let subscription = Subscription::open(&store, "s")?.page_size(100);
+    /// let subscription = CatchUpSubscription::open(&store, "s")?.page_size(100);
     /// # drop(subscription);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     #[must_use]
     pub fn page_size(mut self, page_size: usize) -> Self {
@@ -87,10 +87,10 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     /// The subscription's name.
     ///
     /// ```
-    /// # use reactive_sourcing::{MemoryStore, Subscription};
+    /// # use reactive_sourcing::{MemoryStore, CatchUpSubscription};
     /// let store = MemoryStore::new();
-    /// assert_eq!(Subscription::open(&store, "audit")?.name(), "audit");
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// assert_eq!(CatchUpSubscription::open(&store, "audit")?.name(), "audit");
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn name(&self) -> &str {
         &self.name
@@ -99,11 +99,11 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     /// The next sequence number it will read.
     ///
     /// ```
-    /// # use reactive_sourcing::{EventStore, MemoryStore, Subscription};
+    /// # use reactive_sourcing::{EventStore, MemoryStore, CatchUpSubscription};
     /// let store = MemoryStore::new();
     /// store.save_checkpoint("s", 42)?;
-    /// assert_eq!(Subscription::open(&store, "s")?.position(), 42);
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// assert_eq!(CatchUpSubscription::open(&store, "s")?.position(), 42);
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn position(&self) -> u64 {
         self.position
@@ -112,13 +112,13 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     /// Whether it has read everything there was at its last poll (it is following live).
     ///
     /// ```
-    /// # use reactive_sourcing::{MemoryStore, Subscription};
+    /// # use reactive_sourcing::{MemoryStore, CatchUpSubscription};
     /// let store = MemoryStore::new();
-    /// let mut subscription = Subscription::open(&store, "s")?;
+    /// let mut subscription = CatchUpSubscription::open(&store, "s")?;
     /// assert!(!subscription.is_live());
     /// subscription.poll()?;
     /// assert!(subscription.is_live());
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn is_live(&self) -> bool {
         self.live
@@ -131,8 +131,8 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     ///
     /// A read error (the position does not move).
     ///
-    /// See [`Subscription`] for a full example.
-    pub fn poll(&mut self) -> Result<Vec<RecordedEvent>, StoreError> {
+    /// See [`CatchUpSubscription`] for a full example.
+    pub fn poll(&mut self) -> Result<Vec<RecordedEvent>, EventStoreError> {
         let page = self.store.read_all(self.position, self.page_size)?;
         match page.last() {
             Some(last) => {
@@ -150,8 +150,8 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     ///
     /// A write error.
     ///
-    /// See [`Subscription`] for a full example.
-    pub fn checkpoint(&self) -> Result<(), StoreError> {
+    /// See [`CatchUpSubscription`] for a full example.
+    pub fn checkpoint(&self) -> Result<(), EventStoreError> {
         self.store.save_checkpoint(&self.name, self.position)
     }
 
@@ -164,20 +164,20 @@ impl<'s, S: EventStore + ?Sized> Subscription<'s, S> {
     /// page is handled again next time: at-least-once delivery), or a store error.
     ///
     /// ```
-    /// # use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, Subscription};
+    /// # use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent, CatchUpSubscription};
     /// let store = MemoryStore::new();
     /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::new("E", 1, 5.into())))?;
     /// let mut seen = Vec::new();
-    /// let mut subscription = Subscription::open(&store, "printer")?;
+    /// let mut subscription = CatchUpSubscription::open(&store, "printer")?;
     /// subscription.catch_up(|event| { seen.push(event.sequence); Ok(()) })?;
     /// assert_eq!(seen, [1]);
     /// assert_eq!(store.load_checkpoint("printer")?, Some(2));
-    /// # Ok::<(), reactive_sourcing::StoreError>(())
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
     /// ```
     pub fn catch_up(
         &mut self,
-        mut handler: impl FnMut(&RecordedEvent) -> Result<(), StoreError>,
-    ) -> Result<u64, StoreError> {
+        mut handler: impl FnMut(&RecordedEvent) -> Result<(), EventStoreError>,
+    ) -> Result<u64, EventStoreError> {
         let mut handled = 0;
         loop {
             let start = self.position;

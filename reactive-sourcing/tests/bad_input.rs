@@ -3,9 +3,9 @@
 //! a silent skip.
 
 use reactive_sourcing::{
-    Aggregate, AllowAll, Append, DomainEvent, EventStore, ExpectedVersion, MemoryStore, NewEvent,
-    Projection, RecordedEvent, ReplayTo, Repository, Schema, StoreError, assert_all_readable,
-    replay,
+    Aggregate, AllowAll, Append, DomainEvent, EventStore, EventStoreError, ExpectedVersion,
+    MemoryStore, NewEvent, Projection, RecordedEvent, ReplayTo, Repository, Schema,
+    assert_all_readable, replay,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -65,7 +65,7 @@ fn store_with(events: Vec<NewEvent>) -> MemoryStore {
     store
 }
 
-fn load_error(store: MemoryStore) -> StoreError {
+fn load_error(store: MemoryStore) -> EventStoreError {
     match Repository::new(store, schema()).load::<Cart>("cart-1") {
         Ok(cart) => panic!(
             "expected an error, loaded {:?}",
@@ -105,7 +105,7 @@ fn an_unknown_event_type_is_a_typed_error_naming_the_event() {
         NewEvent::new("CouponApplied", 1, json!({ "code": "X" })),
     ]);
     match load_error(store) {
-        StoreError::UnknownEventType {
+        EventStoreError::UnknownEventType {
             stream,
             sequence,
             event_type,
@@ -126,7 +126,7 @@ fn an_undecodable_payload_is_a_typed_error_naming_the_event() {
     )]);
     let error = load_error(store);
     match &error {
-        StoreError::Undecodable {
+        EventStoreError::Undecodable {
             stream,
             sequence,
             event_type,
@@ -151,7 +151,7 @@ fn an_undecodable_payload_is_a_typed_error_naming_the_event() {
 fn a_version_newer_than_the_code_is_a_typed_error() {
     let store = store_with(vec![NewEvent::new("ItemAdded", 4, json!({ "sku": "a" }))]);
     match load_error(store) {
-        StoreError::UnsupportedVersion {
+        EventStoreError::UnsupportedVersion {
             stream,
             sequence,
             event_type,
@@ -175,7 +175,7 @@ fn a_version_newer_than_the_code_is_a_typed_error() {
 fn a_version_no_upcaster_reaches_is_a_typed_error() {
     let store = store_with(vec![NewEvent::new("CheckedOut", 0, json!(null))]);
     match load_error(store) {
-        StoreError::UnsupportedVersion {
+        EventStoreError::UnsupportedVersion {
             version, current, ..
         } => assert_eq!((version, current), (0, 1)),
         other => panic!("{other:?}"),
@@ -186,7 +186,7 @@ fn a_version_no_upcaster_reaches_is_a_typed_error() {
 fn an_upcaster_rejecting_a_payload_is_a_typed_error_at_the_version_it_failed() {
     let store = store_with(vec![NewEvent::new("ItemAdded", 1, json!({ "oops": 1 }))]);
     match load_error(store) {
-        StoreError::Undecodable {
+        EventStoreError::Undecodable {
             version, reason, ..
         } => {
             assert_eq!(version, 1);
@@ -259,7 +259,7 @@ fn a_replay_stops_with_the_typed_error_instead_of_skipping() {
     let error = replay(&store, &schema(), &mut count, ReplayTo::End, &AllowAll).unwrap_err();
     assert!(matches!(
         error,
-        StoreError::UnknownEventType { sequence: 2, .. }
+        EventStoreError::UnknownEventType { sequence: 2, .. }
     ));
     assert_eq!(count.0, 1, "the events before it were applied, none after");
 }
@@ -277,7 +277,7 @@ fn encoding_an_event_missing_from_types_is_a_typed_error() {
     assert!(NewEvent::from_domain(&Partial::Listed).is_ok());
     assert!(matches!(
         NewEvent::from_domain(&Partial::Forgotten),
-        Err(StoreError::UnknownEventType { event_type, .. }) if event_type == "Forgotten"
+        Err(EventStoreError::UnknownEventType { event_type, .. }) if event_type == "Forgotten"
     ));
 
     #[derive(Serialize, Deserialize)]
@@ -290,7 +290,7 @@ fn encoding_an_event_missing_from_types_is_a_typed_error() {
     }
     assert!(matches!(
         NewEvent::from_domain(&NotAnEnum { value: 1, other: 2 }),
-        Err(StoreError::Encode { .. })
+        Err(EventStoreError::Encode { .. })
     ));
 }
 
@@ -306,6 +306,6 @@ fn registering_one_type_at_two_versions_is_refused() {
     let mut schema = schema();
     assert!(matches!(
         schema.register::<Other>(),
-        Err(StoreError::InvalidInput { .. })
+        Err(EventStoreError::InvalidInput { .. })
     ));
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reactive_sourcing::{
-    Append, EventStore, ExpectedVersion, JsonlStore, MemoryStore, NewEvent, StoreError,
+    Append, EventStore, EventStoreError, ExpectedVersion, JsonlStore, MemoryStore, NewEvent,
     verify_chain,
 };
 use serde_json::json;
@@ -42,7 +42,7 @@ fn append_share(store: &dyn EventStore, writer: &str, count: u64, think: Duratio
                     assert_eq!(appended.stream_version, version + 1);
                     break;
                 }
-                Err(StoreError::Conflict { actual, .. }) => {
+                Err(EventStoreError::Conflict { actual, .. }) => {
                     assert!(actual > version, "a conflict means someone else appended");
                     conflicts += 1;
                 }

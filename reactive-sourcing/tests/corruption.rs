@@ -5,8 +5,8 @@ use std::fs;
 use std::path::Path;
 
 use reactive_sourcing::{
-    Append, ArchiveWriter, EventStore, ExpectedVersion, JsonlStore, NewEvent, Position,
-    RecordedEvent, StoreError, TornTail, read_archive, verify_chain,
+    Append, ArchiveWriter, EventStore, EventStoreError, ExpectedVersion, JsonlStore, NewEvent,
+    Position, RecordedEvent, TornTail, read_archive, verify_chain,
 };
 use serde_json::json;
 
@@ -67,7 +67,7 @@ fn jsonl_bit_flip_is_an_error_naming_the_line_and_recovery_keeps_the_batches_bef
     fs::write(&path, &bytes).unwrap();
 
     match JsonlStore::open(&path) {
-        Err(StoreError::Corrupt {
+        Err(EventStoreError::Corrupt {
             position,
             reason,
             path: Some(named),
@@ -123,7 +123,7 @@ fn jsonl_truncated_mid_line_is_reported_at_its_position_and_repaired_on_open() {
     fs::write(&path, &bytes[..cut]).unwrap();
 
     match JsonlStore::open_with(&path, TornTail::Fail) {
-        Err(StoreError::Corrupt { position, .. }) => {
+        Err(EventStoreError::Corrupt { position, .. }) => {
             assert_eq!(
                 position,
                 Position::Line {
@@ -158,7 +158,7 @@ fn jsonl_truncated_at_a_line_boundary_inside_a_batch_keeps_only_whole_batches() 
 
     assert!(matches!(
         JsonlStore::open_with(&path, TornTail::Fail),
-        Err(StoreError::Corrupt {
+        Err(EventStoreError::Corrupt {
             position: Position::Line { line: 7, .. },
             ..
         })
@@ -179,14 +179,14 @@ fn jsonl_damage_appearing_after_open_is_an_error_on_read_not_wrong_data() {
     fs::write(&path, &bytes).unwrap();
     assert!(matches!(
         store.read_all(1, 100),
-        Err(StoreError::Corrupt {
+        Err(EventStoreError::Corrupt {
             position: Position::Line { line: 5, .. },
             ..
         })
     ));
     assert!(matches!(
         verify_chain(&store),
-        Err(StoreError::Corrupt { .. })
+        Err(EventStoreError::Corrupt { .. })
     ));
 }
 
@@ -204,7 +204,7 @@ fn a_damaged_archive_line_is_an_error_naming_the_line() {
     fs::write(&path, &bytes).unwrap();
     assert!(matches!(
         read_archive(&path),
-        Err(StoreError::Corrupt {
+        Err(EventStoreError::Corrupt {
             position: Position::Line { line: 3, .. },
             ..
         })
@@ -239,7 +239,7 @@ mod sqlite {
 
         let store = SqliteStore::open(&path).expect("the file itself is sound");
         match store.read_all(1, 1_000) {
-            Err(StoreError::Corrupt {
+            Err(EventStoreError::Corrupt {
                 position, reason, ..
             }) => {
                 assert_eq!(position, Position::Sequence(123));
@@ -254,7 +254,7 @@ mod sqlite {
         );
         let unverified = SqliteStore::open(&path).unwrap().unverified_reads();
         match verify_chain(&unverified) {
-            Err(StoreError::BrokenChain(link)) => {
+            Err(EventStoreError::BrokenChain(link)) => {
                 assert_eq!(link.sequence, 123);
                 assert_eq!(link.fault, LinkFault::ContentAltered);
             }
@@ -293,7 +293,7 @@ mod sqlite {
     fn broken_link(path: &Path) -> reactive_sourcing::BrokenLink {
         let store = SqliteStore::open(path).unwrap().unverified_reads();
         match verify_chain(&store) {
-            Err(StoreError::BrokenChain(link)) => link,
+            Err(EventStoreError::BrokenChain(link)) => link,
             other => panic!("expected a broken chain, got {other:?}"),
         }
     }
@@ -347,7 +347,7 @@ mod sqlite {
             store.read_all(1, 10_000)
         });
         match outcome {
-            Err(StoreError::Corrupt {
+            Err(EventStoreError::Corrupt {
                 position, reason, ..
             }) => {
                 assert!(!reason.is_empty());
@@ -391,7 +391,9 @@ mod sqlite {
         let path = directory.path().join("events.sqlite");
         fs::write(&path, vec![0x42u8; 8192]).unwrap();
         match SqliteStore::open(&path) {
-            Err(StoreError::Corrupt { position, .. }) => assert_eq!(position, Position::Header),
+            Err(EventStoreError::Corrupt { position, .. }) => {
+                assert_eq!(position, Position::Header)
+            }
             other => panic!("expected Corrupt, got {other:?}"),
         }
     }
@@ -403,7 +405,7 @@ mod sqlite {
         let other = foreign_database(&path);
         assert!(matches!(
             SqliteStore::open(&path),
-            Err(StoreError::InvalidInput { .. })
+            Err(EventStoreError::InvalidInput { .. })
         ));
         assert_eq!(fs::read(&path).unwrap(), other);
     }

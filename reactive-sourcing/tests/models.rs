@@ -6,10 +6,10 @@ use std::rc::Rc;
 
 use reactive_core::{Effect, Memo, create_root};
 use reactive_sourcing::{
-    Aggregate, AllowAll, ArchiveWriter, AuditQuery, CommandContext, CommandError, DomainEvent,
-    EventProcessor, EventStore, JsonlStore, MemoryStore, Metadata, Projection, Reaction,
-    RecordedEvent, ReplayTo, Repository, Schema, SnapshotOutcome, StoreError, Subscription,
-    is_replaying, replay, verify_chain,
+    Aggregate, AllowAll, ArchiveWriter, AuditQuery, CatchUpSubscription, CommandContext,
+    CommandError, DomainEvent, EventProcessor, EventStore, EventStoreError, JsonlStore,
+    MemoryStore, Metadata, Projection, Reaction, RecordedEvent, ReplayTo, Repository, Schema,
+    SnapshotOutcome, is_replaying, replay, verify_chain,
 };
 use serde::{Deserialize, Serialize};
 
@@ -117,7 +117,7 @@ fn a_stale_handle_gets_a_conflict_then_refreshes_and_retries() {
         .execute(&first, Command::Open, &anyone())
         .unwrap();
     match repository.execute(&second, Command::Open, &anyone()) {
-        Err(CommandError::Store(StoreError::Conflict { actual, .. })) => assert_eq!(actual, 1),
+        Err(CommandError::Store(EventStoreError::Conflict { actual, .. })) => assert_eq!(actual, 1),
         other => panic!("{other:?}"),
     }
     assert_eq!(repository.refresh(&second).unwrap(), 1);
@@ -232,14 +232,14 @@ fn a_snapshot_of_an_older_state_format_is_ignored_unless_the_events_are_gone() {
     repository.compact::<Bank>("acc", &mut archive).unwrap();
     assert!(matches!(
         repository.load::<BankV2>("acc"),
-        Err(StoreError::Compacted {
+        Err(EventStoreError::Compacted {
             through_version: 2,
             ..
         })
     ));
     assert!(matches!(
         repository.compact::<BankV2>("acc", &mut archive),
-        Err(StoreError::InvalidInput { .. })
+        Err(EventStoreError::InvalidInput { .. })
     ));
 }
 
@@ -316,7 +316,7 @@ fn replays_go_through_the_read_policy() {
         _ => Err("only alice's events are visible".to_owned()),
     };
     match repository.state_at::<Bank>("acc", ReplayTo::End, &alices_only) {
-        Err(StoreError::Denied {
+        Err(EventStoreError::Denied {
             sequence, reason, ..
         }) => {
             assert_eq!(sequence, 2);
@@ -333,7 +333,7 @@ fn replays_go_through_the_read_policy() {
             ReplayTo::End,
             &alices_only
         ),
-        Err(StoreError::Denied { sequence: 2, .. })
+        Err(EventStoreError::Denied { sequence: 2, .. })
     ));
 }
 
@@ -401,7 +401,7 @@ fn replays_run_projections_only_and_live_processing_runs_reactions_too() {
     assert!(!is_replaying());
 
     let (mut live_total, mut notifier) = (Total::default(), Notifier::default());
-    let mut subscription = Subscription::open(repository.store(), "notifier").unwrap();
+    let mut subscription = CatchUpSubscription::open(repository.store(), "notifier").unwrap();
     let mut processor = EventProcessor::new();
     processor
         .projection(&mut live_total)
@@ -441,13 +441,13 @@ fn a_failing_reaction_leaves_the_checkpoint_before_its_page() {
     repository
         .execute(&account, Command::Deposit(2), &anyone())
         .unwrap();
-    let mut subscription = Subscription::open(repository.store(), "mailer")
+    let mut subscription = CatchUpSubscription::open(repository.store(), "mailer")
         .unwrap()
         .page_size(2);
     let mut processor = EventProcessor::new();
     processor.reaction(Flaky);
     match processor.run(&mut subscription, repository.schema()) {
-        Err(StoreError::Handler { sequence, reason }) => {
+        Err(EventStoreError::Handler { sequence, reason }) => {
             assert_eq!(sequence, 3);
             assert_eq!(reason, "mail server down");
         }
@@ -470,7 +470,7 @@ fn durable_subscription_resumes_after_reopen(open: impl Fn() -> Box<dyn EventSto
         repository
             .execute(&account, Command::Deposit(3), &anyone())
             .unwrap();
-        let mut subscription = Subscription::open(&*store, "reports").unwrap();
+        let mut subscription = CatchUpSubscription::open(&*store, "reports").unwrap();
         assert_eq!(subscription.catch_up(|_| Ok(())).unwrap(), 2);
     }
     let store = open();
@@ -481,7 +481,7 @@ fn durable_subscription_resumes_after_reopen(open: impl Fn() -> Box<dyn EventSto
         .execute(&account, Command::Deposit(4), &anyone())
         .unwrap();
     let mut seen = Vec::new();
-    let mut subscription = Subscription::open(&*store, "reports").unwrap();
+    let mut subscription = CatchUpSubscription::open(&*store, "reports").unwrap();
     subscription
         .catch_up(|event| {
             seen.push(event.sequence);
@@ -547,7 +547,7 @@ fn everything_survives_reopening(open: impl Fn() -> Box<dyn EventStore>) {
         .unwrap_err();
     assert!(matches!(
         reused,
-        CommandError::Store(StoreError::IdempotencyKeyReused { .. })
+        CommandError::Store(EventStoreError::IdempotencyKeyReused { .. })
     ));
 }
 
@@ -644,7 +644,7 @@ fn time_travel_through_scopes_obeys_the_scope_policies() {
     assert_eq!(past.state.balance, 8);
     assert!(matches!(
         repository.state_at::<Bank>("acc", ReplayTo::End, &as_who("guest")),
-        Err(StoreError::Denied { sequence: 1, .. })
+        Err(EventStoreError::Denied { sequence: 1, .. })
     ));
     // The application itself (the root handle's principal) is not restricted.
     assert!(

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Position, StoreError};
+use crate::error::{EventStoreError, Position};
 use crate::line::{self, Lines};
 
 #[derive(Serialize, Deserialize)]
@@ -30,7 +30,7 @@ pub(crate) struct Sidecar<V> {
 impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
     /// Loads `path` (missing means empty). A torn last line, left by a crash during a write
     /// that was never acknowledged, is cut off.
-    pub(crate) fn open(path: PathBuf) -> Result<Self, StoreError> {
+    pub(crate) fn open(path: PathBuf) -> Result<Self, EventStoreError> {
         let mut sidecar = Sidecar {
             path,
             entries: HashMap::new(),
@@ -39,10 +39,10 @@ impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
         let file = match File::open(&sidecar.path) {
             Ok(file) => file,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(sidecar),
-            Err(error) => return Err(StoreError::io(&sidecar.path, error)),
+            Err(error) => return Err(EventStoreError::io(&sidecar.path, error)),
         };
         let mut lines = Lines::new(BufReader::new(file), 1, 0);
-        let io = |error| StoreError::io(&sidecar.path, error);
+        let io = |error| EventStoreError::io(&sidecar.path, error);
         while let Some(raw) = lines.next_line().map_err(io)? {
             if !raw.complete {
                 let file = OpenOptions::new()
@@ -54,7 +54,7 @@ impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
                 break;
             }
             let entry: SidecarLine<String, V> =
-                line::decode(&raw.bytes).map_err(|fault| StoreError::Corrupt {
+                line::decode(&raw.bytes).map_err(|fault| EventStoreError::Corrupt {
                     path: Some(sidecar.path.clone()),
                     position: Position::Line {
                         line: raw.number,
@@ -76,8 +76,8 @@ impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
     }
 
     /// Stores `value` under `key`, durably.
-    pub(crate) fn put(&mut self, key: &str, value: V) -> Result<(), StoreError> {
-        let io = |error| StoreError::io(&self.path, error);
+    pub(crate) fn put(&mut self, key: &str, value: V) -> Result<(), EventStoreError> {
+        let io = |error| EventStoreError::io(&self.path, error);
         let line = encode(key, &value)?;
         let mut file = OpenOptions::new()
             .create(true)
@@ -95,7 +95,7 @@ impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
     }
 
     /// Replaces the file by one line per key (write, fsync, rename, fsync the directory).
-    fn rewrite(&mut self) -> Result<(), StoreError> {
+    fn rewrite(&mut self) -> Result<(), EventStoreError> {
         let mut contents = Vec::new();
         let mut keys: Vec<&String> = self.entries.keys().collect();
         keys.sort();
@@ -108,8 +108,8 @@ impl<V: Serialize + DeserializeOwned + Clone> Sidecar<V> {
     }
 }
 
-fn encode<V: Serialize>(key: &str, value: &V) -> Result<Vec<u8>, StoreError> {
-    line::encode(&SidecarLine { key, value }).map_err(|error| StoreError::Encode {
+fn encode<V: Serialize>(key: &str, value: &V) -> Result<Vec<u8>, EventStoreError> {
+    line::encode(&SidecarLine { key, value }).map_err(|error| EventStoreError::Encode {
         what: format!("the entry `{key}`"),
         reason: error.to_string(),
     })
@@ -117,14 +117,14 @@ fn encode<V: Serialize>(key: &str, value: &V) -> Result<Vec<u8>, StoreError> {
 
 /// Atomically replaces `path` with `contents`: a reader (or a crash) sees the old file or the
 /// new one, never a mix.
-pub(crate) fn replace_file(path: &Path, contents: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn replace_file(path: &Path, contents: &[u8]) -> Result<(), EventStoreError> {
     let temporary = sibling(path, "rewrite");
-    let io = |error| StoreError::io(&temporary, error);
+    let io = |error| EventStoreError::io(&temporary, error);
     let mut file = File::create(&temporary).map_err(io)?;
     file.write_all(contents).map_err(io)?;
     file.sync_all().map_err(io)?;
     drop(file);
-    fs::rename(&temporary, path).map_err(|error| StoreError::io(path, error))?;
+    fs::rename(&temporary, path).map_err(|error| EventStoreError::io(path, error))?;
     sync_directory(path)
 }
 
@@ -138,7 +138,7 @@ pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
 
 /// Makes a rename durable by syncing the directory that holds `path` (a no-op where
 /// directories cannot be opened, as on Windows).
-pub(crate) fn sync_directory(path: &Path) -> Result<(), StoreError> {
+pub(crate) fn sync_directory(path: &Path) -> Result<(), EventStoreError> {
     #[cfg(unix)]
     {
         let directory = match path.parent() {
@@ -147,7 +147,7 @@ pub(crate) fn sync_directory(path: &Path) -> Result<(), StoreError> {
         };
         File::open(directory)
             .and_then(|directory| directory.sync_all())
-            .map_err(|error| StoreError::io(directory, error))?;
+            .map_err(|error| EventStoreError::io(directory, error))?;
     }
     #[cfg(not(unix))]
     let _ = path;

@@ -9,7 +9,7 @@ use super::pages::scan_event_rows;
 use super::rows::{ENTRY_COLUMNS, RowFault, insert_entry, read_entry, to_i64};
 use super::{SqliteStore, corrupt_or};
 use crate::chain::check_link;
-use crate::error::{Damage, Position, RecoveryReport, StoreError};
+use crate::error::{Damage, EventStoreError, Position, RecoveryReport};
 use crate::event::{EventHash, LogEntry};
 
 /// Reads entry `sequence` of the damaged database, checked against the chain so far.
@@ -46,7 +46,7 @@ impl SqliteStore {
     ///
     /// # Errors
     ///
-    /// [`StoreError::InvalidInput`] if `into` exists; errors creating or writing the new
+    /// [`EventStoreError::InvalidInput`] if `into` exists; errors creating or writing the new
     /// database. Damage in the old one is not an error: it is reported.
     ///
     /// ```
@@ -64,10 +64,10 @@ impl SqliteStore {
     pub fn recover(
         damaged: impl AsRef<Path>,
         into: impl AsRef<Path>,
-    ) -> Result<RecoveryReport, StoreError> {
+    ) -> Result<RecoveryReport, EventStoreError> {
         let (damaged, into) = (damaged.as_ref(), into.as_ref());
         if into.exists() {
-            return Err(StoreError::InvalidInput {
+            return Err(EventStoreError::InvalidInput {
                 reason: format!(
                     "`{}` exists; recovery writes a new database",
                     into.display()
