@@ -11,7 +11,9 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::append::{answer_duplicate, appended, batch_digest, check_expected, seal};
+use crate::append::{
+    AppendBackend, AppendSession, IdempotencyRecord, LogPosition, SealedBatch, append,
+};
 use crate::error::{Damage, EventStoreError, Position, RecoveryReport};
 use crate::event::{Append, Appended, CompactedEvent, LogEntry, RecordedEvent};
 use crate::line;
@@ -404,32 +406,51 @@ impl Inner {
     }
 }
 
-impl EventStore for JsonlStore {
-    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
-        batch.validate()?;
+impl AppendBackend for JsonlStore {
+    fn with_session<R>(
+        &self,
+        body: impl FnOnce(&mut dyn AppendSession) -> Result<R, EventStoreError>,
+    ) -> Result<R, EventStoreError> {
         let mut inner = self.lock()?;
-        let digest = batch.idempotency_key.as_ref().map(|_| batch_digest(&batch));
-        if let (Some(key), Some(digest)) = (&batch.idempotency_key, &digest)
-            && let Some(record) = inner.index.idempotency.get(key)
-        {
-            return answer_duplicate(key, record, &batch, digest);
-        }
-        let version = inner.index.stream_version(&batch.stream);
-        check_expected(&batch, version)?;
-        if batch.events.is_empty() {
-            return Ok(appended(&[], version));
-        }
-        let size =
-            u32::try_from(batch.events.len()).map_err(|_| EventStoreError::InvalidInput {
-                reason: "a batch holds at most 2^32 - 1 events".into(),
-            })?;
-        let key = batch.idempotency_key.clone();
-        let first_sequence = inner.index.offsets.len() as u64 + 1;
-        let sealed = seal(batch, first_sequence, version, inner.index.last_hash);
-        let result = appended(&sealed, version);
+        body(&mut JsonlSession {
+            path: &self.path,
+            inner: &mut inner,
+        })
+    }
+}
+
+/// An append in progress: the store's lock is held.
+struct JsonlSession<'a> {
+    path: &'a Path,
+    inner: &'a mut Inner,
+}
+
+impl AppendSession for JsonlSession<'_> {
+    fn idempotency_record(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, EventStoreError> {
+        Ok(self.inner.index.idempotency.get(key).cloned())
+    }
+
+    fn position(&mut self, stream: &str) -> Result<LogPosition, EventStoreError> {
+        let index = &self.inner.index;
+        Ok(LogPosition {
+            stream_version: index.stream_version(stream),
+            head: index.offsets.len() as u64,
+            last_hash: index.last_hash,
+        })
+    }
+
+    /// One `write` and one `fsync` for the whole batch; the index learns of it only after.
+    fn write(&mut self, batch: SealedBatch) -> Result<(), EventStoreError> {
+        let size = u32::try_from(batch.len()).map_err(|_| EventStoreError::InvalidInput {
+            reason: "a batch holds at most 2^32 - 1 events".into(),
+        })?;
+        let (key, digest) = (batch.idempotency_key().map(str::to_owned), batch.digest());
         let mut bytes = Vec::new();
-        let mut lines = Vec::with_capacity(sealed.len());
-        for (index, sealed) in (0u32..).zip(sealed) {
+        let mut lines = Vec::with_capacity(batch.len());
+        for (index, sealed) in (0u32..).zip(batch.into_records()) {
             let first = index == 0;
             let file_line = FileLine {
                 batch: BatchMark {
@@ -445,15 +466,21 @@ impl EventStore for JsonlStore {
                 what: "an event line".into(),
                 reason: error.to_string(),
             })?;
-            lines.push((inner.index.len + bytes.len() as u64, file_line));
+            lines.push((self.inner.index.len + bytes.len() as u64, file_line));
             bytes.extend_from_slice(&encoded);
         }
-        inner
+        self.inner
             .write_durably(&bytes)
-            .map_err(|error| EventStoreError::io(&self.path, error))?;
-        let end = inner.index.len + bytes.len() as u64;
-        inner.index.commit(lines, end);
-        Ok(result)
+            .map_err(|error| EventStoreError::io(self.path, error))?;
+        let end = self.inner.index.len + bytes.len() as u64;
+        self.inner.index.commit(lines, end);
+        Ok(())
+    }
+}
+
+impl EventStore for JsonlStore {
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
+        append(self, batch)
     }
 
     fn head(&self) -> Result<u64, EventStoreError> {

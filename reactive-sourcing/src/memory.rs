@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use crate::append::{
-    IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected, seal,
+    AppendBackend, AppendSession, IdempotencyRecord, LogPosition, SealedBatch, append,
 };
 use crate::error::EventStoreError;
 use crate::event::{Append, Appended, CompactedEvent, EventHash, LogEntry, RecordedEvent};
@@ -68,42 +68,51 @@ fn index_of(position: u64) -> usize {
     usize::try_from(position.saturating_sub(1)).unwrap_or(usize::MAX)
 }
 
+impl AppendBackend for MemoryStore {
+    fn with_session<R>(
+        &self,
+        body: impl FnOnce(&mut dyn AppendSession) -> Result<R, EventStoreError>,
+    ) -> Result<R, EventStoreError> {
+        // `write` changes `Inner` only with infallible pushes after everything is prepared, so
+        // a failing `body` has written nothing.
+        body(&mut *self.lock())
+    }
+}
+
+impl AppendSession for Inner {
+    fn idempotency_record(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, EventStoreError> {
+        Ok(self.idempotency.get(key).cloned())
+    }
+
+    fn position(&mut self, stream: &str) -> Result<LogPosition, EventStoreError> {
+        Ok(LogPosition {
+            stream_version: self.version(stream),
+            head: self.log.len() as u64,
+            last_hash: self.log.last().map_or(EventHash::GENESIS, LogEntry::hash),
+        })
+    }
+
+    fn write(&mut self, batch: SealedBatch) -> Result<(), EventStoreError> {
+        let record = batch.idempotency_record();
+        let stream = batch.stream().to_owned();
+        let sealed = batch.into_records();
+        let start = self.log.len();
+        let indices = self.streams.entry(stream).or_default();
+        indices.extend(start..start + sealed.len());
+        self.log.extend(sealed.into_iter().map(LogEntry::Event));
+        if let Some((key, record)) = record {
+            self.idempotency.insert(key, record);
+        }
+        Ok(())
+    }
+}
+
 impl EventStore for MemoryStore {
     fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
-        batch.validate()?;
-        let mut inner = self.lock();
-        let digest = batch.idempotency_key.as_ref().map(|_| batch_digest(&batch));
-        if let (Some(key), Some(digest)) = (&batch.idempotency_key, &digest)
-            && let Some(record) = inner.idempotency.get(key)
-        {
-            return answer_duplicate(key, record, &batch, digest);
-        }
-        let version = inner.version(&batch.stream);
-        check_expected(&batch, version)?;
-        if batch.events.is_empty() {
-            return Ok(appended(&[], version));
-        }
-        let prev = inner.log.last().map_or(EventHash::GENESIS, LogEntry::hash);
-        let first_sequence = inner.log.len() as u64 + 1;
-        let key = batch.idempotency_key.clone();
-        let stream = batch.stream.clone();
-        let sealed = seal(batch, first_sequence, version, prev);
-        let result = appended(&sealed, version);
-        let start = inner.log.len();
-        let indices = inner.streams.entry(stream.clone()).or_default();
-        indices.extend(start..start + sealed.len());
-        inner.log.extend(sealed.into_iter().map(LogEntry::Event));
-        if let (Some(key), Some(digest)) = (key, digest) {
-            inner.idempotency.insert(
-                key,
-                IdempotencyRecord {
-                    stream,
-                    digest,
-                    result: result.clone(),
-                },
-            );
-        }
-        Ok(result)
+        append(self, batch)
     }
 
     fn head(&self) -> Result<u64, EventStoreError> {

@@ -9,13 +9,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{
+    Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params,
+};
 
-use crate::append::{IdempotencyRecord, answer_duplicate, appended, batch_digest, check_expected};
+use crate::append::{
+    AppendBackend, AppendSession, IdempotencyRecord, LogPosition, SealedBatch, append,
+};
 use crate::error::{EventStoreError, Position};
 use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 use crate::store::{EventStore, StreamSnapshot};
-use rows::{ENTRY_COLUMNS, RowFault, insert_batch, read_entry, to_i64};
+use rows::{ENTRY_COLUMNS, RowFault, insert_sealed, read_entry, to_i64};
 
 /// Identifies a database written by this store (`PRAGMA application_id`): "rsev".
 const APPLICATION_ID: i32 = 0x7273_6576;
@@ -340,67 +344,96 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), EventStoreError
     Ok(())
 }
 
-impl EventStore for SqliteStore {
-    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
-        batch.validate()?;
+impl AppendBackend for SqliteStore {
+    /// One `BEGIN IMMEDIATE` transaction: the write lock is taken before anything is read, so
+    /// another process cannot append between the checks and the write. Committed only if the
+    /// session wrote; dropping it rolls back.
+    fn with_session<R>(
+        &self,
+        body: impl FnOnce(&mut dyn AppendSession) -> Result<R, EventStoreError>,
+    ) -> Result<R, EventStoreError> {
         let mut connection = self.lock();
-        let at = Position::Header;
         let transaction = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| self.fail(e, at))?;
-        let digest = batch.idempotency_key.as_ref().map(|_| batch_digest(&batch));
-        if let (Some(key), Some(digest)) = (&batch.idempotency_key, &digest) {
-            let stored = transaction
-                .prepare_cached(
-                    "SELECT stream, digest, stream_version, first_sequence, end_sequence \
-                     FROM idempotency WHERE key = ?1",
-                )
-                .and_then(|mut statement| {
-                    statement
-                        .query_row([key], |row| {
-                            Ok((
-                                row.get::<_, String>(0)?,
-                                row.get::<_, Vec<u8>>(1)?,
-                                row.get::<_, i64>(2)?,
-                                row.get::<_, i64>(3)?,
-                                row.get::<_, i64>(4)?,
-                            ))
-                        })
-                        .optional()
-                })
-                .map_err(|e| self.fail(e, at))?;
-            if let Some((stream, stored_digest, version, first, end)) = stored {
-                let stored_digest =
-                    stored_digest
-                        .try_into()
-                        .map_err(|_| EventStoreError::Corrupt {
-                            path: Some(self.path.clone()),
-                            position: Position::Header,
-                            reason: format!(
-                                "the digest of idempotency key `{key}` is not 32 bytes"
-                            ),
-                        })?;
-                let record = IdempotencyRecord {
-                    stream,
-                    digest: EventHash(stored_digest),
-                    result: Appended {
-                        stream_version: version.unsigned_abs(),
-                        sequences: first.unsigned_abs()..end.unsigned_abs(),
-                        duplicate: false,
-                    },
-                };
-                return answer_duplicate(key, &record, &batch, digest);
-            }
+            .map_err(|e| self.fail(e, Position::Header))?;
+        let mut session = SqliteSession {
+            store: self,
+            transaction: &transaction,
+            wrote: false,
+        };
+        let result = body(&mut session)?;
+        if session.wrote {
+            transaction
+                .commit()
+                .map_err(|e| self.fail(e, Position::Header))?;
         }
-        // One statement reads both the stream's version and the log's last entry.
-        let (version, last): (i64, Option<(i64, Vec<u8>)>) = transaction
+        Ok(result)
+    }
+}
+
+/// An append in progress, inside its transaction.
+struct SqliteSession<'a> {
+    store: &'a SqliteStore,
+    transaction: &'a Transaction<'a>,
+    wrote: bool,
+}
+
+impl AppendSession for SqliteSession<'_> {
+    fn idempotency_record(
+        &mut self,
+        key: &str,
+    ) -> Result<Option<IdempotencyRecord>, EventStoreError> {
+        let at = Position::Header;
+        let stored = self
+            .transaction
+            .prepare_cached(
+                "SELECT stream, digest, stream_version, first_sequence, end_sequence \
+                 FROM idempotency WHERE key = ?1",
+            )
+            .and_then(|mut statement| {
+                statement
+                    .query_row([key], |row| {
+                        Ok((
+                            row.get::<_, String>(0)?,
+                            row.get::<_, Vec<u8>>(1)?,
+                            row.get::<_, i64>(2)?,
+                            row.get::<_, i64>(3)?,
+                            row.get::<_, i64>(4)?,
+                        ))
+                    })
+                    .optional()
+            })
+            .map_err(|e| self.store.fail(e, at))?;
+        let Some((stream, digest, version, first, end)) = stored else {
+            return Ok(None);
+        };
+        let digest = digest.try_into().map_err(|_| EventStoreError::Corrupt {
+            path: Some(self.store.path.clone()),
+            position: at,
+            reason: format!("the digest of idempotency key `{key}` is not 32 bytes"),
+        })?;
+        Ok(Some(IdempotencyRecord {
+            stream,
+            digest: EventHash(digest),
+            result: Appended {
+                stream_version: version.unsigned_abs(),
+                sequences: first.unsigned_abs()..end.unsigned_abs(),
+                duplicate: false,
+            },
+        }))
+    }
+
+    /// One statement reads both the stream's version and the log's last entry.
+    fn position(&mut self, stream: &str) -> Result<LogPosition, EventStoreError> {
+        let (version, last): (i64, Option<(i64, Vec<u8>)>) = self
+            .transaction
             .prepare_cached(
                 "SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream = ?1), \
                  (SELECT sequence FROM events ORDER BY sequence DESC LIMIT 1), \
                  (SELECT hash FROM events ORDER BY sequence DESC LIMIT 1)",
             )
             .and_then(|mut statement| {
-                statement.query_row([&batch.stream], |row| {
+                statement.query_row([stream], |row| {
                     let last = match (row.get::<_, Option<i64>>(1)?, row.get(2)?) {
                         (Some(sequence), Some(hash)) => Some((sequence, hash)),
                         _ => None,
@@ -408,28 +441,30 @@ impl EventStore for SqliteStore {
                     Ok((row.get(0)?, last))
                 })
             })
-            .map_err(|e| self.fail(e, at))?;
-        let version = version.unsigned_abs();
-        check_expected(&batch, version)?;
-        if batch.events.is_empty() {
-            return Ok(appended(&[], version));
-        }
-        let (head, prev) = match last {
+            .map_err(|e| self.store.fail(e, Position::Header))?;
+        let (head, last_hash) = match last {
             None => (0, EventHash::GENESIS),
             Some((sequence, hash)) => {
                 let hash = hash.try_into().map_err(|_| EventStoreError::Corrupt {
-                    path: Some(self.path.clone()),
+                    path: Some(self.store.path.clone()),
                     position: Position::Sequence(sequence.unsigned_abs()),
                     reason: "the stored hash is not 32 bytes".into(),
                 })?;
                 (sequence.unsigned_abs(), EventHash(hash))
             }
         };
-        let result = insert_batch(&transaction, &batch, head + 1, version, prev)
-            .map_err(|e| self.fail(e, at))?;
-        let (key, stream) = (batch.idempotency_key, batch.stream);
-        if let (Some(key), Some(digest)) = (key, digest) {
-            transaction
+        Ok(LogPosition {
+            stream_version: version.unsigned_abs(),
+            head,
+            last_hash,
+        })
+    }
+
+    fn write(&mut self, batch: SealedBatch) -> Result<(), EventStoreError> {
+        let at = Position::Header;
+        insert_sealed(self.transaction, &batch).map_err(|e| self.store.fail(e, at))?;
+        if let Some((key, record)) = batch.idempotency_record() {
+            self.transaction
                 .prepare_cached(
                     "INSERT INTO idempotency (key, stream, digest, stream_version, \
                      first_sequence, end_sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -437,17 +472,23 @@ impl EventStore for SqliteStore {
                 .and_then(|mut statement| {
                     statement.execute(params![
                         key,
-                        stream,
-                        &digest.0[..],
-                        to_i64(result.stream_version),
-                        to_i64(result.sequences.start),
-                        to_i64(result.sequences.end),
+                        record.stream,
+                        &record.digest.0[..],
+                        to_i64(record.result.stream_version),
+                        to_i64(record.result.sequences.start),
+                        to_i64(record.result.sequences.end),
                     ])
                 })
-                .map_err(|e| self.fail(e, at))?;
+                .map_err(|e| self.store.fail(e, at))?;
         }
-        transaction.commit().map_err(|e| self.fail(e, at))?;
-        Ok(result)
+        self.wrote = true;
+        Ok(())
+    }
+}
+
+impl EventStore for SqliteStore {
+    fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
+        append(self, batch)
     }
 
     fn head(&self) -> Result<u64, EventStoreError> {

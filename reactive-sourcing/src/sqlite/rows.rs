@@ -1,12 +1,11 @@
 //! Rows of the `events` table: reading one (with its hash checked) and inserting a batch.
 
 use rusqlite::types::ValueRef;
-use rusqlite::{Row, Transaction, params};
+use rusqlite::{CachedStatement, Row, Transaction, params};
 
-use crate::chain::{HashInput, write_payload};
-use crate::event::{
-    Append, Appended, CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent,
-};
+use crate::append::SealedBatch;
+use crate::chain::HashInput;
+use crate::event::{CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent};
 
 /// The columns [`read_entry`] reads, in order.
 pub(super) const ENTRY_COLUMNS: &str = "sequence, stream, version, event_type, schema_version, \
@@ -158,63 +157,72 @@ pub(super) fn read_entry(row: &Row<'_>, verify: bool) -> Result<LogEntry, RowFau
     }))
 }
 
-/// Seals and inserts a batch (inside the caller's transaction): the events get sequences from
-/// `first_sequence`, versions after `stream_version`, and hashes chained from `prev`. This is
-/// [`seal`](crate::append::seal) without building records: each payload is serialised
-/// once into a reused buffer, hashed, and bound as it is.
-pub(super) fn insert_batch(
-    transaction: &Transaction<'_>,
-    batch: &Append,
-    first_sequence: u64,
-    stream_version: u64,
-    mut prev: EventHash,
-) -> rusqlite::Result<Appended> {
-    let mut statement = transaction.prepare_cached(
-        "INSERT INTO events (sequence, stream, version, event_type, schema_version, payload, \
-         timestamp_ms, principal, causation_id, correlation_id, idempotency_key, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?;
-    let mut payload = Vec::new();
-    let key = batch.idempotency_key.as_deref();
-    for (offset, event) in (0u64..).zip(&batch.events) {
-        payload.clear();
-        write_payload(&mut payload, &event.payload);
-        let (sequence, version) = (first_sequence + offset, stream_version + offset + 1);
-        let hash = HashInput {
-            sequence,
-            stream: &batch.stream,
-            version,
-            event_type: &event.event_type,
-            schema_version: event.schema_version,
-            payload_json: &payload,
-            metadata: &event.metadata,
-            idempotency_key: key,
-        }
-        .hash(&prev);
-        // Serialised JSON is UTF-8; the fallback is never taken.
-        let text = std::str::from_utf8(&payload).unwrap_or_default();
-        statement.execute(params![
-            to_i64(sequence),
-            batch.stream,
-            to_i64(version),
-            event.event_type,
-            event.schema_version,
-            text,
-            to_i64(event.metadata.timestamp_ms),
-            event.metadata.principal,
-            event.metadata.causation_id,
-            event.metadata.correlation_id,
-            key,
-            &prev.0[..],
-            &hash.0[..],
-        ])?;
-        prev = hash;
+/// Inserts an event row: the one place the `events` columns are bound for writing.
+const INSERT_EVENT: &str = "INSERT INTO events (sequence, stream, version, event_type, \
+     schema_version, payload, timestamp_ms, principal, causation_id, correlation_id, \
+     idempotency_key, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, \
+     ?13)";
+
+/// The fields of an event row, borrowed from wherever the event is.
+struct EventRow<'a> {
+    sequence: u64,
+    stream: &'a str,
+    version: u64,
+    event_type: &'a str,
+    schema_version: u32,
+    payload_json: &'a str,
+    metadata: &'a Metadata,
+    idempotency_key: Option<&'a str>,
+    prev_hash: &'a EventHash,
+    hash: &'a EventHash,
+}
+
+impl EventRow<'_> {
+    /// Runs `insert` (a prepared [`INSERT_EVENT`]) for this row.
+    fn insert(&self, insert: &mut CachedStatement<'_>) -> rusqlite::Result<()> {
+        insert
+            .execute(params![
+                to_i64(self.sequence),
+                self.stream,
+                to_i64(self.version),
+                self.event_type,
+                self.schema_version,
+                self.payload_json,
+                to_i64(self.metadata.timestamp_ms),
+                self.metadata.principal,
+                self.metadata.causation_id,
+                self.metadata.correlation_id,
+                self.idempotency_key,
+                &self.prev_hash.0[..],
+                &self.hash.0[..],
+            ])
+            .map(drop)
     }
-    let count = batch.events.len() as u64;
-    Ok(Appended {
-        stream_version: stream_version + count,
-        sequences: first_sequence..first_sequence + count,
-        duplicate: false,
+}
+
+/// Inserts a sealed batch (inside the caller's transaction), binding each event's fields and
+/// its payload's JSON straight from the batch: no record is built.
+pub(super) fn insert_sealed(
+    transaction: &Transaction<'_>,
+    batch: &SealedBatch,
+) -> rusqlite::Result<()> {
+    // Prepared once for the whole batch.
+    let mut insert = transaction.prepare_cached(INSERT_EVENT)?;
+    batch.for_each_event(|sealed| {
+        EventRow {
+            sequence: sealed.sequence,
+            stream: sealed.stream,
+            version: sealed.version,
+            event_type: &sealed.event.event_type,
+            schema_version: sealed.event.schema_version,
+            // Serialised JSON is UTF-8; the fallback is never taken.
+            payload_json: std::str::from_utf8(sealed.payload_json).unwrap_or_default(),
+            metadata: &sealed.event.metadata,
+            idempotency_key: sealed.idempotency_key,
+            prev_hash: &sealed.prev_hash,
+            hash: &sealed.hash,
+        }
+        .insert(&mut insert)
     })
 }
 
@@ -226,28 +234,19 @@ pub(super) fn insert_entry(
     match entry {
         LogEntry::Event(event) => {
             let payload = serde_json::to_string(&event.payload).unwrap_or_default();
-            transaction
-                .prepare_cached(
-                    "INSERT INTO events (sequence, stream, version, event_type, schema_version, \
-                     payload, timestamp_ms, principal, causation_id, correlation_id, \
-                     idempotency_key, prev_hash, hash) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-                )?
-                .execute(params![
-                    to_i64(event.sequence),
-                    event.stream,
-                    to_i64(event.version),
-                    event.event_type,
-                    event.schema_version,
-                    payload,
-                    to_i64(event.metadata.timestamp_ms),
-                    event.metadata.principal,
-                    event.metadata.causation_id,
-                    event.metadata.correlation_id,
-                    event.idempotency_key,
-                    &event.prev_hash.0[..],
-                    &event.hash.0[..],
-                ])?;
+            EventRow {
+                sequence: event.sequence,
+                stream: &event.stream,
+                version: event.version,
+                event_type: &event.event_type,
+                schema_version: event.schema_version,
+                payload_json: &payload,
+                metadata: &event.metadata,
+                idempotency_key: event.idempotency_key.as_deref(),
+                prev_hash: &event.prev_hash,
+                hash: &event.hash,
+            }
+            .insert(&mut transaction.prepare_cached(INSERT_EVENT)?)?;
         }
         LogEntry::Compacted(stub) => {
             transaction
