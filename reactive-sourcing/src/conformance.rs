@@ -1,13 +1,69 @@
 //! The conformance suite every [`EventStore`] backend passes: the store contract, stated as
-//! executable checks.
+//! executable checks (feature `testing`).
 //!
-//! Each case takes a fresh, empty store and panics (with the rule that failed) if the backend
-//! breaks the contract. Run them for your own backend with [`run_all`], or one `#[test]` per
-//! case as this crate's tests do:
+//! Writing your own backend (a database this crate does not ship, a remote service, a wrapper
+//! that adds caching or metrics)? Run this suite against it from your tests. Each case takes a
+//! fresh, empty store and panics, naming the rule that failed, if the backend breaks the
+//! contract: ordering, global sequences and per-stream versions, optimistic concurrency,
+//! idempotency keys, empty and invalid batches, paging, metadata round trips, snapshots,
+//! checkpoints, the hash chain, compaction.
+//!
+//! Enable the feature for your tests only:
+//!
+//! ```toml
+//! [dev-dependencies]
+//! reactive-sourcing = { version = "0.1", features = ["testing"] }
+//! ```
+//!
+//! Then run every case with [`run_all`], giving it a way to make a fresh store:
+//!
+//! ```
+//! use reactive_sourcing::{conformance, EventStore, MemoryStore};
+//! # use reactive_sourcing::{Append, Appended, EventStoreError, LogEntry, RecordedEvent, StreamSnapshot};
+//! # use std::sync::atomic::{AtomicU64, Ordering};
+//!
+//! /// A backend of your own: here, a store that counts the appends it forwards to another one.
+//! struct Counted { appends: AtomicU64, inner: MemoryStore }
+//!
+//! impl EventStore for Counted {
+//!     fn append(&self, batch: Append) -> Result<Appended, EventStoreError> {
+//!         self.appends.fetch_add(1, Ordering::Relaxed);
+//!         self.inner.append(batch)
+//!     }
+//!     // …every other method, forwarded the same way.
+//! #   fn head(&self) -> Result<u64, EventStoreError> { self.inner.head() }
+//! #   fn stream_version(&self, s: &str) -> Result<u64, EventStoreError> { self.inner.stream_version(s) }
+//! #   fn read_all(&self, f: u64, l: usize) -> Result<Vec<RecordedEvent>, EventStoreError> { self.inner.read_all(f, l) }
+//! #   fn read_stream(&self, s: &str, f: u64, l: usize) -> Result<Vec<RecordedEvent>, EventStoreError> { self.inner.read_stream(s, f, l) }
+//! #   fn read_log(&self, f: u64, l: usize) -> Result<Vec<LogEntry>, EventStoreError> { self.inner.read_log(f, l) }
+//! #   fn compacted_through(&self, s: &str) -> Result<u64, EventStoreError> { self.inner.compacted_through(s) }
+//! #   fn event_types(&self) -> Result<Vec<(String, u32)>, EventStoreError> { self.inner.event_types() }
+//! #   fn save_snapshot(&self, s: &StreamSnapshot) -> Result<(), EventStoreError> { self.inner.save_snapshot(s) }
+//! #   fn load_snapshot(&self, s: &str) -> Result<Option<StreamSnapshot>, EventStoreError> { self.inner.load_snapshot(s) }
+//! #   fn save_checkpoint(&self, n: &str, p: u64) -> Result<(), EventStoreError> { self.inner.save_checkpoint(n, p) }
+//! #   fn load_checkpoint(&self, n: &str) -> Result<Option<u64>, EventStoreError> { self.inner.load_checkpoint(n) }
+//! #   fn stub_events(&self, s: &str, t: u64) -> Result<u64, EventStoreError> { self.inner.stub_events(s, t) }
+//! }
+//!
+//! // In a `#[test]`: panics with the failing case's name if the backend breaks a rule.
+//! conformance::run_all(|| Box::new(Counted { appends: AtomicU64::new(0), inner: MemoryStore::new() }));
+//! ```
+//!
+//! [`run_all`] stops at the first failure. For one `#[test]` per case (so a report lists
+//! every broken rule), call the cases one by one: each is a public function, and [`CASES`]
+//! lists them by name. This crate's own tests run the suite that way against its three
+//! backends:
 //!
 //! ```
 //! use reactive_sourcing::{conformance, MemoryStore};
-//! conformance::run_all(|| Box::new(MemoryStore::new()));
+//! // In your tests, one `#[test]` function per case, each on a fresh store:
+//! conformance::a_retried_append_with_its_key_is_a_noop(&MemoryStore::new());
+//! conformance::a_conflict_writes_nothing_of_the_batch(&MemoryStore::new());
+//! // …or every case by name:
+//! for (name, case) in conformance::CASES {
+//!     println!("{name}");
+//!     case(&MemoryStore::new());
+//! }
 //! ```
 
 use serde_json::json;

@@ -1,7 +1,13 @@
 //! # reactive-sourcing
 //!
-//! Event sourcing for reactive applications. Every change to the state is an event that is stored,
-//! can be audited, replayed to debug, and evolved over years of schema changes without losing one.
+//! Event sourcing for reactive applications: every change to the state is an event that is
+//! stored, can be audited, replayed to debug, and evolved over years of schema changes without
+//! losing one. An aggregate's state is the fold of its events and is read as a signal of
+//! `reactive-core`, so views follow it like any other reactive value.
+//!
+//! Use it when the history matters as much as the current state (money, stock, audit trails,
+//! anything you must explain later). For application state you only undo, save and diff, a
+//! `reactive_store::Store` is simpler.
 //!
 //! ```
 //! use reactive_sourcing::{
@@ -75,6 +81,9 @@
 //! | rebuild read models, debug the past | [`replay`], [`EventProcessor::replay`], [`Repository::state_at`], [`ReplayTo`] |
 //! | keep the log small | [`Repository::compact`] (archive + stubs), [`read_archive`], [`verify_archive`] |
 //! | prove nothing was altered, see who did what | [`verify_chain`], [`AuditQuery`] |
+//! | test an aggregate's decisions: given events, when a command, then events or an error | `testing::AggregateTest` (feature `testing`) |
+//! | check that a backend of your own keeps the store contract | `conformance::run_all` (feature `testing`) |
+//! | replay under the scope tree's access policies | `ScopedStreams`, `ReadPolicy` for `reactive_store::Scope` (feature `scopes`) |
 //!
 //! ## The record of an event
 //!
@@ -112,6 +121,18 @@
 //! | [`MemoryStore`] | no | one | from memory | tests, caches |
 //! | [`JsonlStore`] | yes (fsync per batch) | one | seek by an in-memory offset index | small apps, logs you can `grep` |
 //! | `SqliteStore` | yes (WAL, `synchronous=FULL`) | many (optimistic concurrency across processes) | indexed | the embedded default |
+//!
+//! Every backend answers appends through the same code: the rules above (expected version,
+//! idempotency keys, sealing into the hash chain) are written once, and a backend only stores
+//! and fetches under its own lock or transaction.
+//!
+//! ## Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `sqlite` | yes | `SqliteStore` (`rusqlite`, SQLite compiled in) |
+//! | `scopes` | no | replays under `reactive-store`'s scope policies: `ReadPolicy` for `Scope`, `ScopedStreams` |
+//! | `testing` | no | the backend conformance suite (`conformance`) and the aggregate test harness (`testing`) |
 
 mod aggregate;
 mod append;
@@ -133,6 +154,8 @@ mod scopes;
 mod sqlite;
 mod store;
 mod subscription;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use aggregate::{
     Aggregate, CommandContext, CommandError, Executed, PastState, Repository, SnapshotOutcome,
