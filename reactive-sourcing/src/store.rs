@@ -16,7 +16,7 @@ use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 ///
 /// Backends: [`MemoryStore`](crate::MemoryStore), [`JsonlStore`](crate::JsonlStore) and
 /// `SqliteStore` (feature `sqlite`, on by default). All pass the same
-/// [`conformance`](crate::conformance) suite, which states the contract precisely; in short:
+/// `conformance` suite (feature `testing`), which states the contract precisely; in short:
 ///
 /// - [`append`](EventStore::append) is atomic per batch and checks the expected version: on
 ///   [`EventStoreError::Conflict`] nothing of the batch is written. A batch whose idempotency key
