@@ -1,4 +1,4 @@
-//! Criterion benchmarks of the event stores (reactive-store's `sourcing`): append throughput
+//! Criterion benchmarks of the event stores (reactive-sourcing): append throughput
 //! (single events and batches of 100), read and replay throughput, and loading an aggregate
 //! with and without a snapshot — for each backend — plus raw `rusqlite` inserts of the same
 //! rows into the same table, the floor the SQLite store's appends are compared with.
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use benches::event_store::{Book, LOG, RawSqlite, Sum, backends, batch, fill, filled};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use reactive_store::sourcing::{
+use reactive_sourcing::{
     AllowAll, CommandContext, EventStore, Events, ReplayTo, Repository, Schema, SqliteStore, replay,
 };
 

@@ -1,4 +1,4 @@
-//! The event-store workload (reactive-store's `sourcing`), shared by the criterion target
+//! The event-store workload (reactive-sourcing), shared by the criterion target
 //! `benches/event_store.rs` and the report binary: a ledger aggregate, its events, the three
 //! backends in fresh files, and raw `rusqlite` inserts of the same rows into the same table, the
 //! floor the SQLite store's appends are compared with.
@@ -9,7 +9,7 @@
 //! # Example
 //! ```
 //! use benches::event_store::{backends, batch, replay_sum};
-//! use reactive_store::sourcing::EventStore;
+//! use reactive_sourcing::EventStore;
 //!
 //! let directory = tempfile::tempdir().unwrap();
 //! for (name, store) in backends(directory.path(), "doc") {
@@ -20,7 +20,7 @@
 
 use std::path::Path;
 
-use reactive_store::sourcing::{
+use reactive_sourcing::{
     Aggregate, AllowAll, Append, CommandContext, DomainEvent, EventStore, Events, ExpectedVersion,
     JsonlStore, MemoryStore, Metadata, NewEvent, Projection, RecordedEvent, ReplayTo, Repository,
     Schema, SqliteStore, replay,

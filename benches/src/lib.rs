@@ -22,7 +22,7 @@
 //! - [`random`]: the generator the dynamic graphs are drawn from.
 //! - [`scaling`]: graphs of 10³…10⁶ nodes where a write affects a fixed set of nodes.
 //! - [`memory`]: the node populations whose heap use the report measures.
-//! - [`event_store`]: the event-sourcing workload (reactive-store's stores against raw
+//! - [`event_store`]: the event-sourcing workload (reactive-sourcing's stores against raw
 //!   `rusqlite`), measured by the report and the `event_store` bench.
 //! - [`harness`]: the median-of-samples timer of the report binary, and the big-stack thread
 //!   every runner uses.

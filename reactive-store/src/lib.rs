@@ -64,7 +64,7 @@
 //! | who may read, write, emit | a [`Policy`] on a scope | — checked on every access |
 //! | something that happened (a click, a message, a domain event) | [`Scope::emit`] + [`Scope::on`] | — handlers run once per event |
 //! | the last event of a topic in a view | [`Scope::last_event`] | a new event arrives |
-//! | events persisted, replayed, versioned | [`sourcing`] | — |
+//! | events persisted, replayed, versioned | the `reactive-sourcing` crate | — |
 //!
 //! ## The life of a change
 //!
@@ -105,20 +105,11 @@
 //!   denied, a corrupt file) are typed errors ([`StoreError`], [`ScopeError`],
 //!   [`EventError`], [`PersistError`], [`PatchError`], [`CodecError`]); misuse that is a bug (reading a path as
 //!   the wrong type) panics with a message naming the path, the type and the call site.
-//!
-//! ## Event sourcing
-//!
-//! [`sourcing`] turns every change into a stored event: event-sourced aggregates whose state is
-//! reactive, versioned events with upcasters, replay and time travel, snapshots and compaction,
-//! a tamper-evident audit chain, and three [`sourcing::EventStore`] backends (in memory, JSON
-//! Lines, and SQLite, the embedded default).
 
 mod event;
 mod scope;
 mod store;
 mod veto;
-
-pub mod sourcing;
 
 pub use event::{
     EmitOptions, EventContext, EventError, EventInfo, EventInterceptor, EventLog, EventOutcome,

@@ -84,7 +84,7 @@ fn create() {
 /// built before the appends start, so the profile of the appends is the store's own work.
 fn append() {
     use benches::event_store::{RawSqlite, batch};
-    use reactive_store::sourcing::{EventStore, SqliteStore};
+    use reactive_sourcing::{EventStore, SqliteStore};
 
     const APPENDS: u64 = 5_000;
     let directory = tempfile::tempdir_in("/dev/shm")

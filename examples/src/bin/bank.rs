@@ -17,9 +17,9 @@ use std::process::ExitCode;
 use std::rc::Rc;
 
 use reactive_core::{Effect, Memo, create_root};
-use reactive_store::sourcing::{
+use reactive_sourcing::{
     Aggregate, AllowAll, AuditQuery, CommandContext, CommandError, DomainEvent, EventStore,
-    ReplayTo, Repository, Schema, SqliteStore, StoreError, verify_chain,
+    EventStoreError, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
 };
 use serde::{Deserialize, Serialize};
 
@@ -172,7 +172,7 @@ fn run(options: &Options) -> Result<(), String> {
 
 /// Loads the account (reactive), prints the balance whenever it changes, and does some
 /// business.
-fn business_day(repository: &Repository<SqliteStore>) -> Result<(), StoreError> {
+fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreError> {
     let account = repository.load::<BankAccount>(ACCOUNT)?;
     let changes = Rc::new(Cell::new(0));
     let (_, root) = create_root(|| {

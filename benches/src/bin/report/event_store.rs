@@ -1,4 +1,4 @@
-//! The event stores (reactive-store's `sourcing`): appends, reads, replays and loads on each
+//! The event stores (reactive-sourcing): appends, reads, replays and loads on each
 //! backend, and the SQLite store's appends against raw `rusqlite` inserts of the same rows.
 //!
 //! The store and raw rusqlite are timed one after the other, not sample by sample in turn: the
@@ -17,9 +17,7 @@ use benches::event_store::{
     Book, LOG, RawSqlite, backends, batch, check_workload, fill, filled, filled_sum, replay_sum,
 };
 use benches::harness::median;
-use reactive_store::sourcing::{
-    CommandContext, EventStore, Events, Repository, Schema, SqliteStore,
-};
+use reactive_sourcing::{CommandContext, EventStore, Events, Repository, Schema, SqliteStore};
 
 /// The columns of the table, in order: the names [`backends`] gives, then raw rusqlite.
 pub const BACKENDS: [&str; 4] = ["memory", "jsonl", "sqlite", RAW];

@@ -297,7 +297,7 @@ impl Document<'_> {
         let _ = writeln!(out, "## Event stores\n");
         let _ = writeln!(
             out,
-            "reactive-store's event stores (`sourcing`): median time per operation, over samples \
+            "reactive-sourcing's event stores: median time per operation, over samples \
              of at least 20 ms (so WAL checkpoints fall into every sample). Events carry \
              a ~60-byte JSON payload and a principal; appends are durable (`fsync` on commit). \
              Raw rusqlite inserts the same rows, prepared beforehand, into the same table and \
