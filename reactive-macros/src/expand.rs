@@ -229,7 +229,8 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
                 predicates.push(syn::parse_quote!(for<'__guard> #item: #field_of));
                 let key_type = key_type(item, &key);
                 predicates.push(syn::parse_quote!(
-                    for<'__guard> #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash + ::core::fmt::Debug
+                    for<'__guard> #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash
+                        + ::core::fmt::Debug + ::core::fmt::Display
                 ));
             }
             FieldKind::Plain | FieldKind::Skip => {}

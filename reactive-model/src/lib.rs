@@ -150,6 +150,8 @@ mod describe;
 mod keyed;
 mod model;
 mod patch;
+#[cfg(feature = "serde")]
+mod state_patch;
 mod subscription;
 
 #[doc(hidden)]
@@ -159,9 +161,14 @@ pub mod __private;
 pub use describe::{ComputedDescription, FieldDescription, FieldKind, ModelDescription};
 pub use keyed::{KeyedList, ListKey, ListPatch};
 pub use model::{Model, ModelField, ModelHandle, ModelPatch};
-pub use patch::{Change, FieldPath, ModelError, PathSegment};
+pub use patch::{Change, ModelError};
 pub use reactive_macros::{Model, computed};
-pub use subscription::Subscription;
+/// The workspace's one vocabulary of change (from `reactive-state`): where a patch applies and,
+/// with [`StatePatch`] (feature `serde`), what it is on the wire.
+pub use reactive_state::{Patch, PatchError, Path, Segment};
+#[cfg(feature = "serde")]
+pub use state_patch::StatePatch;
+pub use subscription::ModelSubscription;
 
 // The README's example is a doctest too, so it cannot rot.
 #[cfg(doctest)]
