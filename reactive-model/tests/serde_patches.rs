@@ -197,3 +197,44 @@ fn patches_recorded_on_one_model_replay_on_another_after_a_json_round_trip() {
     });
     root.dispose();
 }
+
+/// A generic model: its patch converts when its parameters serialise.
+#[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[model(serde)]
+struct Labelled<T> {
+    label: T,
+    #[model(nested)]
+    pos: Position,
+    #[model(keyed = "id")]
+    items: Vec<Item>,
+}
+
+#[test]
+fn a_generic_models_patches_convert_when_its_parameters_serialise() {
+    let old = Labelled {
+        label: 1u8,
+        pos: Position { x: 0, y: 0 },
+        items: vec![Item { id: 1, count: 1 }],
+    };
+    let new = Labelled {
+        label: 2u8,
+        items: vec![],
+        ..old.clone()
+    };
+    let patches = Labelled::diff(&old, &new);
+    let json = serde_json::to_string(&patches).unwrap();
+    assert_eq!(
+        json,
+        r#"[{"op":"replace","path":"/label","value":2,"old":1},{"op":"remove","path":"/items/1","old":{"count":1,"id":1},"oldIndex":0}]"#
+    );
+    let back: Vec<LabelledPatch<u8>> = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, patches);
+
+    let ((), root) = create_root(|| {
+        let model = LabelledModel::new(old.clone());
+        let wire: Vec<Patch> = serde_json::from_str(&json).unwrap();
+        model.apply_state_patches(&wire).unwrap();
+        assert_eq!(model.snapshot(), new);
+    });
+    root.dispose();
+}
