@@ -266,6 +266,9 @@ fn assertions(container: &Container<'_>) -> TokenStream {
                     ::reactive_model::__private::assert_field_of::<#hash, _>(
                         ::core::marker::PhantomData::<#item>,
                     );
+                    ::reactive_model::__private::assert_key_of::<#hash, _>(
+                        ::core::marker::PhantomData::<#item>,
+                    );
                 ));
             }
             FieldKind::Plain | FieldKind::Skip | FieldKind::Nested => {}
