@@ -229,7 +229,8 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
                 predicates.push(syn::parse_quote!(for<'__guard> #item: #field_of));
                 let key_type = key_type(item, &key);
                 predicates.push(syn::parse_quote!(
-                    for<'__guard> #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash + ::core::fmt::Debug
+                    for<'__guard> #key_type: ::core::clone::Clone + ::core::cmp::Eq + ::core::hash::Hash
+                        + ::core::fmt::Debug + ::core::fmt::Display
                 ));
             }
             FieldKind::Plain | FieldKind::Skip => {}
@@ -263,6 +264,9 @@ fn assertions(container: &Container<'_>) -> TokenStream {
                 let hash = name_hash(&crate::ast::unraw(&key));
                 checks.push(quote_spanned!(key.span()=>
                     ::reactive_model::__private::assert_field_of::<#hash, _>(
+                        ::core::marker::PhantomData::<#item>,
+                    );
+                    ::reactive_model::__private::assert_key_of::<#hash, _>(
                         ::core::marker::PhantomData::<#item>,
                     );
                 ));

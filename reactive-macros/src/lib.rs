@@ -65,8 +65,10 @@ use proc_macro::TokenStream;
 /// `Vec<Item>` of models: a `KeyedList` keyed by `Item::field`).
 ///
 /// Container attributes: `#[model(computed(name, ...))]` (computed properties defined in a
-/// `#[computed]` impl block of the handle), `#[model(serde)]` (the patch enum implements
-/// `Serialize` and `Deserialize`; needs the `serde` feature of `reactive-model`).
+/// `#[computed]` impl block of the handle), `#[model(serde)]` (the patch enum converts to and
+/// from a `reactive_state::Patch` with `reactive_model::StatePatch` and serialises as that JSON
+/// Patch operation, the field enum implements `Serialize` and `Deserialize`, the handle gains
+/// `apply_state_patch`; needs the `serde` feature of `reactive-model`).
 ///
 /// ```
 /// use reactive_model::Model;

@@ -91,7 +91,8 @@
 //! | `subscribe(fields, cb)` | one callback per batch in which any of `fields` changed, told which |
 //! | `on_patch(cb)`, `apply_patch(p)` | field-level patches out of one model and into another |
 //! | `PlayerField` | names fields and computed properties: `PlayerField::Hp` |
-//! | `PlayerPatch` | one change: `PlayerPatch::Hp(Change { old, new })`, with `path()` and `inverse()` |
+//! | `PlayerPatch` | one change: `PlayerPatch::Hp(Change { old, new })`, with `path()` (`/hp`) and `inverse()` |
+//! | `apply_state_patch(p)` | with `#[model(serde)]`: apply a [`reactive_state::Patch`] (JSON Patch) |
 //! | `Player::describe()` | names, types as written, docs, computed properties ([`ModelDescription`]) |
 //!
 //! Field doc comments are carried over to the getters. A field's accessors have the field's
@@ -105,7 +106,7 @@
 //! | field | `#[model(nested)]` | the type derives `Model` too; fine-grained all the way down |
 //! | field | `#[model(keyed = "id")]` | a `Vec<Item>` of models keyed by `Item::id` |
 //! | struct | `#[model(computed(a, b))]` | computed properties, defined in a [`computed`] impl block |
-//! | struct | `#[model(serde)]` | `PlayerPatch` and `PlayerField` implement `Serialize`/`Deserialize` (feature `serde`) |
+//! | struct | `#[model(serde)]` | `PlayerPatch` implements `StatePatch` and serialises as JSON Patch; `PlayerField` implements `Serialize`/`Deserialize` (feature `serde`) |
 //!
 //! Anything else inside `#[model(...)]` is an error, as is using the derive on an enum, a
 //! union, a tuple or unit struct, or a struct with lifetime parameters. Generic structs work:
@@ -121,6 +122,59 @@
 //! | react to a few fields at once and know which changed | `subscribe` | one small memo per field, one effect |
 //! | record changes (undo, sync, devtools) | `on_patch` + `apply_patch` | a snapshot and a diff per batch |
 //! | load a new state from disk/network | `apply(value)` | one comparison per field; writes only differences |
+//!
+//! ## Patches: the workspace's one vocabulary of change
+//!
+//! A model patch is a typed view of a [`reactive_state::Patch`], the patch every crate of the
+//! workspace speaks. Its [`path`](ModelPatch::path) is a [`Path`]: field segments, and for an
+//! item of a keyed list the key's `Display` text (`/inventory/7/count`), so a patch names the
+//! same item after any reordering. A keyed list changes by [`ListPatch`]es: `Insert`,
+//! `Remove`, `Move` (a reorder is as few moves as possible) and `Item` (an edit inside one
+//! item), emitted in the order and with the positions `reactive_state::keyed::diff` uses. With
+//! the `serde` feature and `#[model(serde)]`, [`StatePatch`] converts each
+//! patch to and from a `reactive_state::Patch`, and that is also its serde form; a model and a
+//! `reactive-store` state of the same shape therefore describe the same change with the same
+//! JSON, and either side's patches apply to the other.
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use reactive_model::{Model, ModelPatch, StatePatch};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[model(serde)]
+//! struct Board {
+//!     #[model(keyed = "id")]
+//!     cards: Vec<Card>,
+//! }
+//!
+//! #[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[model(serde)]
+//! struct Card {
+//!     #[model(skip)]
+//!     id: u32,
+//!     title: String,
+//! }
+//!
+//! let card = |id, title: &str| Card { id, title: title.into() };
+//! let old = Board { cards: vec![card(1, "a"), card(2, "b"), card(3, "c")] };
+//! let new = Board { cards: vec![card(3, "c"), card(1, "a"), card(2, "B")] };
+//! let patches = Board::diff(&old, &new);
+//! let paths: Vec<String> = patches.iter().map(|p| p.path().to_string()).collect();
+//! assert_eq!(paths, ["/cards/3", "/cards/2/title"]); // one move, one edit
+//! assert_eq!(
+//!     serde_json::to_string(&patches[0]).unwrap(),
+//!     r#"{"op":"move","from":"/cards/3","path":"/cards/3","index":0,"oldIndex":2}"#
+//! );
+//!
+//! // Any JSON Patch of this shape applies, typed on the way.
+//! let board = BoardModel::new(old);
+//! let wire: Vec<reactive_model::Patch> =
+//!     patches.iter().map(|p| p.to_patch().unwrap()).collect();
+//! board.apply_state_patches(&wire).unwrap();
+//! assert_eq!(board.snapshot(), new);
+//! # }
+//! ```
 //!
 //! ## Keyed lists and handle validity
 //!
@@ -142,6 +196,10 @@
 //!   comparing values; patches (`on_patch`) are computed by diffing snapshots, which is
 //!   simple and exact but proportional to the model's size, so it is opt-in.
 //! - Setters compare before writing (`set_if_changed`): writing the same value notifies nobody.
+//! - Patches are `reactive-state`'s, not a dialect of them: `path()` is a `reactive_state::Path`
+//!   and `StatePatch` is exact in both directions. `reactive-state` is always a dependency (it
+//!   is plain data); the conversions need field values to be `Serialize`/`Deserialize`, so they
+//!   stay behind the `serde` feature and `#[model(serde)]`, which add no crate to the build.
 
 // Unit tests use the derive, whose output names `::reactive_model`.
 extern crate self as reactive_model;
@@ -150,6 +208,8 @@ mod describe;
 mod keyed;
 mod model;
 mod patch;
+#[cfg(feature = "serde")]
+mod state_patch;
 mod subscription;
 
 #[doc(hidden)]
@@ -159,9 +219,14 @@ pub mod __private;
 pub use describe::{ComputedDescription, FieldDescription, FieldKind, ModelDescription};
 pub use keyed::{KeyedList, ListKey, ListPatch};
 pub use model::{Model, ModelField, ModelHandle, ModelPatch};
-pub use patch::{Change, FieldPath, ModelError, PathSegment};
+pub use patch::{Change, ModelError};
 pub use reactive_macros::{Model, computed};
-pub use subscription::Subscription;
+/// The workspace's one vocabulary of change (from `reactive-state`): where a patch applies and,
+/// with `StatePatch` (feature `serde`), what it is on the wire.
+pub use reactive_state::{Patch, PatchError, Path, Segment};
+#[cfg(feature = "serde")]
+pub use state_patch::StatePatch;
+pub use subscription::ModelSubscription;
 
 // The README's example is a doctest too, so it cannot rot.
 #[cfg(doctest)]

@@ -1,8 +1,9 @@
 //! The traits `#[derive(Model)]` implements: `Model` (the plain struct), `ModelHandle` (its
 //! reactive handle), `ModelField` (the field enum) and `ModelPatch` (the patch enum).
 
-use crate::{FieldPath, ModelDescription, ModelError, Subscription};
+use crate::{ModelDescription, ModelError, ModelSubscription};
 use reactive_core::{batch, untrack};
+use reactive_state::Path;
 use std::fmt::{Debug, Display};
 use std::hash::Hash;
 
@@ -142,6 +143,41 @@ pub trait ModelHandle: Copy + Eq + Hash + Debug + 'static {
         batch(|| patches.iter().try_for_each(|patch| self.apply_patch(patch)))
     }
 
+    /// Applies one [`reactive_state::Patch`] (from a `reactive-store` commit, a remote peer, a
+    /// JSON Patch document): [`StatePatch::from_patch`](crate::StatePatch::from_patch), then
+    /// [`apply_patch`](Self::apply_patch). Feature `serde`; models marked `#[model(serde)]`.
+    ///
+    /// # Errors
+    ///
+    /// [`ModelError::Patch`] when it is not a patch of this model, or what
+    /// [`apply_patch`](Self::apply_patch) returns. Nothing is written then.
+    #[cfg(feature = "serde")]
+    fn apply_state_patch(&self, patch: &reactive_state::Patch) -> Result<(), ModelError>
+    where
+        PatchOfHandle<Self>: crate::StatePatch,
+    {
+        let patch = <PatchOfHandle<Self> as crate::StatePatch>::from_patch(patch)?;
+        self.apply_patch(&patch)
+    }
+
+    /// Applies [`reactive_state::Patch`]es in order, in one batch. Feature `serde`.
+    ///
+    /// # Errors
+    ///
+    /// The first patch that is not a patch of this model or does not fit; the patches before
+    /// it stay applied.
+    #[cfg(feature = "serde")]
+    fn apply_state_patches(&self, patches: &[reactive_state::Patch]) -> Result<(), ModelError>
+    where
+        PatchOfHandle<Self>: crate::StatePatch,
+    {
+        batch(|| {
+            patches
+                .iter()
+                .try_for_each(|patch| self.apply_state_patch(patch))
+        })
+    }
+
     /// Subscribes the caller to every field, deeply (nested models, keyed lists and their items).
     fn track_all(&self);
 
@@ -165,7 +201,7 @@ pub trait ModelHandle: Copy + Eq + Hash + Debug + 'static {
         &self,
         fields: impl IntoIterator<Item = FieldOfHandle<Self>>,
         callback: impl FnMut(&[FieldOfHandle<Self>]) + 'static,
-    ) -> Subscription {
+    ) -> ModelSubscription {
         crate::subscription::subscribe(*self, fields, callback)
     }
 
@@ -174,7 +210,10 @@ pub trait ModelHandle: Copy + Eq + Hash + Debug + 'static {
     ///
     /// Cost: it keeps a snapshot and takes a new one after each change (the whole model is
     /// cloned and compared), so it suits undo, sync and devtools rather than hot paths.
-    fn on_patch(&self, callback: impl FnMut(&[PatchOfHandle<Self>]) + 'static) -> Subscription {
+    fn on_patch(
+        &self,
+        callback: impl FnMut(&[PatchOfHandle<Self>]) + 'static,
+    ) -> ModelSubscription {
         crate::subscription::on_patch(*self, callback)
     }
 }
@@ -218,7 +257,7 @@ pub trait ModelField: Copy + Eq + Ord + Hash + Debug + Display + 'static {
 /// let patches = Light::diff(&Light { on: false }, &Light { on: true });
 /// assert_eq!(patches, [LightPatch::On(Change { old: false, new: true })]);
 /// assert_eq!(patches[0].field(), LightField::On);
-/// assert_eq!(patches[0].path().to_string(), "on");
+/// assert_eq!(patches[0].path().to_string(), "/on");
 /// assert_eq!(patches[0].inverse(), LightPatch::On(Change { old: true, new: false }));
 /// ```
 pub trait ModelPatch: Clone + PartialEq + Debug + 'static {
@@ -228,8 +267,10 @@ pub trait ModelPatch: Clone + PartialEq + Debug + 'static {
     /// The top-level field this patch changes.
     fn field(&self) -> Self::Field;
 
-    /// Where the change applies, through nested models and keyed lists: `inventory["axe"].count`.
-    fn path(&self) -> FieldPath;
+    /// Where the change applies, through nested models and keyed lists, as the workspace's
+    /// one [`Path`]: field segments for fields, the item's key segment (its `Display` text) for
+    /// an item of a keyed list: `/inventory/axe/count`.
+    fn path(&self) -> Path;
 
     /// The patch that undoes this one (old and new swapped, an insertion turned into a removal).
     /// To undo a sequence, apply the inverses in reverse order.

@@ -1,5 +1,5 @@
-//! The pieces of a patch: [`Change`] (old and new value of one field), [`FieldPath`] (where it
-//! applies) and [`ModelError`] (why a patch or list operation did not fit).
+//! The pieces of a patch: [`Change`] (old and new value of one field) and [`ModelError`] (why a
+//! patch or list operation did not fit). Where a patch applies is a [`reactive_state::Path`].
 
 use std::fmt;
 
@@ -33,130 +33,6 @@ impl<T: Clone> Change<T> {
             old: self.new.clone(),
             new: self.old.clone(),
         }
-    }
-}
-
-/// One step of a [`FieldPath`].
-///
-/// ```
-/// use reactive_model::{FieldPath, PathSegment};
-///
-/// let path = FieldPath::field("slots").join(FieldPath::key(&3)).join(FieldPath::field("count"));
-/// let fields: Vec<&str> = path
-///     .segments()
-///     .iter()
-///     .filter_map(|segment| match segment {
-///         PathSegment::Field(name) => Some(*name),
-///         PathSegment::Key(_) | PathSegment::Index(_) => None,
-///     })
-///     .collect();
-/// assert_eq!(fields, ["slots", "count"]);
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
-pub enum PathSegment {
-    /// A field of a model, by name.
-    Field(&'static str),
-    /// An item of a keyed list, by its key (formatted with `Debug`).
-    Key(String),
-    /// A position in a keyed list (insertions and removals).
-    Index(usize),
-}
-
-/// Where a patch applies: `pos.x`, `inventory["axe"].count`, `inventory[#2]` (a position).
-///
-/// ```
-/// use reactive_model::{FieldPath, PathSegment};
-///
-/// let path = FieldPath::field("inventory").join(FieldPath::key(&"axe").join(FieldPath::field("count")));
-/// assert_eq!(path.to_string(), r#"inventory["axe"].count"#);
-/// assert_eq!(path.segments()[0], PathSegment::Field("inventory"));
-/// ```
-#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct FieldPath {
-    segments: Vec<PathSegment>,
-}
-
-impl FieldPath {
-    /// The empty path: the model (or list) itself.
-    ///
-    /// ```
-    /// # use reactive_model::FieldPath;
-    /// assert!(FieldPath::root().segments().is_empty());
-    /// ```
-    pub fn root() -> Self {
-        FieldPath::default()
-    }
-
-    /// A path of one field.
-    ///
-    /// ```
-    /// # use reactive_model::FieldPath;
-    /// assert_eq!(FieldPath::field("hp").to_string(), "hp");
-    /// ```
-    pub fn field(name: &'static str) -> Self {
-        FieldPath {
-            segments: vec![PathSegment::Field(name)],
-        }
-    }
-
-    /// A path of one keyed-list item.
-    ///
-    /// ```
-    /// # use reactive_model::FieldPath;
-    /// assert_eq!(FieldPath::key(&7).to_string(), "[7]");
-    /// ```
-    pub fn key(key: &dyn fmt::Debug) -> Self {
-        FieldPath {
-            segments: vec![PathSegment::Key(format!("{key:?}"))],
-        }
-    }
-
-    /// A path of one keyed-list position.
-    ///
-    /// ```
-    /// # use reactive_model::FieldPath;
-    /// assert_eq!(FieldPath::index(2).to_string(), "[#2]");
-    /// ```
-    pub fn index(index: usize) -> Self {
-        FieldPath {
-            segments: vec![PathSegment::Index(index)],
-        }
-    }
-
-    /// This path followed by `rest`.
-    ///
-    /// ```
-    /// # use reactive_model::FieldPath;
-    /// assert_eq!(FieldPath::field("pos").join(FieldPath::field("x")).to_string(), "pos.x");
-    /// ```
-    #[must_use]
-    pub fn join(mut self, rest: FieldPath) -> Self {
-        self.segments.extend(rest.segments);
-        self
-    }
-
-    /// The steps, outermost first.
-    ///
-    /// ```
-    /// # use reactive_model::{FieldPath, PathSegment};
-    /// assert_eq!(FieldPath::index(1).segments(), [PathSegment::Index(1)]);
-    /// ```
-    pub fn segments(&self) -> &[PathSegment] {
-        &self.segments
-    }
-}
-
-impl fmt::Display for FieldPath {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, segment) in self.segments.iter().enumerate() {
-            match segment {
-                PathSegment::Field(name) if i == 0 => f.write_str(name)?,
-                PathSegment::Field(name) => write!(f, ".{name}")?,
-                PathSegment::Key(key) => write!(f, "[{key}]")?,
-                PathSegment::Index(index) => write!(f, "[#{index}]")?,
-            }
-        }
-        Ok(())
     }
 }
 
@@ -207,6 +83,16 @@ pub enum ModelError {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
     },
+    /// An insertion whose item's own key differs from the key the patch names.
+    KeyMismatch {
+        /// The list (its field name, or `keyed list`).
+        list: &'static str,
+        /// The key the patch names, formatted with `Debug`.
+        key: String,
+    },
+    /// A [`reactive_state::Patch`] that is not a patch of this model (an unknown field, an
+    /// operation the field cannot take, a value of the wrong type).
+    Patch(reactive_state::PatchError),
 }
 
 impl fmt::Display for ModelError {
@@ -226,8 +112,26 @@ impl fmt::Display for ModelError {
                 f,
                 "{list}: the new order must list every key of the list exactly once"
             ),
+            ModelError::KeyMismatch { list, key } => write!(
+                f,
+                "{list}: the item inserted at key {key} has a different key of its own"
+            ),
+            ModelError::Patch(error) => write!(f, "not a patch of this model: {error}"),
         }
     }
 }
 
-impl std::error::Error for ModelError {}
+impl std::error::Error for ModelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ModelError::Patch(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+impl From<reactive_state::PatchError> for ModelError {
+    fn from(error: reactive_state::PatchError) -> Self {
+        ModelError::Patch(error)
+    }
+}

@@ -5,8 +5,9 @@
 //! `reactive-macros`' `name_hash`): the const parameter is a hash of a field or computed
 //! property name.
 
-use crate::{FieldPath, Model, ModelField, ModelPatch};
+use crate::{Model, ModelField, ModelPatch};
 use reactive_core::Memo;
+use reactive_state::{Path, Segment};
 use std::cell::OnceCell;
 use std::fmt;
 use std::rc::Rc;
@@ -14,7 +15,67 @@ use std::rc::Rc;
 #[cfg(feature = "serde")]
 pub use serde;
 
+/// What the generated code needs from `reactive-state`, which the user need not depend on.
+pub use reactive_state;
+
+#[cfg(feature = "serde")]
+pub use crate::state_patch::{
+    change_from_patch, change_to_patch, deserialize_patch, serialize_patch,
+};
+
+/// The path of the field `name`: `/name`.
+#[inline]
+pub fn field_path(name: &'static str) -> Path {
+    Path::from_segments([Segment::field(name)])
+}
+
+/// The path of the field `name` followed by `rest` (a nested model's or a keyed list's path).
+#[inline]
+pub fn field_path_then(name: &'static str, rest: &Path) -> Path {
+    field_path(name).concat(rest)
+}
+
+/// `at` followed by the field `name`.
+#[inline]
+pub fn join_field(at: &Path, name: &'static str) -> Path {
+    at.join(Segment::field(name))
+}
+
+/// The field segment of a patch of a model sitting `depth` segments down its path: what the
+/// generated `from_patch_at` matches on.
+///
+/// # Errors
+///
+/// [`reactive_state::PatchError::InvalidOp`] when the path stops at the model itself.
+#[cfg(feature = "serde")]
+pub fn field_segment(
+    patch: &reactive_state::Patch,
+    depth: usize,
+) -> Result<std::borrow::Cow<'_, str>, reactive_state::PatchError> {
+    patch
+        .path
+        .segments()
+        .get(depth)
+        .map(Segment::as_text)
+        .ok_or_else(|| {
+            crate::state_patch::invalid(
+                patch,
+                "a model is patched field by field; the path must name a field",
+            )
+        })
+}
+
+/// [`reactive_state::PatchError::NoSuchPath`] for `patch`: the field it names is not one of
+/// the model's tracked fields.
+#[cfg(feature = "serde")]
+pub fn no_such_field(patch: &reactive_state::Patch) -> reactive_state::PatchError {
+    reactive_state::PatchError::NoSuchPath {
+        path: patch.path.clone(),
+    }
+}
+
 pub use crate::__assert_serde_feature as assert_serde_feature;
+pub use crate::__serde_items as serde_items;
 
 /// Implemented with `Model` by the derive, with no conditions of its own: the generated code
 /// requires `for<'g> Field: IsModel` (rather than `Model`) of nested and keyed field types, which
@@ -30,6 +91,22 @@ pub trait IsModel: Model {}
 /// Fails to compile, under `keyed = "..."`, when `T` has no field of that name. (`T` is inferred
 /// from the argument so that the error points at the call, which is spanned at the key.)
 pub fn assert_field_of<const NAME: u64, T: FieldOf<NAME>>(_: std::marker::PhantomData<T>) {}
+
+/// Fails to compile, under `keyed = "..."`, when the key field's type is not a
+/// [`ListKey`](crate::ListKey) (patch paths name items by the key's `Display` text). Holds when
+/// `T` has no such field, so that a missing field is reported once, by [`assert_field_of`].
+pub fn assert_key_of<const NAME: u64, T: KeyOf<NAME>>(_: std::marker::PhantomData<T>) {}
+
+/// The items of `Self` have a [`ListKey`](crate::ListKey) in their field `NAME` (or no field of
+/// that name, which [`assert_field_of`] reports).
+#[diagnostic::on_unimplemented(
+    message = "the key of a keyed list must be cloneable, hashable and printable with `Debug` and `Display`",
+    label = "the type of this field is not a `ListKey`",
+    note = "a patch names an item of a keyed list by its key's `Display` text (`/items/<key>`)"
+)]
+pub trait KeyOf<const NAME: u64> {}
+
+impl<const NAME: u64, T: FieldOf<NAME>> KeyOf<NAME> for T where T::Type: crate::ListKey {}
 
 /// The getter of a computed property: reads its memo. Fails to compile, under the method's name,
 /// when the property is not listed on the struct.
@@ -149,12 +226,26 @@ impl ModelPatch for Unreachable {
         match *self {}
     }
 
-    fn path(&self) -> FieldPath {
+    fn path(&self) -> Path {
         match *self {}
     }
 
     fn inverse(&self) -> Self {
         match *self {}
+    }
+}
+
+#[cfg(feature = "serde")]
+impl crate::StatePatch for Unreachable {
+    fn to_patch_at(&self, _: Path) -> Result<reactive_state::Patch, reactive_state::PatchError> {
+        match *self {}
+    }
+
+    fn from_patch_at(
+        patch: &reactive_state::Patch,
+        _: usize,
+    ) -> Result<Self, reactive_state::PatchError> {
+        Err(no_such_field(patch))
     }
 }
 
@@ -179,4 +270,24 @@ macro_rules! __assert_serde_feature {
              `reactive-model = { version = \"..\", features = [\"serde\"] }`"
         );
     };
+}
+
+/// The items of `#[model(serde)]` that need the `serde` feature: kept when it is on, dropped
+/// when it is off (`assert_serde_feature!` reports that once), so a missing feature is one
+/// error, not one per generated impl.
+#[cfg(feature = "serde")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_items {
+    ($($item:item)*) => { $($item)* };
+}
+
+/// The items of `#[model(serde)]` that need the `serde` feature: kept when it is on, dropped
+/// when it is off (`assert_serde_feature!` reports that once), so a missing feature is one
+/// error, not one per generated impl.
+#[cfg(not(feature = "serde"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __serde_items {
+    ($($item:item)*) => {};
 }

@@ -18,7 +18,7 @@ use reactive_core::{Effect, Memo, untrack};
 /// A running subscription made by [`ModelHandle::subscribe`] or [`ModelHandle::on_patch`].
 ///
 /// It lives, like any effect, until its owner is disposed or [`dispose`](Self::dispose) is
-/// called; dropping the `Subscription` value does not end it. When the model it watches is
+/// called; dropping the `ModelSubscription` value does not end it. When the model it watches is
 /// disposed (a keyed item removed), it stops calling back.
 ///
 /// ```
@@ -39,21 +39,21 @@ use reactive_core::{Effect, Memo, untrack};
 /// gauge.set_level(2);
 /// assert_eq!(calls.get(), 1);
 /// ```
-pub struct Subscription {
+pub struct ModelSubscription {
     effect: Effect,
     watchers: Vec<Memo<u64>>,
 }
 
-impl std::fmt::Debug for Subscription {
+impl std::fmt::Debug for ModelSubscription {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Subscription")
+        f.debug_struct("ModelSubscription")
             .field("effect", &self.effect.id())
             .field("watchers", &self.watchers)
             .finish()
     }
 }
 
-impl Subscription {
+impl ModelSubscription {
     /// Stops the subscription: the callback is not called again.
     ///
     /// ```
@@ -76,7 +76,7 @@ pub(crate) fn subscribe<H: ModelHandle>(
     handle: H,
     fields: impl IntoIterator<Item = FieldOfHandle<H>>,
     mut callback: impl FnMut(&[FieldOfHandle<H>]) + 'static,
-) -> Subscription {
+) -> ModelSubscription {
     let mut fields: Vec<FieldOfHandle<H>> = fields.into_iter().collect();
     // Declaration order, each field once: that is the order the callback sees them in.
     fields.sort_unstable();
@@ -116,13 +116,13 @@ pub(crate) fn subscribe<H: ModelHandle>(
             untrack(|| callback(&changed));
         }
     });
-    Subscription { effect, watchers }
+    ModelSubscription { effect, watchers }
 }
 
 pub(crate) fn on_patch<H: ModelHandle>(
     handle: H,
     mut callback: impl FnMut(&[PatchOfHandle<H>]) + 'static,
-) -> Subscription {
+) -> ModelSubscription {
     let mut previous: Option<H::Model> = None;
     let effect = Effect::new(move || {
         // See `subscribe`: a disposed model has nothing left to report.
@@ -138,7 +138,7 @@ pub(crate) fn on_patch<H: ModelHandle>(
         }
         previous = Some(current);
     });
-    Subscription {
+    ModelSubscription {
         effect,
         watchers: Vec::new(),
     }

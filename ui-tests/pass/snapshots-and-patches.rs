@@ -1,4 +1,4 @@
-//! Snapshots, `apply`, and serialisable patches replayed on another model.
+//! Snapshots, `apply`, and serialisable patches (JSON Patch) replayed on another model.
 use reactive_model::{Model, ModelPatch};
 use serde::{Deserialize, Serialize};
 
@@ -18,5 +18,7 @@ fn main() {
     replica.apply_patches(&received).unwrap();
     doc.apply(Doc { title: "b".into(), words: 0 });
     assert_eq!(replica.snapshot(), doc.snapshot());
-    assert_eq!(received[0].path().to_string(), "title");
+    assert_eq!(received[0].path().to_string(), "/title");
+    // The wire form is JSON Patch.
+    assert_eq!(json, r#"[{"op":"replace","path":"/title","value":"b","old":"a"}]"#);
 }

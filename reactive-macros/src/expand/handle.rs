@@ -169,8 +169,48 @@ fn accessors(container: &Container<'_>) -> TokenStream {
     let field_arg = local("field");
     let fields_arg = local("fields");
     let callback = local("callback");
+    let state_patches = container.attrs.serde.is_some().then(|| {
+        // A generic model's patch converts only for some parameters: say which.
+        let bound = container
+            .generics
+            .type_params()
+            .next()
+            .is_some()
+            .then(|| quote!(where #patch #ty_generics: ::reactive_model::StatePatch));
+        let state = quote!(::reactive_model::__private::reactive_state);
+        quote! {
+            ::reactive_model::__private::serde_items! {
+                impl #impl_generics #handle #ty_generics #impl_where {
+                    /// Applies one `reactive_state::Patch` (a JSON Patch operation, from a
+                    /// `reactive-store` commit, a peer or a file) that is a patch of this model.
+                    ///
+                    /// # Errors
+                    ///
+                    /// `ModelError::Patch` when it is not a patch of this model, or what
+                    /// [`apply_patch`](Self::apply_patch) returns; nothing is written then.
+                    #[inline]
+                    #vis fn apply_state_patch(&self, #patch_arg: &#state::Patch) -> ::core::result::Result<(), ::reactive_model::ModelError> #bound {
+                        #handle_trait::apply_state_patch(self, #patch_arg)
+                    }
+
+                    /// Applies `reactive_state::Patch`es in order, in one batch.
+                    ///
+                    /// # Errors
+                    ///
+                    /// The first that is not a patch of this model or does not fit; the ones
+                    /// before it stay applied.
+                    #[inline]
+                    #vis fn apply_state_patches(&self, #patches: &[#state::Patch]) -> ::core::result::Result<(), ::reactive_model::ModelError> #bound {
+                        #handle_trait::apply_state_patches(self, #patches)
+                    }
+                }
+            }
+        }
+    });
 
     quote! {
+        #state_patches
+
         impl #impl_generics #handle #ty_generics #impl_where {
             #(#per_field)*
 
@@ -235,7 +275,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
                 &self,
                 #fields_arg: impl ::core::iter::IntoIterator<Item = #field_enum>,
                 #callback: impl ::core::ops::FnMut(&[#field_enum]) + 'static,
-            ) -> ::reactive_model::Subscription {
+            ) -> ::reactive_model::ModelSubscription {
                 #handle_trait::subscribe(self, #fields_arg, #callback)
             }
 
@@ -244,7 +284,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             #vis fn on_patch(
                 &self,
                 #callback: impl ::core::ops::FnMut(&[#patch #ty_generics]) + 'static,
-            ) -> ::reactive_model::Subscription {
+            ) -> ::reactive_model::ModelSubscription {
                 #handle_trait::on_patch(self, #callback)
             }
 

@@ -1,9 +1,11 @@
 //! The patch enum `PlayerPatch` (one field-level change) and `Model::diff`, which produces it.
 //!
 //! A patch is typed: `PlayerPatch::Hp(Change<u32>)` holds the old and new `u32`, a nested field
-//! holds the nested model's patch, a keyed list a `ListPatch`. Its `path()` spells where it
-//! applies (`inventory[7].count`), `inverse()` undoes it, and with `#[model(serde)]` it
-//! serialises, so it can be sent and applied to another model of the same type.
+//! holds the nested model's patch, a keyed list a `ListPatch`. Its `path()` is a
+//! `reactive_state::Path` (`/inventory/7/count`), `inverse()` undoes it, and with
+//! `#[model(serde)]` it converts to and from a `reactive_state::Patch` (`StatePatch`), which is
+//! also its serde form (a JSON Patch operation), so it can be sent and applied to another model
+//! of the same type or to a `reactive-store` state of the same shape.
 
 use super::{definition_where, params_marker};
 use crate::ast::{Container, FieldKind};
@@ -59,13 +61,11 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
                 " A change to the keyed list `{name}`: an item inserted, removed, moved or edited."
             ),
         };
-        let rename = serde.then(|| quote!(#[serde(rename = #name)]));
-        quote!(#[doc = #doc] #rename #variant(#payload))
+        quote!(#[doc = #doc] #variant(#payload))
     });
     let marker_variant = has_marker_variant(container).then(|| {
         let marker = params_marker(container);
-        let skip = serde.then(|| quote!(#[serde(skip)]));
-        quote!(#[doc(hidden)] #skip __Unused(::core::convert::Infallible, #marker),)
+        quote!(#[doc(hidden)] __Unused(::core::convert::Infallible, #marker),)
     });
     let marker_arm = || {
         has_marker_variant(container)
@@ -80,13 +80,17 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         let variant = field.variant_ident();
         let name = field.name();
         match field.kind() {
-            FieldKind::Plain => quote!(#patch::#variant(_) => ::reactive_model::FieldPath::field(#name),),
+            FieldKind::Plain => {
+                quote!(#patch::#variant(_) => ::reactive_model::__private::field_path(#name),)
+            }
             FieldKind::Nested => quote! {
-                #patch::#variant(#inner) => ::reactive_model::FieldPath::field(#name)
-                    .join(::reactive_model::ModelPatch::path(#inner)),
+                #patch::#variant(#inner) => ::reactive_model::__private::field_path_then(
+                    #name,
+                    &::reactive_model::ModelPatch::path(#inner),
+                ),
             },
             _ => quote! {
-                #patch::#variant(#inner) => ::reactive_model::FieldPath::field(#name).join(#inner.path()),
+                #patch::#variant(#inner) => ::reactive_model::__private::field_path_then(#name, &#inner.path()),
             },
         }
     });
@@ -116,7 +120,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         )
     };
 
-    let serde_attrs = serde.then(|| serde_attributes(container, &tracked));
+    let serde_impls = serde.then(|| serde_impls(container, &tracked));
     let std_impls = std_impls(container, &tracked);
     let doc = format!(
         " One field-level change to a [`{ident}`] model: which field, its old and its new value.\n\n \
@@ -126,7 +130,6 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
 
     quote! {
         #[doc = #doc]
-        #serde_attrs
         #vis enum #patch #generics #definition_where {
             #(#variants,)*
             #marker_variant
@@ -143,7 +146,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
                     #field_body
                 }
 
-                fn path(&self) -> ::reactive_model::FieldPath {
+                fn path(&self) -> ::reactive_model::__private::reactive_state::Path {
                     #path_body
                 }
 
@@ -151,6 +154,8 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
                     #inverse_body
                 }
             }
+
+            #serde_impls
         };
     }
 }
@@ -226,35 +231,124 @@ fn std_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> T
     }
 }
 
-/// `Serialize`/`Deserialize` through `reactive_model`'s re-export of serde; variants are named
-/// after the fields (`{"hp": {"old": 3, "new": 4}}`).
-fn serde_attributes(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> TokenStream {
-    let bound = if container.generics.type_params().next().is_some() {
-        let payloads: Vec<_> = tracked
-            .iter()
-            .map(|field| payload(&field.kind(), field.ty))
-            .collect();
-        let serialize = payloads
-            .iter()
-            .map(|ty| quote!(#ty: ::reactive_model::__private::serde::Serialize).to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        let deserialize = payloads
-            .iter()
-            .map(|ty| quote!(#ty: ::reactive_model::__private::serde::Deserialize<'de>).to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        quote!(#[serde(bound(serialize = #serialize, deserialize = #deserialize))])
+/// With `#[model(serde)]`: `StatePatch` (to and from a `reactive_state::Patch`, field by
+/// field; a nested or keyed field hands the rest of the path to its own patch type) and
+/// `Serialize`/`Deserialize` through it, so the serde form is the JSON Patch operation. Wrapped
+/// in `__private::serde_items!`, which drops them (after its own clear error) when the `serde`
+/// feature is off.
+fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> TokenStream {
+    let patch = container.patch_ident();
+    let generics = container.generics;
+    let (impl_generics, ty_generics, _) = generics.split_for_impl();
+    let private = quote!(::reactive_model::__private);
+    let state = quote!(#private::reactive_state);
+    let inner = Ident::new("inner", Span::mixed_site());
+    let at = Ident::new("at", Span::mixed_site());
+    let depth = Ident::new("depth", Span::mixed_site());
+    let state_patch = Ident::new("patch", Span::mixed_site());
+    let never = Ident::new("never", Span::mixed_site());
+
+    // A generic model's patch converts when every payload does.
+    let mut extra = super::structural_predicates(container);
+    extra.extend(super::value_predicates(container));
+    if generics.type_params().next().is_some() {
+        for field in tracked {
+            let ty = field.ty;
+            extra.push(match field.kind() {
+                FieldKind::Plain => syn::parse_quote!(
+                    #ty: #private::serde::Serialize + #private::serde::de::DeserializeOwned
+                ),
+                kind => {
+                    let payload = payload(&kind, ty);
+                    syn::parse_quote!(#payload: ::reactive_model::StatePatch)
+                }
+            });
+        }
+    }
+    let serde_where = super::where_clause(container, extra);
+
+    let to_arms = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        let name = field.name();
+        let place = quote!(#private::join_field(&#at, #name));
+        match field.kind() {
+            FieldKind::Plain => {
+                quote!(#patch::#variant(#inner) => #private::change_to_patch(#inner, #place),)
+            }
+            _ => quote! {
+                #patch::#variant(#inner) => ::reactive_model::StatePatch::to_patch_at(#inner, #place),
+            },
+        }
+    });
+    let from_arms = tracked.iter().map(|field| {
+        let variant = field.variant_ident();
+        let name = field.name();
+        match field.kind() {
+            FieldKind::Plain => quote! {
+                #name => ::core::result::Result::Ok(#patch::#variant(
+                    #private::change_from_patch(#state_patch, #depth + 1)?,
+                )),
+            },
+            _ => quote! {
+                #name => ::core::result::Result::Ok(#patch::#variant(
+                    ::reactive_model::StatePatch::from_patch_at(#state_patch, #depth + 1)?,
+                )),
+            },
+        }
+    });
+    let marker = has_marker_variant(container)
+        .then(|| quote!(#patch::__Unused(#never, _) => match *#never {},));
+    let to_body = if tracked.is_empty() && marker.is_none() {
+        quote!(match *self {})
     } else {
-        TokenStream::new()
+        quote!(match self { #(#to_arms)* #marker })
     };
+
+    let mut de_generics = generics.clone();
+    de_generics.params.insert(0, syn::parse_quote!('de));
+    let (de_impl_generics, _, _) = de_generics.split_for_impl();
+
     quote! {
-        #[derive(
-            ::reactive_model::__private::serde::Serialize,
-            ::reactive_model::__private::serde::Deserialize,
-        )]
-        #[serde(crate = "::reactive_model::__private::serde")]
-        #bound
+        #private::serde_items! {
+            #[automatically_derived]
+            impl #impl_generics ::reactive_model::StatePatch for #patch #ty_generics #serde_where {
+                fn to_patch_at(
+                    &self,
+                    #at: #state::Path,
+                ) -> ::core::result::Result<#state::Patch, #state::PatchError> {
+                    #to_body
+                }
+
+                fn from_patch_at(
+                    #state_patch: &#state::Patch,
+                    #depth: usize,
+                ) -> ::core::result::Result<Self, #state::PatchError> {
+                    match &*#private::field_segment(#state_patch, #depth)? {
+                        #(#from_arms)*
+                        _ => ::core::result::Result::Err(#private::no_such_field(#state_patch)),
+                    }
+                }
+            }
+
+            #[automatically_derived]
+            impl #impl_generics #private::serde::Serialize for #patch #ty_generics #serde_where {
+                fn serialize<__S: #private::serde::Serializer>(
+                    &self,
+                    serializer: __S,
+                ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                    #private::serialize_patch(self, serializer)
+                }
+            }
+
+            #[automatically_derived]
+            impl #de_impl_generics #private::serde::Deserialize<'de> for #patch #ty_generics #serde_where {
+                fn deserialize<__D: #private::serde::Deserializer<'de>>(
+                    deserializer: __D,
+                ) -> ::core::result::Result<Self, __D::Error> {
+                    #private::deserialize_patch(deserializer)
+                }
+            }
+        }
     }
 }
 

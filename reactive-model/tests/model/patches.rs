@@ -30,14 +30,23 @@ fn diff_lists_only_what_differs_with_paths() {
     assert_eq!(
         paths,
         [
-            "name",
-            "hp",
-            "pos.x",
-            "inventory[#1]",
-            "inventory",
-            "inventory[#1]",
-            "inventory[3].count"
+            "/name",
+            "/hp",
+            "/pos/x",
+            "/inventory/2",
+            "/inventory/3",
+            "/inventory/4",
+            "/inventory/3/count"
         ]
+    );
+    // The reorder is one move: 3 goes before 1 (which stays), not a list of keys.
+    assert_eq!(
+        patches[4],
+        PlayerPatch::Inventory(ListPatch::Move {
+            key: 3,
+            from: 1,
+            to: 0
+        })
     );
     assert_eq!(patches[1], PlayerPatch::Hp(Change { old: 30, new: 12 }));
     assert_eq!(patches[1].field(), PlayerField::Hp);
@@ -83,7 +92,11 @@ fn on_patch_reports_each_batch_and_the_inverses_undo_it() {
         assert_eq!(history.borrow()[0].len(), 2);
         assert!(matches!(
             history.borrow()[1][..],
-            [PlayerPatch::Inventory(ListPatch::Remove { index: 1, .. })]
+            [PlayerPatch::Inventory(ListPatch::Remove {
+                key: 2,
+                index: 1,
+                ..
+            })]
         ));
 
         // Undo everything: inverses, latest first.
@@ -94,6 +107,50 @@ fn on_patch_reports_each_batch_and_the_inverses_undo_it() {
             .flat_map(|batch| batch.iter().rev().map(ModelPatch::inverse))
             .collect();
         model.apply_patches(&undo).unwrap();
+        assert_eq!(model.snapshot(), player());
+    });
+}
+
+#[test]
+fn reorder_and_move_to_emit_as_few_moves_as_possible_and_moves_replay() {
+    in_root(|| {
+        let model = PlayerModel::new(player());
+        let replica = PlayerModel::new(player());
+        let history: Rc<RefCell<Vec<Vec<PlayerPatch>>>> = Rc::default();
+        let sink = history.clone();
+        model.on_patch(move |patches| sink.borrow_mut().push(patches.to_vec()));
+
+        model.inventory().reorder(vec![2, 3, 1]);
+        model.inventory().move_to(&3, 0);
+        let moves = |key, from, to| PlayerPatch::Inventory(ListPatch::Move { key, from, to });
+        assert_eq!(
+            *history.borrow(),
+            [vec![moves(1, 0, 2)], vec![moves(3, 1, 0)]]
+        );
+        for patches in history.borrow().iter() {
+            replica.apply_patches(patches).unwrap();
+        }
+        assert_eq!(replica.inventory().keys(), [3, 2, 1]);
+        assert_eq!(replica.snapshot(), model.snapshot());
+    });
+}
+
+#[test]
+fn an_insertion_whose_item_has_another_key_is_refused() {
+    in_root(|| {
+        let model = PlayerModel::new(player());
+        let patch = PlayerPatch::Inventory(ListPatch::Insert {
+            key: 9,
+            index: 0,
+            value: item(8, 0),
+        });
+        assert_eq!(
+            model.apply_patch(&patch),
+            Err(ModelError::KeyMismatch {
+                list: "inventory",
+                key: "9".into()
+            })
+        );
         assert_eq!(model.snapshot(), player());
     });
 }
