@@ -178,6 +178,76 @@ pub trait ModelHandle: Copy + Eq + Hash + Debug + 'static {
         })
     }
 
+    /// The model's current value as a versioned JSON snapshot (`{"version": …, "state": …}`) at
+    /// the current version of `migrations`. Feature `serde`.
+    ///
+    /// # Errors
+    /// [`reactive_state::CodecError`] when the value cannot be written as JSON.
+    ///
+    /// ```
+    /// use reactive_model::{Model, ModelHandle};
+    /// use reactive_state::Migrations;
+    ///
+    /// #[derive(Model, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+    /// struct Settings { volume: u8 }
+    ///
+    /// let settings = SettingsModel::new(Settings { volume: 3 });
+    /// assert_eq!(settings.save_json(&Migrations::new(2))?, r#"{"version":2,"state":{"volume":3}}"#);
+    /// # Ok::<(), reactive_state::CodecError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    fn save_json(
+        &self,
+        migrations: &reactive_state::Migrations,
+    ) -> Result<String, reactive_state::CodecError>
+    where
+        Self::Model: serde::Serialize,
+    {
+        migrations.encode_json(&self.snapshot_untracked())
+    }
+
+    /// Reads a versioned JSON snapshot, brings it to the current version with `migrations`, and
+    /// [`apply`](Self::apply)s it (only differing fields are written, in one batch). Feature
+    /// `serde`.
+    ///
+    /// # Errors
+    /// [`reactive_state::MigrationError`]: not a versioned snapshot, newer than the code, no
+    /// migration, a failed step, or a value that does not fit. Nothing is written then.
+    ///
+    /// ```
+    /// use reactive_model::{Model, ModelHandle};
+    /// use reactive_state::{MigrationError, Migrations};
+    /// use serde_json::json;
+    ///
+    /// #[derive(Model, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+    /// struct Settings { volume: u8 }
+    ///
+    /// // Version 0 stored the volume as a percentage.
+    /// let migrations = Migrations::new(1).step(0, 1, |v: serde_json::Value| {
+    ///     let percent = v["percent"].as_u64().ok_or("no percent")?;
+    ///     Ok::<_, &str>(json!({ "volume": percent / 10 }))
+    /// });
+    /// let settings = SettingsModel::new(Settings { volume: 0 });
+    /// settings.restore_json(r#"{"version":0,"state":{"percent":70}}"#, &migrations)?;
+    /// assert_eq!(settings.snapshot_untracked(), Settings { volume: 7 });
+    /// let future = settings.restore_json(r#"{"version":2,"state":{}}"#, &migrations);
+    /// assert!(matches!(future, Err(MigrationError::FutureVersion { found: 2, current: 1 })));
+    /// # Ok::<(), MigrationError>(())
+    /// ```
+    #[cfg(feature = "serde")]
+    fn restore_json(
+        &self,
+        json: &str,
+        migrations: &reactive_state::Migrations,
+    ) -> Result<(), reactive_state::MigrationError>
+    where
+        Self::Model: serde::de::DeserializeOwned,
+    {
+        let value: Self::Model = migrations.decode_json(json)?;
+        self.apply(value);
+        Ok(())
+    }
+
     /// Subscribes the caller to every field, deeply (nested models, keyed lists and their items).
     fn track_all(&self);
 
