@@ -14,9 +14,8 @@
 //! use reactive_state::{path, Diff, Patch, State};
 //! use serde::{Deserialize, Serialize};
 //!
-//! #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[derive(reactive_macros::State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 //! struct Todo { title: String, done: bool }
-//! reactive_state::impl_state!(Todo { title, done });
 //!
 //! let old = Todo { title: "milk".into(), done: false };
 //! let new = Todo { done: true, ..old.clone() };
