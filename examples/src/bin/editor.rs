@@ -12,17 +12,16 @@ use reactive_core::{Effect, create_root};
 use reactive_store::imbl::Vector;
 use reactive_store::{
     Access, EventInfo, EventInterceptor, Policy, Principal, Scope, ScopeError, ScopeSnapshot,
-    Store, impl_state, path,
+    State, Store, path,
 };
 use serde::{Deserialize, Serialize};
 
 /// One document's text.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Document {
     title: String,
     lines: Vector<String>,
 }
-impl_state!(Document { title, lines });
 
 /// What the user asks a document to do: the events of the `edit.*` topics.
 #[derive(Clone, Debug)]
