@@ -391,3 +391,30 @@ proptest! {
         }
     }
 }
+
+/// A tree: a keyed collection of the type itself.
+#[derive(reactive_macros::State, Clone, PartialEq, Debug, Serialize, Deserialize)]
+struct Tree {
+    id: u32,
+    #[state(keyed = "id")]
+    children: Vec<Tree>,
+}
+
+#[test]
+fn a_recursive_keyed_state_diffs_by_key_at_every_level() {
+    let leaf = |id| Tree {
+        id,
+        children: Vec::new(),
+    };
+    let old = Tree {
+        id: 0,
+        children: vec![leaf(1), leaf(2)],
+    };
+    let mut new = old.clone();
+    new.children[1].children.push(leaf(3));
+    let patches = Diff::patches(&new, &old).unwrap();
+    assert_eq!(patches.len(), 1);
+    assert_eq!(patches[0].path.to_string(), "/children/2/children/3");
+    let at_3 = node_at(&new, patches[0].path.segments()).unwrap();
+    assert_eq!((at_3 as &dyn Any).downcast_ref::<Tree>(), Some(&leaf(3)));
+}

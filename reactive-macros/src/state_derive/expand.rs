@@ -95,6 +95,12 @@ fn where_clause(container: &Container<'_>, rt: &TokenStream) -> TokenStream {
 /// `|item| &item.id`, spanned at the attribute's string: an item without that field is
 /// reported there.
 fn key_of(key: &syn::Ident) -> TokenStream {
+    // Resolved as in a `macro_rules!` macro: a span from the expansion, so rustc does not offer
+    // to rewrite the attribute's string as a field name (`keyed = id`).
+    let key = syn::Ident::new(
+        &key.to_string(),
+        proc_macro2::Span::mixed_site().located_at(key.span()),
+    );
     quote_spanned!(key.span()=> |__item| &__item.#key)
 }
 

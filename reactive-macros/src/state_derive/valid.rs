@@ -71,43 +71,38 @@ fn check_serde_container(container: &Container<'_>, errors: &mut Errors) {
 fn check_field_attrs(container: &Container<'_>, field: &Field<'_>, errors: &mut Errors) {
     let attrs = &field.attrs;
     let name = unraw(field.ident);
-    if let Some(leaf) = &container.attrs.leaf {
-        let first = attrs.leaf.as_ref().map(|leaf| leaf.span);
-        if let Some(span) = first.or(attrs.keyed.as_ref().map(|keyed| keyed.span)) {
-            let mut error = syn::Error::new(
+    if container.attrs.leaf.is_some() {
+        if let Some(span) = field_attr_span(field) {
+            errors.push(syn::Error::new(
                 span,
-                "field attributes have no effect on a `#[state(leaf)]` struct: it is compared \
-                 with `==` and replaced whole",
-            );
-            error.combine(syn::Error::new(leaf.span, "the struct is a leaf here"));
-            errors.push(error);
+                "field attributes have no effect on a struct marked `#[state(leaf)]`: it is \
+                 compared with `==` and replaced whole",
+            ));
         }
         return;
     }
-    if let (Some(leaf), Some(keyed)) = (&attrs.leaf, &attrs.keyed) {
-        let mut error = syn::Error::new(
+    if let (Some(_), Some(keyed)) = (&attrs.leaf, &attrs.keyed) {
+        errors.push(syn::Error::new(
             keyed.span,
             format!(
                 "`keyed` and `leaf` cannot be combined on `{name}`: a keyed collection is diffed \
                  item by item, a leaf is replaced whole; keep one"
             ),
-        );
-        error.combine(syn::Error::new(leaf.span, "`leaf` is here"));
-        errors.push(error);
+        ));
     }
-    if let Some(skip) = field.serde.skip {
-        let first = attrs.leaf.as_ref().map(|leaf| leaf.span);
-        if let Some(span) = first.or(attrs.keyed.as_ref().map(|keyed| keyed.span)) {
-            let mut error = syn::Error::new(
+    if field.serde.skip.is_some() {
+        if let Some(span) = field_attr_span(field) {
+            errors.push(syn::Error::new(
                 span,
                 format!(
-                    "`{name}` is skipped by serde, so it is not part of the state: \
+                    "`{name}` has `#[serde(skip)]`, so it is not part of the state: \
                      `#[state(...)]` has no effect on it"
                 ),
-            );
-            error.combine(syn::Error::new(skip, "skipped here"));
-            errors.push(error);
+            ));
         }
+    }
+    if attrs.keyed.is_some() {
+        check_keyed_type(field, errors);
     }
     if let Some(flatten) = field.serde.flatten {
         errors.push(syn::Error::new(
@@ -119,6 +114,47 @@ fn check_field_attrs(container: &Container<'_>, field: &Field<'_>, errors: &mut 
             ),
         ));
     }
+}
+
+/// Types that are certainly not lists, rejected here so that the mistake is one error rather
+/// than one per generated use of `keyed::Sequence`. Any other type is left to the compiler (a
+/// user's own `Sequence` is accepted).
+const NOT_LISTS: &[&str] = &[
+    "Option", "Box", "Rc", "Arc", "String", "HashMap", "BTreeMap", "OrdMap", "HashSet", "BTreeSet",
+    "OrdSet", "VecDeque",
+];
+
+fn check_keyed_type(field: &Field<'_>, errors: &mut Errors) {
+    let name = match field.ty {
+        syn::Type::Path(path) if path.qself.is_none() => path
+            .path
+            .segments
+            .last()
+            .map(|segment| segment.ident.to_string()),
+        syn::Type::Path(_) => None,
+        // Tuples, arrays, slices, references, pointers, function pointers.
+        _ => Some(String::new()),
+    };
+    if let Some(name) = name.filter(|name| name.is_empty() || NOT_LISTS.contains(&name.as_str())) {
+        let shown = if name.is_empty() {
+            "this type".to_owned()
+        } else {
+            format!("`{name}`")
+        };
+        errors.error_spanned_by(
+            field.ty,
+            format!(
+                "`keyed` needs a list (`Vec<T>`, `imbl::Vector<T>` or another \
+                 `reactive_state::keyed::Sequence`), but {shown} is not one"
+            ),
+        );
+    }
+}
+
+/// The first `#[state(...)]` key on a field, if any.
+fn field_attr_span(field: &Field<'_>) -> Option<proc_macro2::Span> {
+    let leaf = field.attrs.leaf.as_ref().map(|leaf| leaf.span);
+    leaf.or(field.attrs.keyed.as_ref().map(|keyed| keyed.span))
 }
 
 /// Two fields with one path name would make patches ambiguous.
