@@ -104,7 +104,7 @@ impl Migrations {
     ///
     /// ```
     /// use reactive_state::Migrations;
-    /// let m = Migrations::new(1).step(0, 1, |v| Ok::<_, String>(v));
+    /// let m = Migrations::new(1).step(0, 1, Ok::<_, String>);
     /// assert_eq!(m.steps(), [(0, 1)]);
     /// ```
     #[track_caller]
@@ -141,8 +141,8 @@ impl Migrations {
     /// ```
     /// use reactive_state::Migrations;
     /// let m = Migrations::new(10)
-    ///     .step(2, 10, |v| Ok::<_, String>(v))
-    ///     .step(0, 2, |v| Ok::<_, String>(v));
+    ///     .step(2, 10, Ok::<_, String>)
+    ///     .step(0, 2, Ok::<_, String>);
     /// assert_eq!(m.steps(), [(0, 2), (2, 10)]);
     /// ```
     pub fn steps(&self) -> Vec<(u32, u32)> {
@@ -455,7 +455,7 @@ mod tests {
     #[test]
     fn a_failing_step_names_its_versions() {
         let m = Migrations::new(2)
-            .step(0, 1, |v| Ok::<_, String>(v))
+            .step(0, 1, Ok::<_, String>)
             .step(1, 2, |_| Err("bad data"));
         let err = m.migrate(0, json!(null)).unwrap_err();
         assert_eq!(
@@ -472,8 +472,8 @@ mod tests {
     #[should_panic(expected = "two migrations start at version 1")]
     fn two_steps_from_one_version_are_a_programming_error() {
         let _ = Migrations::new(3)
-            .step(1, 2, |v| Ok::<_, String>(v))
-            .step(1, 3, |v| Ok::<_, String>(v));
+            .step(1, 2, Ok::<_, String>)
+            .step(1, 3, Ok::<_, String>);
     }
 
     #[test]

@@ -114,12 +114,11 @@ pub trait Node: Any {
 /// assert_eq!(n, 2);
 /// ```
 pub fn for_each_child_at(root: &dyn Node, path: &[Segment], f: &mut dyn FnMut(Segment, &dyn Node)) {
-    if let Some((last, parent)) = path.split_last() {
-        if let Some(parent) = node_at(root, parent) {
-            if parent.for_each_item(last, f) {
-                return;
-            }
-        }
+    if let Some((last, parent)) = path.split_last()
+        && let Some(parent) = node_at(root, parent)
+        && parent.for_each_item(last, f)
+    {
+        return;
     }
     if let Some(node) = node_at(root, path) {
         node.for_each_child(f);
@@ -138,11 +137,11 @@ pub fn node_at<'a>(root: &'a dyn Node, path: &[Segment]) -> Option<&'a dyn Node>
     let mut node = root;
     let mut rest = path;
     while let Some((first, after)) = rest.split_first() {
-        if let Some((key, after_key)) = after.split_first() {
-            if let Some(item) = node.item(first, key) {
-                (node, rest) = (item, after_key);
-                continue;
-            }
+        if let Some((key, after_key)) = after.split_first()
+            && let Some(item) = node.item(first, key)
+        {
+            (node, rest) = (item, after_key);
+            continue;
         }
         (node, rest) = (node.child(first)?, after);
     }
@@ -273,7 +272,7 @@ pub trait State: Node + Clone + PartialEq + Serialize + DeserializeOwned {
 /// The moved value is the patch's `value` when it carries one (our patches do); a foreign patch
 /// without it is served by reading `from` in the state's JSON form, which costs a
 /// serialisation of the state.
-fn move_value<S: State + ?Sized>(state: &mut S, patch: &Patch) -> Result<(), PatchError> {
+fn move_value<S: State>(state: &mut S, patch: &Patch) -> Result<(), PatchError> {
     let from = patch.from.clone().ok_or_else(|| PatchError::InvalidOp {
         path: patch.path.clone(),
         op: patch.op,

@@ -146,11 +146,11 @@ where
     // 1. Removals, from the back: each index is valid when applied.
     for i in (prefix..old_end).rev() {
         let value = item(old, i);
-        if !new_keys.contains_key(key_of(value)) {
-            if let Some(v) = cx.encode(value) {
-                let path = cx.path().join(Segment::key(key_of(value)));
-                cx.push(Patch::remove_item(path, i, v));
-            }
+        if !new_keys.contains_key(key_of(value))
+            && let Some(v) = cx.encode(value)
+        {
+            let path = cx.path().join(Segment::key(key_of(value)));
+            cx.push(Patch::remove_item(path, i, v));
         }
     }
     // 2. Moves of kept items into their new relative order.
@@ -169,11 +169,11 @@ where
     // 3. Insertions, from the front: everything before each new item is in place by then.
     for i in prefix..new_end {
         let value = item(new, i);
-        if !old_keys.contains_key(key_of(value)) {
-            if let Some(v) = cx.encode(value) {
-                let path = cx.path().join(Segment::key(key_of(value)));
-                cx.push(Patch::add_item(path, i, v));
-            }
+        if !old_keys.contains_key(key_of(value))
+            && let Some(v) = cx.encode(value)
+        {
+            let path = cx.path().join(Segment::key(key_of(value)));
+            cx.push(Patch::add_item(path, i, v));
         }
     }
     // 4. Edits inside kept items, addressed by key.
