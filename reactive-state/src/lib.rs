@@ -42,7 +42,7 @@
 //! | name places with wildcards (`/todos/*/title`) | [`PathPattern`] |
 //! | describe one change, send it, undo it | [`Patch`], [`Patch::inverse`], [`invert`] |
 //! | compute the changes between two versions | [`Diff::patches`] (needs [`State`]) |
-//! | make a struct a state | `#[derive(State)]` (from `reactive-macros`, re-exported by the `reactive` facade) |
+//! | make a struct a state | `#[derive(State)]` (from `reactive-macros`, re-exported by `reactive-store` and the `reactive` facade) |
 //! | items that keep their identity when they move | a keyed collection: `#[state(keyed = "id")]`, see [`keyed`] |
 //! | share one version of a state cheaply | [`Snapshot`] (an `Arc`) |
 //! | store a state and read it back after the schema changed | [`Migrations`] ([`Versioned`] snapshots) |
