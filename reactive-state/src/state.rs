@@ -178,7 +178,7 @@ pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a m
     Some(node)
 }
 
-/// A value a [`Store`](crate::Store) can hold: cheap to clone (share big parts with `Arc` or
+/// A value a store (`reactive_store::Store`) can hold: cheap to clone (share big parts with `Arc` or
 /// the `imbl` collections), comparable, serialisable, and able to describe how it differs from
 /// an older version of itself as [`Patch`]es, and to apply a patch.
 ///
