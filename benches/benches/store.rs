@@ -24,21 +24,19 @@ use std::time::Duration;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use reactive_core::{Effect, create_root};
 use reactive_store::imbl::Vector;
-use reactive_store::{HistoryLimits, Key, Scope, Store, impl_state, path};
+use reactive_store::{HistoryLimits, Key, Scope, State, Store, path};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Todo {
     title: String,
     done: bool,
 }
-impl_state!(Todo { title, done });
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Todos {
     items: Vector<Todo>,
 }
-impl_state!(Todos { items });
 
 /// A subscriber of the plain alternative: told the new state, says whether it re-rendered.
 type Subscriber = Box<dyn FnMut(&[Todo]) -> bool>;

@@ -8,15 +8,13 @@ use reactive_model::{ListPatch, Model, StatePatch};
 use reactive_state::{Diff, Path, keyed};
 use serde::{Deserialize, Serialize};
 
-#[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Model, reactive_macros::State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[model(serde)]
 struct Card {
     #[model(skip)]
     id: u8,
     rank: u8,
 }
-
-reactive_state::impl_state!(Card { id, rank });
 
 /// A list of cards with unique ids in a random order, with random ranks.
 fn cards() -> impl Strategy<Value = Vec<Card>> {

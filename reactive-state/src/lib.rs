@@ -14,9 +14,8 @@
 //! use reactive_state::{path, Diff, Patch, State};
 //! use serde::{Deserialize, Serialize};
 //!
-//! #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[derive(reactive_macros::State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 //! struct Todo { title: String, done: bool }
-//! reactive_state::impl_state!(Todo { title, done });
 //!
 //! let old = Todo { title: "milk".into(), done: false };
 //! let new = Todo { done: true, ..old.clone() };
@@ -43,7 +42,7 @@
 //! | name places with wildcards (`/todos/*/title`) | [`PathPattern`] |
 //! | describe one change, send it, undo it | [`Patch`], [`Patch::inverse`], [`invert`] |
 //! | compute the changes between two versions | [`Diff::patches`] (needs [`State`]) |
-//! | make a struct a state | `#[derive(State)]` (from `reactive-macros`, re-exported by the `reactive` facade) |
+//! | make a struct a state | `#[derive(State)]` (from `reactive-macros`, re-exported by `reactive-store` and the `reactive` facade) |
 //! | items that keep their identity when they move | a keyed collection: `#[state(keyed = "id")]`, see [`keyed`] |
 //! | share one version of a state cheaply | [`Snapshot`] (an `Arc`) |
 //! | store a state and read it back after the schema changed | [`Migrations`] ([`Versioned`] snapshots) |

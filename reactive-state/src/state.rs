@@ -1,5 +1,5 @@
 //! What a store can hold: the [`State`] trait (diff into patches, apply patches), the [`Node`]
-//! trait (navigate by path), and [`impl_state!`](crate::impl_state!) for structs.
+//! trait (navigate by path). Structs implement them with `#[derive(State)]` (`reactive-macros`).
 
 mod collections;
 pub mod keyed;
@@ -178,23 +178,23 @@ pub fn node_at_mut<'a>(root: &'a mut dyn Node, path: &[Segment]) -> Option<&'a m
     Some(node)
 }
 
-/// A value a [`Store`](crate::Store) can hold: cheap to clone (share big parts with `Arc` or
+/// A value a store (`reactive_store::Store`) can hold: cheap to clone (share big parts with `Arc` or
 /// the `imbl` collections), comparable, serialisable, and able to describe how it differs from
 /// an older version of itself as [`Patch`]es, and to apply a patch.
 ///
 /// Implemented for the primitives, `String`, `Option`, `Box`, `Arc`, `Vec`, `BTreeMap`,
-/// [`imbl::Vector`] and [`imbl::OrdMap`]. For a struct, use
-/// [`impl_state!`](crate::impl_state!); for an enum or any type you want treated as one value,
-/// `impl_state!(leaf MyType)` (or `impl Node for T {}` and `impl State for T {}`: the default
-/// methods compare with `==` and replace the whole value).
+/// [`imbl::Vector`] and [`imbl::OrdMap`]. For your own types, `#[derive(State)]` (from
+/// `reactive-macros`, re-exported as `reactive_store::State` and by the `reactive` facade):
+/// a struct with named fields is diffed field by field, an enum is one value. By hand,
+/// `impl Node for T {}` and `impl State for T {}` also make `T` one value: the default methods
+/// compare with `==` and replace it whole.
 ///
 /// ```
-/// use reactive_state::{impl_state, path, Diff, Patch, State};
+/// use reactive_state::{path, Diff, Patch, State};
 /// use serde::{Deserialize, Serialize};
 ///
-/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+/// #[derive(reactive_macros::State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 /// struct Todo { title: String, done: bool }
-/// impl_state!(Todo { title, done });
 ///
 /// let old = Todo { title: "milk".into(), done: false };
 /// let new = Todo { done: true, ..old.clone() };
@@ -479,6 +479,24 @@ impl<'a> Diff<'a> {
         self.path.pop();
     }
 
+    /// Runs `f` with `segment` pushed on the path: for a child that is compared its own way (a
+    /// keyed collection's field, a leaf field compared with `==`).
+    ///
+    /// ```
+    /// use reactive_state::{path, Diff, Patch, Segment};
+    /// let mut out = Vec::new();
+    /// let mut cx = Diff::new(&mut out);
+    /// cx.within(Segment::field("n"), |cx| cx.replaced(&1, &2));
+    /// cx.finish()?;
+    /// assert_eq!(out, [Patch::replace(path!(n), 1.into(), 2.into())]);
+    /// # Ok::<(), reactive_state::PatchError>(())
+    /// ```
+    pub fn within(&mut self, segment: Segment, f: impl FnOnce(&mut Self)) {
+        self.path.push(segment);
+        f(self);
+        self.path.pop();
+    }
+
     /// Records that the value at the current path was replaced.
     ///
     /// ```
@@ -574,117 +592,4 @@ impl<'a> Diff<'a> {
             }
         }
     }
-}
-
-/// Implements [`Node`] and [`State`] for a struct with named fields, field by field, or for a
-/// type treated as one value (`leaf`).
-///
-/// List every field: the generated code destructures the struct, so a forgotten field is a
-/// compile error rather than changes that silently produce no patch. A field serialised under
-/// another name (`#[serde(rename = "…")]`) is written `field as "name"`, so that patch paths
-/// match the JSON.
-///
-/// ```
-/// use reactive_state::{impl_state, path, Diff, Patch};
-/// use serde::{Deserialize, Serialize};
-///
-/// #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
-/// enum Filter { All, Done }
-/// impl_state!(leaf Filter);
-///
-/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
-/// struct View {
-///     filter: Filter,
-///     #[serde(rename = "pageSize")]
-///     page_size: u32,
-/// }
-/// impl_state!(View { filter, page_size as "pageSize" });
-///
-/// let old = View { filter: Filter::All, page_size: 10 };
-/// let new = View { filter: Filter::Done, page_size: 20 };
-/// let paths: Vec<String> = Diff::patches(&new, &old)?.iter().map(|p| p.path.to_string()).collect();
-/// assert_eq!(paths, ["/filter", "/pageSize"]);
-/// # Ok::<(), reactive_state::PatchError>(())
-/// ```
-///
-/// Leaving a field out does not compile:
-///
-/// ```compile_fail
-/// use reactive_state::impl_state;
-/// #[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-/// struct Pair { a: u8, b: u8 }
-/// impl_state!(Pair { a }); // error: pattern does not mention field `b`
-/// ```
-#[macro_export]
-macro_rules! impl_state {
-    (leaf $($ty:ty),+ $(,)?) => {
-        $(
-            impl $crate::Node for $ty {}
-            impl $crate::State for $ty {}
-        )+
-    };
-    ($ty:ident { $($field:ident $(as $name:literal)?),* $(,)? }) => {
-        impl $crate::Node for $ty {
-            fn child(&self, segment: &$crate::Segment) -> ::core::option::Option<&dyn $crate::Node> {
-                let key = segment.as_name()?;
-                $(
-                    if key == $crate::__field_name!($field $(, $name)?) {
-                        return ::core::option::Option::Some(&self.$field);
-                    }
-                )*
-                ::core::option::Option::None
-            }
-
-            fn for_each_child(&self, f: &mut dyn FnMut($crate::Segment, &dyn $crate::Node)) {
-                $( f($crate::Segment::field($crate::__field_name!($field $(, $name)?)), &self.$field); )*
-            }
-
-            fn child_mut(&mut self, segment: &$crate::Segment) -> ::core::option::Option<&mut dyn $crate::Node> {
-                let key = segment.as_name()?;
-                $(
-                    if key == $crate::__field_name!($field $(, $name)?) {
-                        return ::core::option::Option::Some(&mut self.$field);
-                    }
-                )*
-                ::core::option::Option::None
-            }
-        }
-
-        impl $crate::State for $ty {
-            fn diff(&self, old: &Self, cx: &mut $crate::Diff<'_>) {
-                // Exhaustive on purpose: a field missing from the macro call does not compile.
-                let $ty { $($field),* } = self;
-                $( cx.field($crate::__field_name!($field $(, $name)?), $field, &old.$field); )*
-            }
-
-            fn apply(
-                &mut self,
-                path: &[$crate::Segment],
-                patch: &$crate::Patch,
-            ) -> ::core::result::Result<(), $crate::PatchError> {
-                let ::core::option::Option::Some((first, rest)) = path.split_first() else {
-                    return $crate::apply_whole(self, patch);
-                };
-                let key = first.as_name().unwrap_or("");
-                $(
-                    if key == $crate::__field_name!($field $(, $name)?) {
-                        return $crate::State::apply(&mut self.$field, rest, patch);
-                    }
-                )*
-                ::core::result::Result::Err($crate::PatchError::NoSuchPath { path: patch.path.clone() })
-            }
-        }
-    };
-}
-
-/// Implementation detail of [`impl_state!`]: a field's name in paths.
-#[doc(hidden)]
-#[macro_export]
-macro_rules! __field_name {
-    ($field:ident) => {
-        stringify!($field)
-    };
-    ($field:ident, $name:literal) => {
-        $name
-    };
 }

@@ -8,17 +8,15 @@
 //!
 //! ```
 //! use reactive_core::{create_root, Effect};
-//! use reactive_store::{impl_state, path, Key, Scope, Store};
+//! use reactive_store::{path, Key, Scope, State, Store};
 //! use serde::{Deserialize, Serialize};
 //! use std::{cell::RefCell, rc::Rc};
 //!
-//! #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 //! struct Todo { title: String, done: bool }
-//! impl_state!(Todo { title, done });
 //!
-//! #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+//! #[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 //! struct Todos { items: imbl::Vector<Todo> }
-//! impl_state!(Todos { items });
 //!
 //! // A typed key: the name a scope value is found (and saved) by, and its type.
 //! const TODOS: Key<Store<Todos>> = Key::new("todos");
@@ -88,8 +86,8 @@
 //!
 //! - **Diff, not proxies.** Rust has no proxies to record writes, so a transaction is a plain
 //!   `&mut S` and the patches come from a structural diff ([`State::diff`]). Structural sharing
-//!   makes the diff proportional to the change. Structs opt in with [`impl_state!`], which lists
-//!   every field (a forgotten field does not compile).
+//!   makes the diff proportional to the change. Structs opt in with `#[derive(State)]`, which
+//!   sees every field (a keyed collection field, `#[state(keyed = "id")]`, is diffed by key).
 //! - **Selections by path.** [`Store::select_at`] registers the path it reads; a commit finds
 //!   the selections to notify from its patches in a trie, so 10,000 selections cost nothing
 //!   when a commit touches none of them. [`Store::select`] is the general memo.
@@ -115,12 +113,16 @@ pub use event::{
     EmitOptions, EventContext, EventError, EventInfo, EventInterceptor, EventLog, EventOutcome,
     EventSubscription, InterceptorId, LoggedEvent, Phase, Subscribe,
 };
+/// `#[derive(State)]`: the derive macro of the same name as the trait, so that
+/// `use reactive_store::State;` brings both (the macro and the trait live in different
+/// namespaces).
+pub use reactive_macros::State;
 /// The vocabulary of change, from `reactive-state`: re-exported so a store user needs one
 /// dependency (the `reactive` facade re-exports both).
 pub use reactive_state::{
     CodecError, Diff, IntoSegment, MapKey, MigrationError, Migrations, Node, Patch, PatchError,
     PatchOp, Path, PathError, PathPattern, PatternSegment, Segment, Snapshot, State, Versioned,
-    apply_whole, impl_state, invert, keyed, node_at, node_at_mut, path,
+    apply_whole, invert, keyed, node_at, node_at_mut, path,
 };
 pub use scope::{
     Access, AccessDenied, Action, Key, PersistError, Policy, Principal, Scope, ScopeError,

@@ -40,17 +40,15 @@ use watch::WatchTree;
 ///
 /// ```
 /// use reactive_core::Effect;
-/// use reactive_store::{impl_state, path, Store};
+/// use reactive_store::{State, path, Store};
 /// use serde::{Deserialize, Serialize};
 /// use std::{cell::RefCell, rc::Rc};
 ///
-/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+/// #[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 /// struct Todo { title: String, done: bool }
-/// impl_state!(Todo { title, done });
 ///
-/// #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+/// #[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 /// struct App { todos: imbl::Vector<Todo> }
-/// impl_state!(App { todos });
 ///
 /// let store = Store::new(App {
 ///     todos: (0..3).map(|i| Todo { title: format!("todo {i}"), done: false }).collect(),

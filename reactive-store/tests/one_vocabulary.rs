@@ -8,12 +8,11 @@ use std::rc::Rc;
 
 use reactive_core::create_root;
 use reactive_model::{Model, StatePatch};
-use reactive_state::{Diff, Node, PatchError, Segment, State, apply_whole, keyed};
-use reactive_store::{Patch, Store};
+use reactive_store::{Patch, State, Store};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-#[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Model, State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[model(serde)]
 struct Player {
     name: String,
@@ -21,108 +20,23 @@ struct Player {
     #[model(nested)]
     pos: Position,
     #[model(keyed = "id")]
+    #[state(keyed = "id")]
     inventory: Vec<Item>,
 }
 
-#[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Model, State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[model(serde)]
 struct Position {
     x: i32,
     y: i32,
 }
 
-#[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(Model, State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[model(serde)]
 struct Item {
     #[model(skip)]
     id: String,
     count: u32,
-}
-
-reactive_state::impl_state!(Position { x, y });
-reactive_state::impl_state!(Item { id, count });
-
-/// The key of an inventory item, as `#[state(keyed = "id")]` would read it.
-fn id(item: &Item) -> &String {
-    &item.id
-}
-
-/// `Player` as a state by hand: `impl_state!` has no keyed fields.
-impl Node for Player {
-    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
-        match &*segment.as_text() {
-            "name" => Some(&self.name),
-            "hp" => Some(&self.hp),
-            "pos" => Some(&self.pos),
-            "inventory" => Some(&self.inventory),
-            _ => None,
-        }
-    }
-
-    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
-        match &*segment.as_text() {
-            "name" => Some(&mut self.name),
-            "hp" => Some(&mut self.hp),
-            "pos" => Some(&mut self.pos),
-            "inventory" => Some(&mut self.inventory),
-            _ => None,
-        }
-    }
-
-    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
-        f(Segment::field("name"), &self.name);
-        f(Segment::field("hp"), &self.hp);
-        f(Segment::field("pos"), &self.pos);
-        f(Segment::field("inventory"), &self.inventory);
-    }
-
-    fn item(&self, field: &Segment, key: &Segment) -> Option<&dyn Node> {
-        (field.as_text() == "inventory").then_some(())?;
-        keyed::child(&self.inventory, key, id)
-    }
-
-    fn item_mut(&mut self, field: &Segment, key: &Segment) -> Option<&mut dyn Node> {
-        (field.as_text() == "inventory").then_some(())?;
-        keyed::child_mut(&mut self.inventory, key, id)
-    }
-
-    fn for_each_item(&self, field: &Segment, f: &mut dyn FnMut(Segment, &dyn Node)) -> bool {
-        let keyed = field.as_text() == "inventory";
-        if keyed {
-            keyed::for_each(&self.inventory, id, f);
-        }
-        keyed
-    }
-}
-
-impl State for Player {
-    fn diff(&self, old: &Self, cx: &mut Diff<'_>) {
-        cx.field("name", &self.name, &old.name);
-        cx.field("hp", &self.hp, &old.hp);
-        cx.field("pos", &self.pos, &old.pos);
-        let mut inventory = Vec::new();
-        let mut at = Diff::at(cx.path().join(Segment::field("inventory")), &mut inventory);
-        keyed::diff(&self.inventory, &old.inventory, id, &mut at);
-        at.finish().expect("an inventory is plain JSON");
-        for patch in inventory {
-            cx.push(patch);
-        }
-    }
-
-    fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
-        let Some((first, rest)) = path.split_first() else {
-            return apply_whole(self, patch);
-        };
-        match &*first.as_text() {
-            "name" => self.name.apply(rest, patch),
-            "hp" => self.hp.apply(rest, patch),
-            "pos" => self.pos.apply(rest, patch),
-            "inventory" => keyed::apply(&mut self.inventory, rest, patch, id),
-            _ => Err(PatchError::NoSuchPath {
-                path: patch.path.clone(),
-            }),
-        }
-    }
 }
 
 fn item(id: &str, count: u32) -> Item {

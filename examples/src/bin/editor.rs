@@ -12,7 +12,7 @@ use reactive_core::{Effect, create_root};
 use reactive_store::imbl::Vector;
 use reactive_store::{
     Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
-    Store, impl_state, path,
+    State, Store, path,
 };
 use serde::{Deserialize, Serialize};
 
@@ -28,12 +28,11 @@ const DOCUMENT: Key<Document> = Key::new("document");
 type Error = Box<dyn std::error::Error>;
 
 /// One document's text.
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Document {
     title: String,
     lines: Vector<String>,
 }
-impl_state!(Document { title, lines });
 
 /// What the user asks a document to do: the events of the `edit.*` topics.
 #[derive(Clone, Debug)]

@@ -33,6 +33,11 @@ use crate::path::Segment;
 /// assert_eq!(Sequence::remove(&mut v, 0), 1);
 /// assert_eq!(Sequence::len(&v), 2);
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a list that can hold a keyed collection",
+    label = "not a `Vec`, an `imbl::Vector` or another `keyed::Sequence`",
+    note = "`#[state(keyed = \"...\")]` goes on a field of type `Vec<T>` or `imbl::Vector<T>`"
+)]
 pub trait Sequence {
     /// The item type.
     type Item;

@@ -7,7 +7,29 @@ use super::{Diff, Node, State, apply_whole, no_such_path};
 use crate::patch::{Patch, PatchError, PatchOp};
 use crate::path::Segment;
 
-crate::impl_state!(leaf bool, char, u8, u16, u32, u64, usize, i8, i16, i32, i64, isize, String, ());
+/// Values without children: the default methods compare with `==` and replace the whole value.
+macro_rules! leaf_state {
+    ($($t:ty),*) => {$(
+        impl Node for $t {}
+        impl State for $t {}
+    )*};
+}
+leaf_state!(
+    bool,
+    char,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    i8,
+    i16,
+    i32,
+    i64,
+    isize,
+    String,
+    ()
+);
 
 macro_rules! float_state {
     ($($t:ty),*) => {$(

@@ -3,7 +3,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use reactive_store::impl_state;
+use reactive_store::State;
 use serde::{Deserialize, Serialize};
 
 /// A shared run counter.
@@ -44,32 +44,25 @@ impl Drop for DropCounter {
     }
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Todo {
     pub title: String,
     pub done: bool,
 }
-impl_state!(Todo { title, done });
 
-#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
 pub enum Filter {
     All,
     Active,
     Done,
 }
-impl_state!(leaf Filter);
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct App {
     pub todos: imbl::Vector<Todo>,
     pub filter: Filter,
     pub owner: Option<String>,
 }
-impl_state!(App {
-    todos,
-    filter,
-    owner
-});
 
 pub fn todo(i: usize) -> Todo {
     Todo {

@@ -68,18 +68,16 @@ fn applying_a_snapshot_writes_only_what_differs() {
     assert!(store.apply_snapshot(&incoming).unwrap().is_empty());
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Doc {
     meta: Arc<Meta>,
     body: String,
 }
-impl_state!(Doc { meta, body });
 
-#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 struct Meta {
     title: String,
 }
-impl_state!(Meta { title });
 
 #[test]
 fn arc_parts_of_a_state_are_shared_by_snapshots_and_skipped_by_diffs() {
