@@ -144,20 +144,23 @@ fn write_tokens(tokens: TokenStream, out: &mut String) {
 
 /// `::reactive_model::__private::FieldOf<HASH>`: links `keyed = "id"` to the item's field `id`.
 fn field_of_trait(name: &Ident) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> ::reactive_model::__private::FieldOf<#hash>)
+    quote_spanned!(name.span()=> #reactive_model::__private::FieldOf<#hash>)
 }
 
 /// `::reactive_model::__private::ComputedProperty<HASH>` for the computed property `name`.
 pub(crate) fn computed_trait(name: &Ident) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> ::reactive_model::__private::ComputedProperty<#hash>)
+    quote_spanned!(name.span()=> #reactive_model::__private::ComputedProperty<#hash>)
 }
 
 /// `::reactive_model::__private::ComputedSlot<HASH>` for the computed property `name`.
 pub(crate) fn computed_slot_trait(name: &Ident) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> ::reactive_model::__private::ComputedSlot<#hash>)
+    quote_spanned!(name.span()=> #reactive_model::__private::ComputedSlot<#hash>)
 }
 
 /// The key type of a keyed field: `<Item as FieldOf<hash("id")>>::Type`, spanned at `"id"`
@@ -169,14 +172,15 @@ fn key_type(item: &Type, key: &Ident) -> TokenStream {
 
 /// The type of a field inside the handle.
 fn storage_type(kind: &FieldKind<'_>, ty: &Type) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     match kind {
-        FieldKind::Plain | FieldKind::Skip => quote!(::reactive_core::Signal<#ty>),
+        FieldKind::Plain | FieldKind::Skip => quote!(#reactive_model::__private::core::Signal<#ty>),
         FieldKind::Nested => {
-            quote_spanned!(syn::spanned::Spanned::span(ty)=> <#ty as ::reactive_model::Model>::Handle)
+            quote_spanned!(syn::spanned::Spanned::span(ty)=> <#ty as #reactive_model::Model>::Handle)
         }
         FieldKind::Keyed { item, key } => {
             let key_type = key_type(item, key);
-            quote!(::reactive_model::KeyedList<#item, #key_type>)
+            quote!(#reactive_model::KeyedList<#item, #key_type>)
         }
     }
 }
@@ -204,6 +208,7 @@ fn computed_field(name: &Ident) -> Ident {
 /// the guards make the impls conditional: `Wrapper<T>` is a model for the `T`s its nested
 /// model accepts.
 fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
+    let reactive_model = crate::runtime_path::model_runtime();
     let mut predicates: Vec<WherePredicate> = container
         .generics
         .type_params()
@@ -217,14 +222,14 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
             FieldKind::Nested => {
                 let ty = field.ty;
                 predicates.push(syn::parse_quote!(
-                    for<'__guard> #ty: ::reactive_model::__private::IsModel
+                    for<'__guard> #ty: #reactive_model::__private::IsModel
                 ));
             }
             FieldKind::Keyed { item, key } => {
                 let field_of = field_of_trait(&key);
                 // Two predicates: `impl IsModel` keeps the second and drops the first.
                 predicates.push(syn::parse_quote!(
-                    for<'__guard> #item: ::reactive_model::__private::IsModel
+                    for<'__guard> #item: #reactive_model::__private::IsModel
                 ));
                 predicates.push(syn::parse_quote!(for<'__guard> #item: #field_of));
                 let key_type = key_type(item, &key);
@@ -254,6 +259,7 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
 /// field's type. Generic models get no assertions: their guards make the impls conditional
 /// instead (a requirement on `Inner<T>` may hold for some `T` only).
 fn assertions(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     if !container.generics.params.is_empty() {
         return TokenStream::new();
     }
@@ -263,10 +269,10 @@ fn assertions(container: &Container<'_>) -> TokenStream {
             FieldKind::Keyed { item, key } => {
                 let hash = name_hash(&crate::ast::unraw(&key));
                 checks.push(quote_spanned!(key.span()=>
-                    ::reactive_model::__private::assert_field_of::<#hash, _>(
+                    #reactive_model::__private::assert_field_of::<#hash, _>(
                         ::core::marker::PhantomData::<#item>,
                     );
-                    ::reactive_model::__private::assert_key_of::<#hash, _>(
+                    #reactive_model::__private::assert_key_of::<#hash, _>(
                         ::core::marker::PhantomData::<#item>,
                     );
                 ));

@@ -59,3 +59,11 @@ fn found_ident(found: FoundCrate, package: &str) -> Ident {
     };
     Ident::new(&name, Span::call_site())
 }
+
+/// The path of `reactive-model` for the Model derive and `#[computed]`: through the facade
+/// (`::reactive::__private::model`) or `::reactive_model`. The engine is reached through it
+/// (`…::__private::core`), so a user needs neither `reactive-model` nor `reactive-core` in their
+/// manifest when they depend on the facade.
+pub(crate) fn model_runtime() -> TokenStream {
+    runtime("reactive-model", "model")
+}

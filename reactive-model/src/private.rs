@@ -18,6 +18,10 @@ pub use serde;
 /// What the generated code needs from `reactive-state`, which the user need not depend on.
 pub use reactive_state;
 
+/// The engine, which the generated code reaches through this crate, so that the user need not
+/// depend on `reactive-core`.
+pub use reactive_core as core;
+
 #[cfg(feature = "serde")]
 pub use crate::state_patch::{
     change_from_patch, change_to_patch, deserialize_patch, serialize_patch,

@@ -39,6 +39,7 @@
 //! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
 //! | `sourcing` | no | event sourcing ([`sourcing`]) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
+//! | `testing` | no | the event-store conformance suite, the given/when/then aggregate harness | `reactive-sourcing` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -61,6 +62,7 @@ pub use reactive_core::*;
 /// [`State`](state::State) and its derive, snapshots and [`Migrations`](state::Migrations)
 /// (the `reactive-state` crate).
 pub mod state {
+    pub use reactive_macros::State;
     pub use reactive_state::*;
 }
 
@@ -78,7 +80,9 @@ pub mod store {
 
 /// Event sourcing (the `reactive-sourcing` crate).
 #[cfg(feature = "sourcing")]
-pub mod sourcing {}
+pub mod sourcing {
+    pub use reactive_sourcing::*;
+}
 
 /// What most programs use, in one import: `use reactive::prelude::*;`.
 pub mod prelude {
@@ -101,6 +105,6 @@ pub mod prelude {
 pub mod __private {
     pub use reactive_core as core;
     #[cfg(feature = "model")]
-    pub use reactive_model::__private as model;
+    pub use reactive_model as model;
     pub use reactive_state as state;
 }

@@ -5,8 +5,8 @@
 //!
 //! Run it with `cargo run -p examples --bin arena`.
 
-use reactive_core::{Effect, Runtime, batch, create_root};
-use reactive_model::{Model, ModelPatch, computed};
+use reactive::model::{Model, ModelPatch, computed};
+use reactive::{Effect, Runtime, batch, create_root};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -184,6 +184,6 @@ fn play_round(arena: ArenaModel) {
 impl ArenaModel {
     /// The round, without subscribing the caller (for log lines).
     fn round_untracked(&self) -> u32 {
-        reactive_core::untrack(|| self.round())
+        reactive::untrack(|| self.round())
     }
 }

@@ -16,11 +16,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 
-use reactive_core::{Effect, Memo, create_root};
-use reactive_sourcing::{
+use reactive::sourcing::{
     Aggregate, AllowAll, AuditQuery, CommandContext, CommandError, DomainEvent, EventStore,
     EventStoreError, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
 };
+use reactive::{Effect, Memo, create_root};
 use serde::{Deserialize, Serialize};
 
 /// The account's state: the fold of its events.

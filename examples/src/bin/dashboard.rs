@@ -7,7 +7,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use reactive_core::{
+use reactive::{
     Effect, Memo, Owner, Runtime, Selector, Signal, batch, create_root, on_cleanup,
     provide_context, use_context,
 };

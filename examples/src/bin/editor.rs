@@ -8,12 +8,12 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use reactive_core::{Effect, create_root};
-use reactive_store::imbl::Vector;
-use reactive_store::{
+use reactive::store::imbl::Vector;
+use reactive::store::{
     Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
     State, Store, path,
 };
+use reactive::{Effect, create_root};
 use serde::{Deserialize, Serialize};
 
 /// What the session's scopes hold, each name declared once with its type.
@@ -57,7 +57,7 @@ impl Renders {
 struct EventLogger;
 
 impl EventInterceptor for EventLogger {
-    fn before(&self, e: &EventInfo<'_>) -> Result<(), reactive_store::Veto> {
+    fn before(&self, e: &EventInfo<'_>) -> Result<(), reactive::store::Veto> {
         println!(
             "  event #{} {} from {}",
             e.seq,
@@ -83,7 +83,7 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Er
         }
     });
     store.add_path_validator(
-        reactive_store::PathPattern::parse("/lines/*").expect("a valid pattern"),
+        reactive::store::PathPattern::parse("/lines/*").expect("a valid pattern"),
         move |line: &String, v| {
             if line.chars().count() > max_width {
                 v.add(format!("longer than {max_width} characters"));

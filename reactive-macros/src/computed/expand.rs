@@ -42,6 +42,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
 
 /// The public getter, with the method's attributes (docs included): it reads the memo.
 fn getter(method: &Method) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let attrs = &method.attrs;
     let vis = &method.vis;
     let ident = &method.ident;
@@ -51,7 +52,7 @@ fn getter(method: &Method) -> TokenStream {
                   are notified only when the result differs.";
     // Spanned at the name: "not listed on the struct" points at it.
     let read = quote::quote_spanned!(ident.span()=>
-        ::reactive_model::__private::computed_value::<#hash, _>(self)
+        #reactive_model::__private::computed_value::<#hash, _>(self)
     );
     let has_docs = crate::attr::doc_attrs(attrs).next().is_some();
     let cached = has_docs.then(|| quote!(#[doc = #cached]));

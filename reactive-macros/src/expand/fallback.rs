@@ -10,6 +10,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let vis = container.vis;
     let handle = container.handle_ident();
@@ -65,14 +66,14 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
         #handle_type
 
         const _: () = {
-            impl #impl_generics ::reactive_model::__private::IsModel for #ident #ty_generics #where_clause {}
+            impl #impl_generics #reactive_model::__private::IsModel for #ident #ty_generics #where_clause {}
 
-            impl #impl_generics ::reactive_model::Model for #ident #ty_generics #where_clause {
+            impl #impl_generics #reactive_model::Model for #ident #ty_generics #where_clause {
                 type Handle = #handle #ty_generics;
-                type Field = ::reactive_model::__private::Unreachable;
-                type Patch = ::reactive_model::__private::Unreachable;
+                type Field = #reactive_model::__private::Unreachable;
+                type Patch = #reactive_model::__private::Unreachable;
 
-                fn describe() -> ::reactive_model::ModelDescription {
+                fn describe() -> #reactive_model::ModelDescription {
                     #unreachable
                 }
 
@@ -81,7 +82,7 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
                 }
             }
 
-            impl #impl_generics ::reactive_model::ModelHandle for #handle #ty_generics #where_clause {
+            impl #impl_generics #reactive_model::ModelHandle for #handle #ty_generics #where_clause {
                 type Model = #ident #ty_generics;
 
                 fn new(_: Self::Model) -> Self {
@@ -98,8 +99,8 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
 
                 fn apply_patch(
                     &self,
-                    _: &::reactive_model::__private::Unreachable,
-                ) -> ::core::result::Result<(), ::reactive_model::ModelError> {
+                    _: &#reactive_model::__private::Unreachable,
+                ) -> ::core::result::Result<(), #reactive_model::ModelError> {
                     #unreachable
                 }
 
@@ -107,7 +108,7 @@ pub(super) fn fallback(container: &Container<'_>) -> TokenStream {
                     #unreachable
                 }
 
-                fn track_field(&self, _: ::reactive_model::__private::Unreachable) {
+                fn track_field(&self, _: #reactive_model::__private::Unreachable) {
                     #unreachable
                 }
 

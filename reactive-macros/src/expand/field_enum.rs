@@ -8,6 +8,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn expand(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let vis = container.vis;
     let field_enum = container.field_enum_ident();
@@ -62,12 +63,14 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         quote!(match self { #(#name_arms)* })
     };
     let serde = container.attrs.serde.as_ref().map(|_| {
+        // serde's `crate` attribute takes the path as a string literal.
+        let serde_path = format!("{}::__private::serde", reactive_model).replace(' ', "");
         quote! {
             #[derive(
-                ::reactive_model::__private::serde::Serialize,
-                ::reactive_model::__private::serde::Deserialize,
+                #reactive_model::__private::serde::Serialize,
+                #reactive_model::__private::serde::Deserialize,
             )]
-            #[serde(crate = "::reactive_model::__private::serde")]
+            #[serde(crate = #serde_path)]
         }
     });
     let doc = format!(
@@ -109,7 +112,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
 
         const _: () = {
             #[automatically_derived]
-            impl ::reactive_model::ModelField for #field_enum {
+            impl #reactive_model::ModelField for #field_enum {
                 const ALL: &'static [Self] = #field_enum::ALL;
 
                 #[inline]

@@ -23,6 +23,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
 }
 
 fn definition(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let vis = container.vis;
     let handle = container.handle_ident();
@@ -44,7 +45,7 @@ fn definition(container: &Container<'_>) -> TokenStream {
     let computed = container.computed().iter().map(|name| {
         let field = computed_field(name);
         let property = super::computed_trait(name);
-        quote!(#field: ::reactive_core::Memo<<#handle #ty_generics as #property>::Output>)
+        quote!(#field: #reactive_model::__private::core::Memo<<#handle #ty_generics as #property>::Output>)
     });
     let marker = params_marker(container);
     let handle_name = handle.to_string();
@@ -128,8 +129,9 @@ fn definition(container: &Container<'_>) -> TokenStream {
 
 /// `Signal<(A, B)>` holding the skipped fields, if there are any.
 fn skipped_storage(container: &Container<'_>) -> Option<TokenStream> {
+    let reactive_model = crate::runtime_path::model_runtime();
     let types: Vec<_> = skipped_fields(container).map(|field| field.ty).collect();
-    (!types.is_empty()).then(|| quote!(::reactive_core::Signal<(#(#types,)*)>))
+    (!types.is_empty()).then(|| quote!(#reactive_model::__private::core::Signal<(#(#types,)*)>))
 }
 
 fn skipped_fields<'c, 'a>(container: &'c Container<'a>) -> impl Iterator<Item = &'c Field<'a>> {
@@ -151,6 +153,7 @@ fn local(name: &str) -> syn::Ident {
 /// The inherent impl: one group of accessors per field, then the whole-model methods as
 /// inherent wrappers of `ModelHandle` (so that no trait import is needed to use a model).
 fn accessors(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let handle = container.handle_ident();
     let field_enum = container.field_enum_ident();
@@ -162,7 +165,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
         .fields()
         .iter()
         .map(|field| field_accessors(container, field));
-    let handle_trait = quote!(<Self as ::reactive_model::ModelHandle>);
+    let handle_trait = quote!(<Self as #reactive_model::ModelHandle>);
     let value = local("value");
     let patch_arg = local("patch");
     let patches = local("patches");
@@ -176,10 +179,10 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             .type_params()
             .next()
             .is_some()
-            .then(|| quote!(where #patch #ty_generics: ::reactive_model::StatePatch));
-        let state = quote!(::reactive_model::__private::reactive_state);
+            .then(|| quote!(where #patch #ty_generics: #reactive_model::StatePatch));
+        let state = quote!(#reactive_model::__private::reactive_state);
         quote! {
-            ::reactive_model::__private::serde_items! {
+            #reactive_model::__private::serde_items! {
                 impl #impl_generics #handle #ty_generics #impl_where {
                     /// Applies one `reactive_state::Patch` (a JSON Patch operation, from a
                     /// `reactive-store` commit, a peer or a file) that is a patch of this model.
@@ -189,7 +192,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
                     /// `ModelError::Patch` when it is not a patch of this model, or what
                     /// [`apply_patch`](Self::apply_patch) returns; nothing is written then.
                     #[inline]
-                    #vis fn apply_state_patch(&self, #patch_arg: &#state::Patch) -> ::core::result::Result<(), ::reactive_model::ModelError> #bound {
+                    #vis fn apply_state_patch(&self, #patch_arg: &#state::Patch) -> ::core::result::Result<(), #reactive_model::ModelError> #bound {
                         #handle_trait::apply_state_patch(self, #patch_arg)
                     }
 
@@ -200,7 +203,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
                     /// The first that is not a patch of this model or does not fit; the ones
                     /// before it stay applied.
                     #[inline]
-                    #vis fn apply_state_patches(&self, #patches: &[#state::Patch]) -> ::core::result::Result<(), ::reactive_model::ModelError> #bound {
+                    #vis fn apply_state_patches(&self, #patches: &[#state::Patch]) -> ::core::result::Result<(), #reactive_model::ModelError> #bound {
                         #handle_trait::apply_state_patches(self, #patches)
                     }
                 }
@@ -255,7 +258,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             /// When the patch does not fit this model's keyed lists (a missing key, an
             /// out-of-range index); nothing is written then.
             #[inline]
-            #vis fn apply_patch(&self, #patch_arg: &#patch #ty_generics) -> ::core::result::Result<(), ::reactive_model::ModelError> {
+            #vis fn apply_patch(&self, #patch_arg: &#patch #ty_generics) -> ::core::result::Result<(), #reactive_model::ModelError> {
                 #handle_trait::apply_patch(self, #patch_arg)
             }
 
@@ -265,7 +268,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             ///
             /// The first patch that does not fit; the ones before it stay applied.
             #[inline]
-            #vis fn apply_patches(&self, #patches: &[#patch #ty_generics]) -> ::core::result::Result<(), ::reactive_model::ModelError> {
+            #vis fn apply_patches(&self, #patches: &[#patch #ty_generics]) -> ::core::result::Result<(), #reactive_model::ModelError> {
                 #handle_trait::apply_patches(self, #patches)
             }
 
@@ -275,7 +278,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
                 &self,
                 #fields_arg: impl ::core::iter::IntoIterator<Item = #field_enum>,
                 #callback: impl ::core::ops::FnMut(&[#field_enum]) + 'static,
-            ) -> ::reactive_model::ModelSubscription {
+            ) -> #reactive_model::ModelSubscription {
                 #handle_trait::subscribe(self, #fields_arg, #callback)
             }
 
@@ -284,7 +287,7 @@ fn accessors(container: &Container<'_>) -> TokenStream {
             #vis fn on_patch(
                 &self,
                 #callback: impl ::core::ops::FnMut(&[#patch #ty_generics]) + 'static,
-            ) -> ::reactive_model::ModelSubscription {
+            ) -> #reactive_model::ModelSubscription {
                 #handle_trait::on_patch(self, #callback)
             }
 
@@ -315,14 +318,15 @@ fn accessors(container: &Container<'_>) -> TokenStream {
 
             /// The model's fields and computed properties: names, types, docs.
             #[inline]
-            #vis fn describe() -> ::reactive_model::ModelDescription {
-                <#ident #ty_generics as ::reactive_model::Model>::describe()
+            #vis fn describe() -> #reactive_model::ModelDescription {
+                <#ident #ty_generics as #reactive_model::Model>::describe()
             }
         }
     }
 }
 
 fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let name = field.ident;
     let shown = field.name();
     let vis = field.vis;
@@ -396,7 +400,7 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #[doc = #getter_extra]
                 #[inline]
                 #[track_caller]
-                #vis fn #name(&self) -> <#ty as ::reactive_model::Model>::Handle {
+                #vis fn #name(&self) -> <#ty as #reactive_model::Model>::Handle {
                     self.#name
                 }
 
@@ -404,7 +408,7 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #[inline]
                 #[track_caller]
                 #vis fn #setter(&self, #value: #ty) {
-                    ::reactive_model::ModelHandle::apply(&self.#name, #value)
+                    #reactive_model::ModelHandle::apply(&self.#name, #value)
                 }
             }
         }
@@ -424,7 +428,7 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #[doc = #getter_extra]
                 #[inline]
                 #[track_caller]
-                #vis fn #name(&self) -> ::reactive_model::KeyedList<#item, #key_type> {
+                #vis fn #name(&self) -> #reactive_model::KeyedList<#item, #key_type> {
                     self.#name
                 }
 
@@ -458,6 +462,7 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
 
 /// `impl ModelHandle for PlayerModel`: the whole-model operations, field by field.
 fn model_handle_impl(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let handle = container.handle_ident();
     let field_enum = container.field_enum_ident();
@@ -480,14 +485,14 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
     let create = tracked.iter().map(|field| {
         let name = field.ident;
         match field.kind() {
-            FieldKind::Plain => quote!(#name: ::reactive_core::Signal::new(#value.#name)),
+            FieldKind::Plain => quote!(#name: #reactive_model::__private::core::Signal::new(#value.#name)),
             FieldKind::Nested => {
-                quote!(#name: ::reactive_model::ModelHandle::new(#value.#name))
+                quote!(#name: #reactive_model::ModelHandle::new(#value.#name))
             }
             FieldKind::Keyed { item, key } => {
                 let field_of = super::field_of_trait(&key);
                 let shown = field.name();
-                quote!(#name: ::reactive_model::KeyedList::with_name(
+                quote!(#name: #reactive_model::KeyedList::with_name(
                     #value.#name,
                     |#inner: &#item| ::core::clone::Clone::clone(<#item as #field_of>::field(#inner)),
                     #shown,
@@ -498,11 +503,11 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
     });
     let create_skipped = (!skipped.is_empty()).then(|| {
         let names = skipped.iter().map(|field| field.ident);
-        quote!(__skipped: ::reactive_core::Signal::new((#(#value.#names,)*)),)
+        quote!(__skipped: #reactive_model::__private::core::Signal::new((#(#value.#names,)*)),)
     });
     let computed = container.computed();
     let create_cell = (!computed.is_empty())
-        .then(|| quote!(let #cell = ::reactive_model::__private::ComputedCell::<Self>::new();));
+        .then(|| quote!(let #cell = #reactive_model::__private::ComputedCell::<Self>::new();));
     let create_computed = computed.iter().map(|name| {
         let field = computed_field(name);
         let hash = crate::name_hash::name_hash(&crate::ast::unraw(name));
@@ -515,7 +520,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         let name = field.ident;
         match field.kind() {
             FieldKind::Plain => quote!(#name: self.#name.get()),
-            FieldKind::Nested => quote!(#name: ::reactive_model::ModelHandle::snapshot(&self.#name)),
+            FieldKind::Nested => quote!(#name: #reactive_model::ModelHandle::snapshot(&self.#name)),
             FieldKind::Keyed { .. } => quote!(#name: self.#name.snapshot()),
             FieldKind::Skip => {
                 let index = syn::Index::from(
@@ -532,7 +537,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         match field.kind() {
             FieldKind::Plain => quote!(self.#name.set_if_changed(#value.#name);),
             FieldKind::Nested => {
-                quote!(::reactive_model::ModelHandle::apply(&self.#name, #value.#name);)
+                quote!(#reactive_model::ModelHandle::apply(&self.#name, #value.#name);)
             }
             FieldKind::Keyed { .. } => quote!(self.#name.reconcile(#value.#name);),
             FieldKind::Skip => unreachable_kind(),
@@ -550,7 +555,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
                 }
             },
             FieldKind::Nested => quote! {
-                #patch::#variant(#inner) => ::reactive_model::ModelHandle::apply_patch(&self.#name, #inner)
+                #patch::#variant(#inner) => #reactive_model::ModelHandle::apply_patch(&self.#name, #inner)
             },
             FieldKind::Keyed { .. } => quote! {
                 #patch::#variant(#inner) => self.#name.apply_patch(#inner)
@@ -565,7 +570,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         let name = field.ident;
         match field.kind() {
             FieldKind::Plain => quote!(self.#name.track();),
-            FieldKind::Nested => quote!(::reactive_model::ModelHandle::track_all(&self.#name);),
+            FieldKind::Nested => quote!(#reactive_model::ModelHandle::track_all(&self.#name);),
             FieldKind::Keyed { .. } => quote!(self.#name.track_all();),
             FieldKind::Skip => unreachable_kind(),
         }
@@ -576,7 +581,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         let variant = field.variant_ident();
         let track = match field.kind() {
             FieldKind::Plain => quote!(self.#name.track()),
-            FieldKind::Nested => quote!(::reactive_model::ModelHandle::track_all(&self.#name)),
+            FieldKind::Nested => quote!(#reactive_model::ModelHandle::track_all(&self.#name)),
             FieldKind::Keyed { .. } => quote!(self.#name.track_all()),
             FieldKind::Skip => unreachable_kind(),
         };
@@ -603,7 +608,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         let name = field.ident;
         match field.kind() {
             FieldKind::Plain => quote!(self.#name.dispose();),
-            FieldKind::Nested => quote!(::reactive_model::ModelHandle::dispose(&self.#name);),
+            FieldKind::Nested => quote!(#reactive_model::ModelHandle::dispose(&self.#name);),
             FieldKind::Keyed { .. } => quote!(self.#name.dispose();),
             FieldKind::Skip => unreachable_kind(),
         }
@@ -615,7 +620,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
             let name = field.ident;
             match field.kind() {
                 FieldKind::Nested => {
-                    quote!(::reactive_model::ModelHandle::is_disposed(&self.#name))
+                    quote!(#reactive_model::ModelHandle::is_disposed(&self.#name))
                 }
                 _ => quote!(self.#name.is_disposed()),
             }
@@ -650,7 +655,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
 
     quote! {
         #[automatically_derived]
-        impl #impl_generics ::reactive_model::ModelHandle for #handle #ty_generics #impl_where {
+        impl #impl_generics #reactive_model::ModelHandle for #handle #ty_generics #impl_where {
             type Model = #ident #ty_generics;
 
             #[track_caller]
@@ -675,12 +680,12 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
 
             #[track_caller]
             fn apply(&self, #value: #ident #ty_generics) {
-                ::reactive_core::batch(|| {
+                #reactive_model::__private::core::batch(|| {
                     #(#write)*
                 });
             }
 
-            fn apply_patch(&self, #patch_arg: &#patch #ty_generics) -> ::core::result::Result<(), ::reactive_model::ModelError> {
+            fn apply_patch(&self, #patch_arg: &#patch #ty_generics) -> ::core::result::Result<(), #reactive_model::ModelError> {
                 #patch_match
             }
 

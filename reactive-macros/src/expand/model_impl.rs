@@ -9,6 +9,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 pub(super) fn expand(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let handle = container.handle_ident();
     let field_enum = container.field_enum_ident();
@@ -45,7 +46,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
             #[automatically_derived]
             impl #impl_generics #slot for #handle #ty_generics #impl_where {
                 #[inline]
-                fn memo(&self) -> ::reactive_core::Memo<<Self as #property>::Output> {
+                fn memo(&self) -> #reactive_model::__private::core::Memo<<Self as #property>::Output> {
                     self.#field
                 }
             }
@@ -55,22 +56,22 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         .attrs
         .serde
         .as_ref()
-        .map(|_| quote!(::reactive_model::__private::assert_serde_feature!();));
+        .map(|_| quote!(#reactive_model::__private::assert_serde_feature!();));
 
     quote! {
         const _: () = {
             #serde_check
 
             #[automatically_derived]
-            impl #impl_generics ::reactive_model::__private::IsModel for #ident #ty_generics #is_model_where {}
+            impl #impl_generics #reactive_model::__private::IsModel for #ident #ty_generics #is_model_where {}
 
             #[automatically_derived]
-            impl #impl_generics ::reactive_model::Model for #ident #ty_generics #impl_where {
+            impl #impl_generics #reactive_model::Model for #ident #ty_generics #impl_where {
                 type Handle = #handle #ty_generics;
                 type Field = #field_enum;
                 type Patch = #patch #ty_generics;
 
-                fn describe() -> ::reactive_model::ModelDescription {
+                fn describe() -> #reactive_model::ModelDescription {
                     #describe
                 }
 
@@ -86,6 +87,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
 }
 
 fn describe_body(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let name = container.ident.to_string();
     let doc = &container.doc;
     let handle = container.handle_ident();
@@ -95,24 +97,24 @@ fn describe_body(container: &Container<'_>) -> TokenStream {
         let ty = super::type_name(field.ty);
         let doc = field.doc();
         let kind = match field.kind() {
-            FieldKind::Plain => quote!(::reactive_model::FieldKind::Plain),
-            FieldKind::Skip => quote!(::reactive_model::FieldKind::Skipped),
+            FieldKind::Plain => quote!(#reactive_model::FieldKind::Plain),
+            FieldKind::Skip => quote!(#reactive_model::FieldKind::Skipped),
             FieldKind::Nested => {
                 let ty = field.ty;
-                quote!(::reactive_model::FieldKind::Nested {
-                    model: <#ty as ::reactive_model::Model>::describe,
+                quote!(#reactive_model::FieldKind::Nested {
+                    model: <#ty as #reactive_model::Model>::describe,
                 })
             }
             FieldKind::Keyed { item, key } => {
                 let key = crate::ast::unraw(&key);
-                quote!(::reactive_model::FieldKind::Keyed {
+                quote!(#reactive_model::FieldKind::Keyed {
                     key: #key,
-                    item: <#item as ::reactive_model::Model>::describe,
+                    item: <#item as #reactive_model::Model>::describe,
                 })
             }
         };
         quote! {
-            ::reactive_model::FieldDescription {
+            #reactive_model::FieldDescription {
                 name: #name,
                 ty: #ty,
                 doc: #doc,
@@ -124,7 +126,7 @@ fn describe_body(container: &Container<'_>) -> TokenStream {
         let property = computed_trait(name);
         let shown = crate::ast::unraw(name);
         quote! {
-            ::reactive_model::ComputedDescription {
+            #reactive_model::ComputedDescription {
                 name: #shown,
                 ty: <#handle #ty_generics as #property>::TYPE,
                 doc: <#handle #ty_generics as #property>::DOC,
@@ -132,7 +134,7 @@ fn describe_body(container: &Container<'_>) -> TokenStream {
         }
     });
     quote! {
-        ::reactive_model::ModelDescription {
+        #reactive_model::ModelDescription {
             name: #name,
             doc: #doc,
             fields: ::std::vec![#(#fields),*],

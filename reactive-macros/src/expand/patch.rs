@@ -21,18 +21,20 @@ pub(super) fn has_marker_variant(container: &Container<'_>) -> bool {
 
 /// The type each variant of the patch enum carries.
 fn payload(kind: &FieldKind<'_>, ty: &syn::Type) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     match kind {
-        FieldKind::Plain => quote!(::reactive_model::Change<#ty>),
-        FieldKind::Nested => quote!(<#ty as ::reactive_model::Model>::Patch),
+        FieldKind::Plain => quote!(#reactive_model::Change<#ty>),
+        FieldKind::Nested => quote!(<#ty as #reactive_model::Model>::Patch),
         FieldKind::Keyed { item, key } => {
             let key_type = super::key_type(item, key);
-            quote!(::reactive_model::ListPatch<#item, #key_type>)
+            quote!(#reactive_model::ListPatch<#item, #key_type>)
         }
         FieldKind::Skip => TokenStream::new(),
     }
 }
 
 pub(super) fn expand(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let ident = container.ident;
     let vis = container.vis;
     let patch = container.patch_ident();
@@ -81,16 +83,16 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         let name = field.name();
         match field.kind() {
             FieldKind::Plain => {
-                quote!(#patch::#variant(_) => ::reactive_model::__private::field_path(#name),)
+                quote!(#patch::#variant(_) => #reactive_model::__private::field_path(#name),)
             }
             FieldKind::Nested => quote! {
-                #patch::#variant(#inner) => ::reactive_model::__private::field_path_then(
+                #patch::#variant(#inner) => #reactive_model::__private::field_path_then(
                     #name,
-                    &::reactive_model::ModelPatch::path(#inner),
+                    &#reactive_model::ModelPatch::path(#inner),
                 ),
             },
             _ => quote! {
-                #patch::#variant(#inner) => ::reactive_model::__private::field_path_then(#name, &#inner.path()),
+                #patch::#variant(#inner) => #reactive_model::__private::field_path_then(#name, &#inner.path()),
             },
         }
     });
@@ -98,7 +100,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         let variant = field.variant_ident();
         match field.kind() {
             FieldKind::Nested => quote! {
-                #patch::#variant(#inner) => #patch::#variant(::reactive_model::ModelPatch::inverse(#inner)),
+                #patch::#variant(#inner) => #patch::#variant(#reactive_model::ModelPatch::inverse(#inner)),
             },
             _ => quote!(#patch::#variant(#inner) => #patch::#variant(#inner.inverse()),),
         }
@@ -125,7 +127,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
     let doc = format!(
         " One field-level change to a [`{ident}`] model: which field, its old and its new value.\n\n \
          Produced by `Model::diff` and [`{ident}Model::on_patch`], applied with \
-         [`{ident}Model::apply_patch`]; [`inverse`](::reactive_model::ModelPatch::inverse) undoes it."
+         [`{ident}Model::apply_patch`]; [`inverse`](#reactive_model::ModelPatch::inverse) undoes it."
     );
 
     quote! {
@@ -139,14 +141,14 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
             #std_impls
 
             #[automatically_derived]
-            impl #impl_generics ::reactive_model::ModelPatch for #patch #ty_generics #impl_where {
+            impl #impl_generics #reactive_model::ModelPatch for #patch #ty_generics #impl_where {
                 type Field = #field_enum;
 
                 fn field(&self) -> #field_enum {
                     #field_body
                 }
 
-                fn path(&self) -> ::reactive_model::__private::reactive_state::Path {
+                fn path(&self) -> #reactive_model::__private::reactive_state::Path {
                     #path_body
                 }
 
@@ -237,10 +239,11 @@ fn std_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> T
 /// in `__private::serde_items!`, which drops them (after its own clear error) when the `serde`
 /// feature is off.
 fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let patch = container.patch_ident();
     let generics = container.generics;
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
-    let private = quote!(::reactive_model::__private);
+    let private = quote!(#reactive_model::__private);
     let state = quote!(#private::reactive_state);
     let inner = Ident::new("inner", Span::mixed_site());
     let at = Ident::new("at", Span::mixed_site());
@@ -260,7 +263,7 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
                 ),
                 kind => {
                     let payload = payload(&kind, ty);
-                    syn::parse_quote!(#payload: ::reactive_model::StatePatch)
+                    syn::parse_quote!(#payload: #reactive_model::StatePatch)
                 }
             });
         }
@@ -276,7 +279,7 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
                 quote!(#patch::#variant(#inner) => #private::change_to_patch(#inner, #place),)
             }
             _ => quote! {
-                #patch::#variant(#inner) => ::reactive_model::StatePatch::to_patch_at(#inner, #place),
+                #patch::#variant(#inner) => #reactive_model::StatePatch::to_patch_at(#inner, #place),
             },
         }
     });
@@ -291,7 +294,7 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
             },
             _ => quote! {
                 #name => ::core::result::Result::Ok(#patch::#variant(
-                    ::reactive_model::StatePatch::from_patch_at(#state_patch, #depth + 1)?,
+                    #reactive_model::StatePatch::from_patch_at(#state_patch, #depth + 1)?,
                 )),
             },
         }
@@ -311,7 +314,7 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
     quote! {
         #private::serde_items! {
             #[automatically_derived]
-            impl #impl_generics ::reactive_model::StatePatch for #patch #ty_generics #serde_where {
+            impl #impl_generics #reactive_model::StatePatch for #patch #ty_generics #serde_where {
                 fn to_patch_at(
                     &self,
                     #at: #state::Path,
@@ -354,6 +357,7 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
 
 /// The body of `Model::diff`: field by field, only what differs.
 pub(super) fn diff_body(container: &Container<'_>) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
     let patch = container.patch_ident();
     let old = Ident::new("old", Span::mixed_site());
     let new = Ident::new("new", Span::mixed_site());
@@ -366,7 +370,7 @@ pub(super) fn diff_body(container: &Container<'_>) -> TokenStream {
         match field.kind() {
             FieldKind::Plain => quote! {
                 if #old.#name != #new.#name {
-                    #patches.push(#patch::#variant(::reactive_model::Change {
+                    #patches.push(#patch::#variant(#reactive_model::Change {
                         old: ::core::clone::Clone::clone(&#old.#name),
                         new: ::core::clone::Clone::clone(&#new.#name),
                     }));
@@ -374,7 +378,7 @@ pub(super) fn diff_body(container: &Container<'_>) -> TokenStream {
             },
             FieldKind::Nested => quote! {
                 #patches.extend(
-                    <#ty as ::reactive_model::Model>::diff(&#old.#name, &#new.#name)
+                    <#ty as #reactive_model::Model>::diff(&#old.#name, &#new.#name)
                         .into_iter()
                         .map(#patch::#variant),
                 );
@@ -383,7 +387,7 @@ pub(super) fn diff_body(container: &Container<'_>) -> TokenStream {
                 let field_of = super::field_of_trait(&key);
                 quote! {
                     #patches.extend(
-                        ::reactive_model::ListPatch::diff(
+                        #reactive_model::ListPatch::diff(
                             &#old.#name,
                             &#new.#name,
                             |#inner: &#item| ::core::clone::Clone::clone(<#item as #field_of>::field(#inner)),
