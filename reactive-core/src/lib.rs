@@ -77,11 +77,6 @@
 //! - `serde`: `Signal<T>` (de)serialises as its value; graph snapshots serialise.
 //! - `tracing`: `trace` spans around memo and effect runs and flushes (nothing when off).
 
-/// The workspace README's examples, run as doc tests so they never rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;
-
 mod batch;
 mod diagnostics;
 mod effect;

@@ -58,6 +58,11 @@
 
 pub use reactive_core::*;
 
+/// The workspace README's quick start, run as a doc test so it never rots.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// The vocabulary of change: [`Path`](state::Path), [`Patch`](state::Patch),
 /// [`State`](state::State) and its derive, snapshots and [`Migrations`](state::Migrations)
 /// (the `reactive-state` crate).
