@@ -70,15 +70,7 @@ impl FieldAttrs {
             } else if meta.path.is_ident("nested") {
                 set_once(&mut parsed.nested, meta, (), errors);
             } else if meta.path.is_ident("keyed") {
-                let name: LitStr = meta.value()?.parse().map_err(|error| {
-                    syn::Error::new(error.span(), "`keyed` takes a string: `keyed = \"id\"`")
-                })?;
-                let key = name.parse::<Ident>().map_err(|_| {
-                    syn::Error::new(
-                        name.span(),
-                        "`keyed` takes the name of a field of the item type, e.g. `keyed = \"id\"`",
-                    )
-                })?;
+                let key = parse_keyed(meta)?;
                 set_once(&mut parsed.keyed, meta, key, errors);
             } else {
                 unknown_key(meta, FIELD_KEYS, "field", errors)?;
@@ -116,16 +108,21 @@ pub(crate) fn doc_attrs(attrs: &[Attribute]) -> impl Iterator<Item = &Attribute>
     attrs.iter().filter(|attr| attr.path().is_ident("doc"))
 }
 
-/// Runs `each` on every key of every `#[model(...)]` attribute. An error inside one key is
-/// recorded and the rest of that attribute is skipped; the other attributes are still read.
-fn for_each_model_meta(
+/// Runs `each` on every key of every `#[<name>(...)]` attribute (`model`, `state`). An error
+/// inside one key is recorded and the rest of that attribute is skipped; the other attributes
+/// are still read.
+pub(crate) fn for_each_meta(
+    name: &str,
     attrs: &[Attribute],
     errors: &mut Errors,
     mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
 ) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("model")) {
+    for attr in attrs.iter().filter(|attr| attr.path().is_ident(name)) {
         if let syn::Meta::Path(path) = &attr.meta {
-            errors.error_spanned_by(path, "expected `#[model(...)]` with at least one key");
+            errors.error_spanned_by(
+                path,
+                format!("expected `#[{name}(...)]` with at least one key"),
+            );
             continue;
         }
         let mut local_errors = Errors::default();
@@ -137,8 +134,18 @@ fn for_each_model_meta(
     }
 }
 
-/// Records `value` under `slot`, or a "duplicate" error pointing at the second occurrence.
-fn set_once<T>(
+fn for_each_model_meta(
+    attrs: &[Attribute],
+    errors: &mut Errors,
+    each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+) {
+    for_each_meta("model", attrs, errors, each);
+}
+
+/// Records `value` under `slot`, or a "duplicate" error pointing at the second occurrence of
+/// the key in a `#[<name>(...)]` attribute.
+pub(crate) fn set_once_in<T>(
+    name: &str,
     slot: &mut Option<Spanned<T>>,
     meta: &ParseNestedMeta<'_>,
     value: T,
@@ -146,7 +153,7 @@ fn set_once<T>(
 ) {
     let key = path_to_string(&meta.path);
     if slot.is_some() {
-        errors.error_spanned_by(&meta.path, format!("duplicate `model({key})` attribute"));
+        errors.error_spanned_by(&meta.path, format!("duplicate `{name}({key})` attribute"));
     } else {
         *slot = Some(Spanned {
             span: span_of(&meta.path),
@@ -155,9 +162,19 @@ fn set_once<T>(
     }
 }
 
-/// Records an "unknown attribute" error and consumes the key's value (`= ...` or `(...)`) so
-/// the keys after it are still read.
-fn unknown_key(
+fn set_once<T>(
+    slot: &mut Option<Spanned<T>>,
+    meta: &ParseNestedMeta<'_>,
+    value: T,
+    errors: &mut Errors,
+) {
+    set_once_in("model", slot, meta, value, errors);
+}
+
+/// Records an "unknown attribute" error for a key of `#[<name>(...)]` and consumes the key's
+/// value (`= ...` or `(...)`) so the keys after it are still read.
+pub(crate) fn unknown_key_in(
+    name: &str,
     meta: &ParseNestedMeta<'_>,
     expected: &str,
     place: &str,
@@ -166,15 +183,55 @@ fn unknown_key(
     let key = path_to_string(&meta.path);
     errors.error_spanned_by(
         &meta.path,
-        format!("unknown model attribute `{key}` on a {place}; expected one of {expected}"),
+        format!("unknown {name} attribute `{key}` on a {place}; expected one of {expected}"),
     );
+    skip_value(meta)
+}
+
+fn unknown_key(
+    meta: &ParseNestedMeta<'_>,
+    expected: &str,
+    place: &str,
+    errors: &mut Errors,
+) -> syn::Result<()> {
+    unknown_key_in("model", meta, expected, place, errors)
+}
+
+/// Consumes a key's value (`= tokens` up to the next comma, or `(...)`), so the keys after it
+/// are still read.
+pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     if meta.input.peek(Token![=]) {
-        let _: syn::Expr = meta.value()?.parse()?;
+        meta.input.parse::<Token![=]>()?;
+        while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
+            meta.input.parse::<proc_macro2::TokenTree>()?;
+        }
     } else if meta.input.peek(syn::token::Paren) {
         let _content;
         syn::parenthesized!(_content in meta.input);
     }
     Ok(())
+}
+
+/// Parses `keyed = "id"`: the name of the items' key field, with the string's span (so that
+/// rustc's "no field `idd`" points at `"idd"`).
+pub(crate) fn parse_keyed(meta: &ParseNestedMeta<'_>) -> syn::Result<Ident> {
+    const USAGE: &str = "`keyed` takes the name of the items' key field as a string: \
+                         `keyed = \"id\"`";
+    if !meta.input.peek(Token![=]) {
+        return Err(syn::Error::new(meta.path.require_ident()?.span(), USAGE));
+    }
+    let name: LitStr = meta
+        .value()?
+        .parse()
+        .map_err(|error| syn::Error::new(error.span(), USAGE))?;
+    let mut key = name.parse::<Ident>().map_err(|_| {
+        syn::Error::new(
+            name.span(),
+            "`keyed` takes the name of a field of the item type, e.g. `keyed = \"id\"`",
+        )
+    })?;
+    key.set_span(name.span());
+    Ok(key)
 }
 
 fn path_to_string(path: &syn::Path) -> String {

@@ -333,8 +333,16 @@ fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
 
 /// The user's where-clause plus `extra`, printed as a `where` clause (or nothing).
 fn where_clause(container: &Container<'_>, extra: Vec<WherePredicate>) -> TokenStream {
-    let mut predicates: Vec<WherePredicate> = container
-        .generics
+    where_clause_with(container.generics, extra)
+}
+
+/// The where-clause of `generics` plus `extra`, printed as a `where` clause (or nothing).
+/// Shared by the derives.
+pub(crate) fn where_clause_with(
+    generics: &syn::Generics,
+    extra: impl IntoIterator<Item = WherePredicate>,
+) -> TokenStream {
+    let mut predicates: Vec<WherePredicate> = generics
         .where_clause
         .as_ref()
         .map(|clause| clause.predicates.iter().cloned().collect())

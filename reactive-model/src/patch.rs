@@ -1,8 +1,6 @@
 //! The pieces of a patch: [`Change`] (old and new value of one field) and [`ModelError`] (why a
 //! patch or list operation did not fit). Where a patch applies is a [`reactive_state::Path`].
 
-use std::fmt;
-
 /// The old and the new value of one field: the leaf of every patch.
 ///
 /// ```
@@ -52,10 +50,11 @@ impl<T: Clone> Change<T> {
 /// assert!(matches!(error, ModelError::DuplicateKey { .. }));
 /// assert_eq!(error.to_string(), "keyed list: key 1 is already in the list");
 /// ```
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
     /// An item with this key is already in the list.
+    #[error("{list}: key {key} is already in the list")]
     DuplicateKey {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
@@ -63,6 +62,7 @@ pub enum ModelError {
         key: String,
     },
     /// No item has this key.
+    #[error("{list}: no item has the key {key}")]
     MissingKey {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
@@ -70,6 +70,7 @@ pub enum ModelError {
         key: String,
     },
     /// A position past the end of the list.
+    #[error("{list}: index {index} is out of range for a list of {len} items")]
     IndexOutOfRange {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
@@ -79,11 +80,13 @@ pub enum ModelError {
         len: usize,
     },
     /// A new order that is not a permutation of the list's keys.
+    #[error("{list}: the new order must list every key of the list exactly once")]
     NotAPermutation {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
     },
     /// An insertion whose item's own key differs from the key the patch names.
+    #[error("{list}: the item inserted at key {key} has a different key of its own")]
     KeyMismatch {
         /// The list (its field name, or `keyed list`).
         list: &'static str,
@@ -92,42 +95,8 @@ pub enum ModelError {
     },
     /// A [`reactive_state::Patch`] that is not a patch of this model (an unknown field, an
     /// operation the field cannot take, a value of the wrong type).
-    Patch(reactive_state::PatchError),
-}
-
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ModelError::DuplicateKey { list, key } => {
-                write!(f, "{list}: key {key} is already in the list")
-            }
-            ModelError::MissingKey { list, key } => write!(f, "{list}: no item has the key {key}"),
-            ModelError::IndexOutOfRange { list, index, len } => {
-                write!(
-                    f,
-                    "{list}: index {index} is out of range for a list of {len} items"
-                )
-            }
-            ModelError::NotAPermutation { list } => write!(
-                f,
-                "{list}: the new order must list every key of the list exactly once"
-            ),
-            ModelError::KeyMismatch { list, key } => write!(
-                f,
-                "{list}: the item inserted at key {key} has a different key of its own"
-            ),
-            ModelError::Patch(error) => write!(f, "not a patch of this model: {error}"),
-        }
-    }
-}
-
-impl std::error::Error for ModelError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ModelError::Patch(error) => Some(error),
-            _ => None,
-        }
-    }
+    #[error("not a patch of this model: {0}")]
+    Patch(#[source] reactive_state::PatchError),
 }
 
 impl From<reactive_state::PatchError> for ModelError {

@@ -2,7 +2,7 @@
 //! decide a field's path (serde's: read quietly, serde reports its own mistakes).
 
 use super::case::RenameRule;
-use crate::attr::Spanned;
+use crate::attr::{Spanned, for_each_meta, parse_keyed, set_once_in, skip_value, unknown_key_in};
 use crate::ctxt::Errors;
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
@@ -88,23 +88,7 @@ impl FieldAttrs {
             if meta.path.is_ident("leaf") {
                 set_once(&mut parsed.leaf, meta, (), errors);
             } else if meta.path.is_ident("keyed") {
-                const USAGE: &str = "`keyed` takes the name of the items' key field as a string: \
-                                     `keyed = \"id\"`";
-                if !meta.input.peek(Token![=]) {
-                    return Err(syn::Error::new(meta.path.require_ident()?.span(), USAGE));
-                }
-                let name: LitStr = meta
-                    .value()?
-                    .parse()
-                    .map_err(|error| syn::Error::new(error.span(), USAGE))?;
-                let mut key = name.parse::<Ident>().map_err(|_| {
-                    syn::Error::new(
-                        name.span(),
-                        "`keyed` takes the name of a field of the item type, e.g. `keyed = \"id\"`",
-                    )
-                })?;
-                // The key's span is the string's: "no field `idd`" points at `"idd"`.
-                key.set_span(name.span());
+                let key = parse_keyed(meta)?;
                 set_once(&mut parsed.keyed, meta, key, errors);
             } else {
                 unknown_key(meta, FIELD_KEYS, "field", errors)?;
@@ -163,25 +147,12 @@ impl SerdeField {
     }
 }
 
-/// Runs `each` on every key of every `#[state(...)]` attribute. An error inside one key is
-/// recorded and the rest of that attribute is skipped; the other attributes are still read.
 fn for_each_state_meta(
     attrs: &[Attribute],
     errors: &mut Errors,
-    mut each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
+    each: impl FnMut(&ParseNestedMeta<'_>, &mut Errors) -> syn::Result<()>,
 ) {
-    for attr in attrs.iter().filter(|attr| attr.path().is_ident("state")) {
-        if let syn::Meta::Path(path) = &attr.meta {
-            errors.error_spanned_by(path, "expected `#[state(...)]` with at least one key");
-            continue;
-        }
-        let mut local_errors = Errors::default();
-        let result = attr.parse_nested_meta(|meta| each(&meta, &mut local_errors));
-        errors.extend(local_errors);
-        if let Err(error) = result {
-            errors.push(error);
-        }
-    }
+    for_each_meta("state", attrs, errors, each);
 }
 
 /// Runs `each` on every key of every `#[serde(...)]` attribute. Errors are dropped: serde's own
@@ -213,63 +184,20 @@ fn serialize_name(meta: &ParseNestedMeta<'_>) -> syn::Result<Option<LitStr>> {
     Ok(found)
 }
 
-/// Consumes a key's value (`= tokens` up to the next comma, or `(...)`), so the keys after it
-/// are still read.
-fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(Token![=]) {
-        meta.input.parse::<Token![=]>()?;
-        while !meta.input.is_empty() && !meta.input.peek(Token![,]) {
-            meta.input.parse::<proc_macro2::TokenTree>()?;
-        }
-    } else if meta.input.peek(syn::token::Paren) {
-        let _content;
-        syn::parenthesized!(_content in meta.input);
-    }
-    Ok(())
-}
-
-/// Records `value` under `slot`, or a "duplicate" error pointing at the second occurrence.
 fn set_once<T>(
     slot: &mut Option<Spanned<T>>,
     meta: &ParseNestedMeta<'_>,
     value: T,
     errors: &mut Errors,
 ) {
-    let key = key_name(&meta.path);
-    if slot.is_some() {
-        errors.error_spanned_by(&meta.path, format!("duplicate `state({key})` attribute"));
-    } else {
-        *slot = Some(Spanned {
-            span: meta
-                .path
-                .segments
-                .first()
-                .map_or_else(Span::call_site, |s| s.ident.span()),
-            value,
-        });
-    }
+    set_once_in("state", slot, meta, value, errors);
 }
 
-/// Records an "unknown attribute" error and consumes the key's value.
 fn unknown_key(
     meta: &ParseNestedMeta<'_>,
     expected: &str,
     place: &str,
     errors: &mut Errors,
 ) -> syn::Result<()> {
-    let key = key_name(&meta.path);
-    errors.error_spanned_by(
-        &meta.path,
-        format!("unknown state attribute `{key}` on a {place}; expected one of {expected}"),
-    );
-    skip_value(meta)
-}
-
-fn key_name(path: &syn::Path) -> String {
-    let segments: Vec<String> = path
-        .segments
-        .iter()
-        .map(|segment| segment.ident.to_string())
-        .collect();
-    segments.join("::")
+    unknown_key_in("state", meta, expected, place, errors)
 }

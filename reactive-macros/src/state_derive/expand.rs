@@ -16,7 +16,6 @@
 use super::ast::{Container, Field, FieldKind};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
-use syn::WherePredicate;
 use syn::spanned::Spanned as _;
 
 /// The impls for a container that passed validation.
@@ -75,21 +74,11 @@ pub(crate) fn leaf_impls(container: &Container<'_>, rt: &TokenStream) -> TokenSt
 /// The user's where-clause plus `T: State` for each type parameter (fields of type `T`,
 /// `Vec<T>` or `Option<T>` are states when `T` is).
 fn where_clause(container: &Container<'_>, rt: &TokenStream) -> TokenStream {
-    let mut predicates: Vec<WherePredicate> = container
-        .generics
-        .where_clause
-        .as_ref()
-        .map(|clause| clause.predicates.iter().cloned().collect())
-        .unwrap_or_default();
-    predicates.extend(container.generics.type_params().map(|param| {
+    let states = container.generics.type_params().map(|param| {
         let ident = &param.ident;
         syn::parse_quote!(#ident: #rt::State)
-    }));
-    if predicates.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(where #(#predicates,)*)
-    }
+    });
+    crate::expand::where_clause_with(container.generics, states)
 }
 
 /// `|item| &item.id`, spanned at the attribute's string: an item without that field is
