@@ -72,8 +72,9 @@
 //! assert_eq!(player.snapshot().inventory[0].count, 2);
 //! ```
 //!
-//! Depend on both `reactive-model` and `reactive-core`: the generated code names
-//! `::reactive_core` for its signals and `::reactive_model` for the rest.
+//! One dependency is enough: the `reactive` facade (the generated code then goes through
+//! `::reactive::__private::model`), or this crate alone (`::reactive_model`, which reaches the
+//! engine through its hidden `__private::core`).
 //!
 //! ## What the derive generates
 //!
