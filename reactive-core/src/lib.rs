@@ -69,8 +69,11 @@
 //!
 //! Reading a clean node allocates nothing and is O(1). A write costs in proportion to the nodes
 //! it affects, never to the size of the graph. Re-running a computation re-collects its sources
-//! without allocating when they did not change. Deep chains are handled with explicit stacks,
-//! never recursion proportional to their depth.
+//! without allocating when they did not change. Propagation and disposal walk deep chains with
+//! explicit stacks, never recursion proportional to their depth. The first read of a memo
+//! nobody computed yet does recurse (its closure reads its sources, which compute on that read),
+//! so each computation checks the stack left and continues on a new heap-allocated segment when
+//! it runs short: a first read through a million uncomputed memos works too.
 //!
 //! ## Features
 //!

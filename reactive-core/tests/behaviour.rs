@@ -4,6 +4,7 @@
 mod behaviour {
     pub mod common;
     mod context;
+    mod deep;
     mod diagnostics;
     mod effects;
     mod errors;

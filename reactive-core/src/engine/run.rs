@@ -6,6 +6,14 @@ use std::rc::Rc;
 
 use super::{Compute, Engine, NodeId, NodeKind, flags};
 
+/// A computation starts on a new stack segment when less than this is left: the room a memo
+/// or effect body is guaranteed for itself and for reaching the next nested run.
+const STACK_RED_ZONE: usize = 128 * 1024;
+
+/// The size of each new stack segment (a spawned thread's default stack). A nested memo
+/// evaluation takes about 1 KiB of stack in release builds.
+const STACK_SEGMENT: usize = 2 * 1024 * 1024;
+
 impl Engine {
     /// Runs the computation of `id` now: disposes what its previous run created and runs its
     /// cleanups, re-collects its sources, and (for a memo whose value changed) marks its
@@ -61,7 +69,12 @@ impl Engine {
             changed: false,
         };
         if let Some(c) = guard.compute.as_mut() {
-            guard.changed = c.run(&mut guard.value);
+            // The first read of a memo runs its closure, which reads its sources, whose first
+            // reads run their closures: that recursion is in user code, so no explicit stack
+            // can replace it. Instead each run checks the room left (a thread-local load and a
+            // compare) and, when it is short, continues on a new heap-allocated segment.
+            let value = &mut guard.value;
+            guard.changed = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || c.run(value));
         }
         guard.finished = true;
         let changed = guard.changed;
