@@ -321,6 +321,10 @@ macro_rules! write_methods {
             /// Like [`set`](Self::set); also if the closure reads this same signal (its value is
             /// lent to the closure).
             ///
+            /// If the closure panics, what it changed before panicking stays (there is no copy to
+            /// restore: `T` need not be `Clone`), so subscribers are notified as after any
+            /// update, and readers see the value the signal now holds; then the panic continues.
+            ///
             /// ```
             /// # use reactive_core::*;
             #[doc = $setup]
@@ -357,7 +361,8 @@ macro_rules! write_methods {
             /// Returns whether it changed.
             ///
             /// # Panics
-            /// Like [`update`](Self::update).
+            /// Like [`update`](Self::update), including a panic of the closure: subscribers are
+            /// then notified as if the value changed.
             ///
             /// ```
             /// # use reactive_core::*;
@@ -423,6 +428,8 @@ macro_rules! write_methods {
 
 pub(crate) use {handle_impls, read_methods, write_methods};
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
 use crate::engine::{Caller, with_engine};
 use crate::error::ReactiveError;
 
@@ -478,10 +485,13 @@ pub(crate) fn update<T: 'static>(
             id: raw.id,
             slot: Some(slot),
         };
-        let changed = {
+        let outcome = {
             let rc = guard.slot.as_mut().expect("slot present until put back");
             match std::rc::Rc::get_mut(rc) {
-                Some(v) => f(downcast_mut::<T>(v)),
+                Some(v) => {
+                    let v = downcast_mut::<T>(v);
+                    catch_unwind(AssertUnwindSafe(|| f(v)))
+                }
                 None => {
                     let node = e.info_of(raw.id);
                     return Err(ReactiveError::Borrowed { node, at });
@@ -489,7 +499,17 @@ pub(crate) fn update<T: 'static>(
             }
         };
         let slot = guard.slot.take().expect("slot present until put back");
-        e.put_back(raw.id, slot, changed).map(|()| changed)
+        match outcome {
+            Ok(changed) => e.put_back(raw.id, slot, changed).map(|()| changed),
+            // The closure may have changed the value in place before it panicked, and there is
+            // no copy to restore (no `Clone` bound): notify, so every reader sees the value the
+            // node now holds, then let the panic continue. A failure of that flush gives way to
+            // the closure's panic, which is the cause.
+            Err(panic) => {
+                let _ = catch_unwind(AssertUnwindSafe(|| e.put_back(raw.id, slot, true)));
+                resume_unwind(panic)
+            }
+        }
     })
     .map_err(|e| e.with_created_at(raw.defined_at()))
 }

@@ -137,3 +137,37 @@ fn panic_in_an_effect_created_inside_a_root_leaves_the_owner_usable() {
     let s = Signal::new(1);
     assert_eq!(Memo::new(move || s.get() + 1).get(), 2);
 }
+
+#[test]
+fn panic_in_update_closure_after_a_partial_change_notifies_readers_of_it() {
+    let v = Signal::new(vec![1]);
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(v.get()));
+    let len = Memo::new(move || v.with(Vec::len));
+    assert_eq!(len.get(), 1);
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        v.update(|x| {
+            x.push(2);
+            panic!("half done");
+        })
+    }));
+    assert!(res.is_err());
+    assert_eq!(
+        v.get(),
+        [1, 2],
+        "no rollback: the change made in place stays"
+    );
+    assert_eq!(seen.take(), [vec![1], vec![1, 2]], "the effect saw it");
+    assert_eq!(len.get(), 2, "and so does the memo");
+    // `update_if_changed` behaves the same: a panic counts as a change.
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        v.update_if_changed(|x| {
+            x.push(3);
+            panic!("half done again");
+        })
+    }));
+    assert!(res.is_err());
+    assert_eq!(seen.take(), [vec![1, 2, 3]]);
+    assert_eq!(len.get(), 3);
+}
