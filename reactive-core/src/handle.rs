@@ -247,7 +247,9 @@ macro_rules! write_methods {
             ///
             /// # Panics
             /// If the signal was disposed, if called while a memo is being computed, or if the
-            /// effects it triggers never settle. See [`try_set`](Self::try_set).
+            /// effects it triggers never settle. See [`try_set`](Self::try_set). If dropping the
+            /// old value panics, the new value is stored and subscribers are notified first,
+            /// then the panic continues.
             ///
             /// ```
             /// # use reactive_core::*;
@@ -460,15 +462,23 @@ pub(crate) fn replace<T: 'static>(
         };
         let rc = guard.slot.as_mut().expect("slot present until put back");
         let changed = !same(downcast(&**rc), &value);
+        let mut old = None;
         if changed {
             match std::rc::Rc::get_mut(rc) {
-                Some(v) => *downcast_mut::<T>(v) = value,
+                Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
                 // An outer `with` of this signal still looks at the old value: keep it alive.
                 None => *rc = std::rc::Rc::new(value),
             }
         }
+        // The new value is stored: a panicking `Drop` of the old one must not skip the
+        // notification. Dropped before notifying, as an in-place assignment would.
+        let dropped = catch_unwind(AssertUnwindSafe(move || drop(old)));
         let slot = guard.slot.take().expect("slot present until put back");
-        e.put_back(raw.id, slot, changed).map(|()| changed)
+        let notified = e.put_back(raw.id, slot, changed);
+        if let Err(panic) = dropped {
+            resume_unwind(panic);
+        }
+        notified.map(|()| changed)
     })
     .map_err(|e| e.with_created_at(raw.defined_at()))
 }

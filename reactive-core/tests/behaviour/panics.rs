@@ -171,3 +171,50 @@ fn panic_in_update_closure_after_a_partial_change_notifies_readers_of_it() {
     assert_eq!(seen.take(), [vec![1, 2, 3]]);
     assert_eq!(len.get(), 3);
 }
+
+/// A value whose `Drop` panics while `armed`.
+#[derive(PartialEq)]
+struct PanicsOnDrop {
+    id: u32,
+    armed: bool,
+}
+
+impl Drop for PanicsOnDrop {
+    fn drop(&mut self) {
+        if self.armed {
+            self.armed = false;
+            panic!("drop of {} fails", self.id);
+        }
+    }
+}
+
+#[test]
+fn panicking_drop_of_the_old_value_in_set_still_stores_and_notifies() {
+    let s = Signal::new(PanicsOnDrop { id: 1, armed: true });
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(s.with(|v| v.id)));
+    let id = Memo::new(move || s.with(|v| v.id));
+    assert_eq!(id.get(), 1);
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        s.set(PanicsOnDrop {
+            id: 2,
+            armed: false,
+        })
+    }));
+    assert!(res.is_err(), "the destructor's panic reaches the caller");
+    assert_eq!(s.with(|v| v.id), 2);
+    assert_eq!(seen.take(), [1, 2], "the effect was notified");
+    assert_eq!(id.get(), 2, "and so was the memo");
+    // `set_if_changed` takes the same path.
+    s.set(PanicsOnDrop { id: 3, armed: true });
+    let res = catch_unwind(AssertUnwindSafe(|| {
+        s.set_if_changed(PanicsOnDrop {
+            id: 4,
+            armed: false,
+        })
+    }));
+    assert!(res.is_err());
+    assert_eq!(seen.take(), [3, 4]);
+    assert_eq!(id.get(), 4);
+}
