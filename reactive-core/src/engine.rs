@@ -21,6 +21,8 @@ use slotmap::{SlotMap, new_key_type};
 
 use crate::error::{NodeInfo, ReactiveError};
 
+pub(crate) use run::CycleUnwind;
+
 new_key_type! {
     /// Identifies a node (signal, memo, effect or owner) in this thread's arena.
     ///
@@ -153,6 +155,9 @@ pub(crate) struct Engine {
     pub owner: Cell<Option<NodeId>>,
     /// The innermost memo being computed (writes are refused while it is set).
     pub computing_memo: Cell<Option<NodeId>>,
+    /// Reads bringing a memo up to date on the stack now: a cycle found inside one of them
+    /// unwinds to it quietly and becomes its error (see `Engine::update_memo_for_read`).
+    pub cycle_catchers: Cell<u32>,
     /// Depth of nested `batch` calls.
     pub batch_depth: Cell<u32>,
     /// A flush loop is running on the stack.
@@ -196,6 +201,7 @@ impl Engine {
             observer: Cell::new(None),
             owner: Cell::new(None),
             computing_memo: Cell::new(None),
+            cycle_catchers: Cell::new(0),
             batch_depth: Cell::new(0),
             flushing: Cell::new(false),
             queue: RefCell::new(Vec::new()),
@@ -356,7 +362,7 @@ impl Engine {
                 });
             }
         }
-        self.update_memo(id, at)?;
+        self.update_memo_for_read(id, at)?;
         let g = self.graph.borrow();
         match g.nodes.get(id) {
             Some(node) => match &node.value {

@@ -58,7 +58,8 @@ pub enum ReactiveError {
         at: &'static Location<'static>,
     },
     /// A memo was read while it was being computed: it depends on itself, directly or
-    /// through other memos.
+    /// through other memos. A `try_` read of a memo returns it wherever the cycle was found
+    /// below it, even by a panicking `get` inside a computation.
     #[error("cycle: {node} was read at {at} while it was being computed (it depends on itself)")]
     Cycle {
         /// The memo that closes the cycle.
@@ -148,8 +149,17 @@ fn list(nodes: &[NodeInfo]) -> String {
 }
 
 /// Panics with the error's message; used by every panicking method.
+///
+/// A cycle found while an outer read is bringing a memo up to date unwinds to that read
+/// instead, which returns it as its error (`Engine::update_memo_for_read`): so `try_get` of a
+/// memo that reads itself returns [`ReactiveError::Cycle`] however the inner read was made.
 #[track_caller]
 #[cold]
 pub(crate) fn fail(err: ReactiveError) -> ! {
+    if matches!(err, ReactiveError::Cycle { .. })
+        && crate::engine::with_engine(|e| e.cycle_catchers.get() > 0)
+    {
+        std::panic::resume_unwind(Box::new(crate::engine::CycleUnwind(err)));
+    }
     panic!("reactive: {err}")
 }

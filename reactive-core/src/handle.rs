@@ -106,7 +106,9 @@ macro_rules! read_methods {
                     .unwrap_or_else(|e| $crate::error::fail(e))
             }
 
-            /// Fallible [`with`](Self::with).
+            /// Fallible [`with`](Self::with). A memo that depends on itself is
+            /// [`ReactiveError::Cycle`], also when a panicking `get` or `with` inside its
+            /// computation is what found the cycle.
             ///
             /// ```
             /// # use reactive_core::*;

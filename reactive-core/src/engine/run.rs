@@ -2,9 +2,11 @@
 //! from panics.
 
 use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
-use super::{Compute, Engine, NodeId, NodeKind, flags};
+use super::{Caller, Compute, Engine, NodeId, NodeKind, flags};
+use crate::error::ReactiveError;
 
 /// A computation starts on a new stack segment when less than this is left: the room a memo
 /// or effect body is guaranteed for itself and for reaching the next nested run.
@@ -80,6 +82,32 @@ impl Engine {
         let changed = guard.changed;
         drop(guard);
         changed
+    }
+}
+
+/// The payload of a cycle error raised by a panicking read (`get`, `with`) nested inside a read
+/// that brings a memo up to date: that outer read catches it and returns the error, so the
+/// `try_` reads never panic with a cycle. Raised with `resume_unwind` (no panic message is
+/// printed) only while such an outer read is on the stack; otherwise the read panics with the
+/// error's message as usual.
+pub(crate) struct CycleUnwind(pub ReactiveError);
+
+impl Engine {
+    /// Brings the memo `id` up to date for a read. A memo that reads itself, directly or
+    /// through others, is found at the inner read, deep inside user code; when that read is a
+    /// panicking one it unwinds to here as a [`CycleUnwind`] and becomes this read's error.
+    /// The memos it unwound through are left `FAILED`, as after any panic.
+    pub(crate) fn update_memo_for_read(&self, id: NodeId, at: Caller) -> Result<(), ReactiveError> {
+        self.cycle_catchers.set(self.cycle_catchers.get() + 1);
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.update_memo(id, at)));
+        self.cycle_catchers.set(self.cycle_catchers.get() - 1);
+        match outcome {
+            Ok(result) => result,
+            Err(panic) => match panic.downcast::<CycleUnwind>() {
+                Ok(cycle) => Err(cycle.0),
+                Err(panic) => resume_unwind(panic),
+            },
+        }
     }
 }
 

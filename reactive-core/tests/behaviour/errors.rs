@@ -149,3 +149,63 @@ fn effects_that_never_settle_stop_with_an_error_naming_them() {
     t.set(2);
     assert_eq!(seen.get(), 2);
 }
+
+fn is_cycle_at<T: std::fmt::Debug>(res: Result<T, ReactiveError>, id: NodeId) -> bool {
+    matches!(res, Err(ReactiveError::Cycle { node, .. }) if node.id == id)
+}
+
+#[test]
+fn try_reads_of_a_memo_that_gets_itself_return_a_cycle_error_instead_of_panicking() {
+    let cell = std::rc::Rc::new(std::cell::Cell::new(None::<Memo<i32>>));
+    let c = cell.clone();
+    // The inner read is a panicking `get`: it is what finds the cycle.
+    let m = Memo::new(move || c.get().map_or(0, |m| m.get() + 1)).named("me");
+    cell.set(Some(m));
+    assert!(is_cycle_at(m.try_get(), m.id()));
+    assert!(is_cycle_at(m.try_with(|v| *v), m.id()));
+    assert!(is_cycle_at(m.try_get_untracked(), m.id()));
+    assert!(is_cycle_at(m.try_with_untracked(|v| *v), m.id()));
+    // The panicking twin still panics, with the message.
+    let msg = panic_message(catch_unwind(AssertUnwindSafe(|| m.get())).unwrap_err());
+    assert!(msg.contains("cycle") && msg.contains("memo 'me'"), "{msg}");
+    // A memo reading it with `try_get` gets the error as a value.
+    let outer = Memo::new(move || m.try_get().is_err());
+    assert!(outer.get());
+    // A memo left failed by the cycle recomputes on its next read: once the cycle is broken,
+    // it has a value again.
+    cell.set(None);
+    assert_eq!(m.try_get(), Ok(0));
+}
+
+#[test]
+fn try_reads_of_mutually_reading_memos_return_a_cycle_error_instead_of_panicking() {
+    let cell = std::rc::Rc::new(std::cell::Cell::new(None::<Memo<i32>>));
+    let c = cell.clone();
+    let switch = Signal::new(true);
+    let a = Memo::new(move || {
+        if switch.get() {
+            c.get().map_or(0, |b| b.get()) + 1
+        } else {
+            0
+        }
+    });
+    let b = Memo::new(move || a.with(|v| *v + 1));
+    cell.set(Some(b));
+    assert!(is_cycle_at(a.try_get(), a.id()));
+    assert!(is_cycle_at(b.try_get(), b.id()));
+    assert!(is_cycle_at(a.try_with(|v| *v), a.id()));
+    assert!(is_cycle_at(b.try_with_untracked(|v| *v), b.id()));
+    assert!(is_cycle_at(a.try_get_untracked(), a.id()));
+    // A memo downstream of the cycle: its `try_get` gets the cycle too.
+    let downstream = Memo::new(move || b.get() * 10);
+    assert!(is_cycle_at(downstream.try_get(), b.id()));
+    // An effect reading through the cycle with `try_get` is not torn down by it.
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(downstream.try_get().ok()));
+    assert_eq!(seen.take(), [None]);
+    // Break the cycle: everything computes, and the effect is told.
+    switch.set(false);
+    assert_eq!((a.get(), b.get(), downstream.get()), (0, 1, 10));
+    assert_eq!(seen.take(), [Some(10)]);
+}
