@@ -253,3 +253,44 @@ fn a_restored_value_decodes_once_on_its_first_typed_read_and_is_then_a_typed_val
     // Saving it again gives the same JSON.
     assert_eq!(r.save().unwrap().value("", "zoom"), Some(&json!(3)));
 }
+
+#[test]
+fn a_saved_policy_naming_a_user_called_system_restores_as_that_user_not_the_system() {
+    let app = Scope::root("app").unwrap();
+    let user = Principal::new("system");
+    let vault = app.child("vault").unwrap();
+    vault
+        .set_policy(Policy::new(Access::NONE).grant(user, Access::READ))
+        .unwrap();
+    let json = vault.save().unwrap().to_json();
+    let snap = ScopeSnapshot::from_json(&json)
+        .unwrap()
+        .renamed("copy")
+        .unwrap();
+    let copy = app.restore_child(&snap).unwrap();
+    let policy = copy.policy().unwrap().unwrap();
+    assert_eq!(policy.grants(), [(user, Access::READ)]);
+    assert!(!policy.grants()[0].0.is_system());
+    assert_eq!(
+        copy.as_principal(user).effective_access().unwrap(),
+        Access::READ
+    );
+    // Saved again, the file is the same: the policy round-trips.
+    assert_eq!(
+        copy.save().unwrap().renamed("vault").unwrap().to_json(),
+        json
+    );
+}
+
+#[test]
+fn a_grant_to_the_system_principal_is_not_saved_so_it_cannot_come_back_as_a_user_grant() {
+    let app = Scope::root("app").unwrap();
+    app.set_policy(Policy::new(Access::NONE).grant(Principal::system(), Access::ALL))
+        .unwrap();
+    let json = app.save().unwrap().to_json();
+    assert!(!json.contains("system"));
+    let copy = Scope::restore_root(&ScopeSnapshot::from_json(&json).unwrap()).unwrap();
+    assert_eq!(copy.policy().unwrap(), Some(Policy::new(Access::NONE)));
+    let user = copy.as_principal(Principal::new("system"));
+    assert_eq!(user.effective_access().unwrap(), Access::NONE);
+}

@@ -123,3 +123,21 @@ fn grants_are_per_principal_with_a_default_for_the_others() {
     app.clear_policy().unwrap();
     app.as_principal(ben).set(K, 2).unwrap();
 }
+
+#[test]
+fn a_principal_named_system_is_an_ordinary_principal_not_the_system() {
+    let app = Scope::root("app").unwrap();
+    app.set(SECRET, 42).unwrap();
+    app.set_policy(Policy::new(Access::NONE)).unwrap();
+    let impostor = Principal::new("system");
+    assert_ne!(impostor, Principal::system());
+    assert!(!impostor.is_system());
+    assert_eq!(
+        denied(app.as_principal(impostor).get(SECRET)).principal,
+        "system"
+    );
+    assert_eq!(
+        app.as_principal(impostor).effective_access().unwrap(),
+        Access::NONE
+    );
+}
