@@ -53,7 +53,7 @@ use value::{Data, Provided, Slot};
 /// Every access is checked against the scope's effective [`Policy`] for the handle's principal;
 /// a refusal is [`ScopeError::AccessDenied`] (or [`EventError::AccessDenied`] for events). The
 /// handle returned by [`Scope::root`] acts as [`Principal::system`], which policies do not
-/// restrict; [`as_principal`](Scope::as_principal) gives a handle acting for someone else.
+/// restrict; from it, [`as_principal`](Scope::as_principal) makes handles acting for others.
 ///
 /// `Scope` is a `Copy` handle. Disposing a scope ([`dispose`](Scope::dispose), or disposing the
 /// owner that was current when its root was created) disposes its subtree: its values, signals
@@ -125,24 +125,25 @@ impl Scope {
         tree::child(*self, name)
     }
 
-    /// This scope, acting as `principal`.
+    /// This scope, acting as `principal`: only a handle acting for [`Principal::system`] may
+    /// change principal (to hand out narrower handles); any handle may ask for its own.
+    ///
+    /// # Errors
+    /// [`ScopeError::CannotActAs`] from any other handle (so none can become the system).
     ///
     /// ```
-    /// use reactive_store::{Principal, Scope};
-    /// let bob = Scope::root("app")?.as_principal(Principal::new("bob"));
+    /// use reactive_store::{Principal, Scope, ScopeError};
+    /// let bob = Scope::root("app")?.as_principal(Principal::new("bob"))?;
     /// assert_eq!(bob.principal(), Principal::new("bob"));
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// assert!(matches!(bob.as_principal(Principal::system()), Err(ScopeError::CannotActAs { .. })));
+    /// # Ok::<(), ScopeError>(())
     /// ```
-    pub fn as_principal(&self, principal: Principal) -> Scope {
-        Scope {
-            key: self.key,
-            principal,
-        }
+    pub fn as_principal(&self, principal: Principal) -> Result<Scope, ScopeError> {
+        tree::as_principal(*self, principal)
     }
 
-    /// Who this handle acts for: [`Principal::system`] for a handle made by
-    /// [`root`](Scope::root), the parent's principal for one made by [`child`](Scope::child)
-    /// (see [`as_principal`](Scope::as_principal) for an example).
+    /// Who this handle acts for: [`Principal::system`] from [`root`](Scope::root), the
+    /// parent's principal from [`child`](Scope::child) (example: [`as_principal`](Scope::as_principal)).
     pub fn principal(&self) -> Principal {
         self.principal
     }
@@ -243,7 +244,6 @@ impl Scope {
     }
 
     /// Number of live scopes on this thread (for leak checks).
-    ///
     /// ```
     /// use reactive_store::Scope;
     /// let before = Scope::live_count();
@@ -461,7 +461,7 @@ impl Scope {
     /// let child = app.child("c")?;
     /// // The child tries to give bob everything: capped by the parent.
     /// child.set_policy(Policy::new(Access::NONE).grant(bob, Access::ALL))?;
-    /// assert_eq!(child.as_principal(bob).effective_access()?, Access::READ);
+    /// assert_eq!(child.as_principal(bob)?.effective_access()?, Access::READ);
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn set_policy(&self, policy: Policy) -> Result<(), ScopeError> {
@@ -478,7 +478,7 @@ impl Scope {
     /// let app = Scope::root("app")?;
     /// app.set_policy(Policy::new(Access::NONE))?;
     /// app.clear_policy()?;
-    /// assert_eq!(app.as_principal(Principal::new("x")).effective_access()?, Access::ALL);
+    /// assert_eq!(app.as_principal(Principal::new("x"))?.effective_access()?, Access::ALL);
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn clear_policy(&self) -> Result<(), ScopeError> {
@@ -519,7 +519,7 @@ impl Scope {
     /// use reactive_store::{Access, Action, Policy, Principal, Scope};
     /// let app = Scope::root("app")?;
     /// app.set_policy(Policy::new(Access::READ))?;
-    /// assert!(app.as_principal(Principal::new("x")).check(Action::Emit).is_err());
+    /// assert!(app.as_principal(Principal::new("x"))?.check(Action::Emit).is_err());
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn check(&self, action: Action) -> Result<(), ScopeError> {

@@ -7,6 +7,7 @@ mod behaviour {
     mod history;
     mod persistence;
     mod policies;
+    mod principals;
     mod render;
     mod scopes;
     mod snapshots;

@@ -411,7 +411,7 @@ impl<'de> Deserialize<'de> for Policy {
 /// use reactive_store::{Access, Action, Key, Policy, Principal, Scope, ScopeError};
 /// let app = Scope::root("app")?;
 /// app.set_policy(Policy::new(Access::READ))?;
-/// let guest = app.as_principal(Principal::new("guest"));
+/// let guest = app.as_principal(Principal::new("guest"))?;
 /// const THEME: Key<String> = Key::new("theme");
 /// let Err(ScopeError::AccessDenied(denied)) = guest.set(THEME, "dark".into()) else { panic!() };
 /// assert_eq!((denied.action, denied.scope.as_str(), denied.key.as_deref()), (Action::Write, "app", Some("theme")));

@@ -189,7 +189,7 @@ fn restoring_as_a_child_needs_the_right_to_create_children() {
     let app = Scope::root("app").unwrap();
     app.set_policy(Policy::new(Access::READ)).unwrap();
     let snap = sample().save().unwrap().renamed("copy").unwrap();
-    let guest = app.as_principal(Principal::new("guest"));
+    let guest = app.as_principal(Principal::new("guest")).unwrap();
     assert!(matches!(
         guest.restore_child(&snap),
         Err(ScopeError::AccessDenied(_))
@@ -272,7 +272,7 @@ fn a_saved_policy_naming_a_user_called_system_restores_as_that_user_not_the_syst
     assert_eq!(policy.grants(), [(user, Access::READ)]);
     assert!(!policy.grants()[0].0.is_system());
     assert_eq!(
-        copy.as_principal(user).effective_access().unwrap(),
+        copy.as_principal(user).unwrap().effective_access().unwrap(),
         Access::READ
     );
     // Saved again, the file is the same: the policy round-trips.
@@ -291,6 +291,6 @@ fn a_grant_to_the_system_principal_is_not_saved_so_it_cannot_come_back_as_a_user
     assert!(!json.contains("system"));
     let copy = Scope::restore_root(&ScopeSnapshot::from_json(&json).unwrap()).unwrap();
     assert_eq!(copy.policy().unwrap(), Some(Policy::new(Access::NONE)));
-    let user = copy.as_principal(Principal::new("system"));
+    let user = copy.as_principal(Principal::new("system")).unwrap();
     assert_eq!(user.effective_access().unwrap(), Access::NONE);
 }
