@@ -26,7 +26,7 @@ pub use log::{EventLog, EventOutcome, LoggedEvent};
 pub use subscribe::{EventSubscription, Subscribe};
 pub(crate) use table::{forget_scope, table_count};
 
-use crate::scope::{Action, Scope, ScopeKey, with_registry};
+use crate::scope::{Action, Principal, Scope, ScopeKey, with_registry};
 use crate::veto::Veto;
 use dispatch::Queued;
 use table::{with_existing_table, with_table, with_tables};
@@ -80,6 +80,7 @@ pub struct EventContext<'a> {
     seq: u64,
     topic: &'a str,
     origin: Scope,
+    emitter: Principal,
     scope: Scope,
     phase: Phase,
     type_name: &'a str,
@@ -98,9 +99,28 @@ impl EventContext<'_> {
         self.topic
     }
 
-    /// The scope it was emitted in (acting as the emitter).
+    /// The scope it was emitted in, acting as the *handler's* principal (never with the
+    /// emitter's rights: a handler reads no more through it than through [`scope`](Self::scope)).
     pub fn origin(&self) -> Scope {
         self.origin
+    }
+
+    /// Who emitted the event: shown, not lent (no handle acts for it).
+    ///
+    /// ```
+    /// use reactive_store::{Principal, Scope};
+    /// use std::{cell::Cell, rc::Rc};
+    /// let app = Scope::root("app")?;
+    /// let seen = Rc::new(Cell::new(None));
+    /// let s = seen.clone();
+    /// let bob = Principal::new("bob");
+    /// app.as_principal(bob)?.on::<()>("x").handle(move |cx, _| s.set(Some((cx.emitter(), cx.origin().principal()))))?;
+    /// app.emit("x", ())?;
+    /// assert_eq!(seen.get(), Some((Principal::system(), bob)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn emitter(&self) -> Principal {
+        self.emitter
     }
 
     /// The scope the handler is registered on (acting as the subscriber): emit follow-up events

@@ -112,7 +112,8 @@
 //! hands it a handle with more rights. [`Scope::as_principal`] is a capability of the system
 //! handle ([`Scope::root`]) alone: a principal's handle cannot re-label itself, and
 //! [`Principal::system`] cannot be made from a name. Event handlers see only the events of
-//! scopes their principal may read.
+//! scopes their principal may read, and [`EventContext::origin`] acts for the handler, not for
+//! the emitter (whose identity is [`EventContext::emitter`]).
 //!
 //! They do not make the process a sandbox:
 //!

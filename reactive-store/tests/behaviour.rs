@@ -3,6 +3,7 @@
 
 mod behaviour {
     pub mod common;
+    mod event_access;
     mod events;
     mod history;
     mod persistence;

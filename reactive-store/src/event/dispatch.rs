@@ -185,7 +185,7 @@ fn deliver(event: Queued) -> Option<EventOutcome> {
     }
     batch(|| {
         if let EventOutcome::Delivered { handlers } = &mut outcome {
-            *handlers = run_handlers(&event, origin, &plan.segments);
+            *handlers = run_handlers(&event, &plan.segments);
         }
         if let Some(origin_path) = &plan.origin_path {
             let entry = LoggedEvent {
@@ -211,7 +211,7 @@ fn deliver(event: Queued) -> Option<EventOutcome> {
 }
 
 /// Runs the planned handlers; returns how many ran.
-fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Handlers)]) -> usize {
+fn run_handlers(event: &Queued, segments: &[(ScopeKey, Phase, Handlers)]) -> usize {
     let stopped = Cell::new(false);
     // Whether each subscriber may read the event's scope (usually one principal per event).
     let mut readers: Vec<(Principal, bool)> = Vec::new();
@@ -249,10 +249,15 @@ fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Han
             {
                 continue;
             }
+            // Both handles act for the subscriber: the emitter's rights are not lent out.
             let cx = EventContext {
                 seq: event.seq,
                 topic: &event.topic,
-                origin,
+                origin: Scope {
+                    key: event.origin,
+                    principal: handler.principal,
+                },
+                emitter: event.origin_principal,
                 scope: Scope {
                     key: *key,
                     principal: handler.principal,
