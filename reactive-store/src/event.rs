@@ -184,7 +184,7 @@ impl EventContext<'_> {
     }
 }
 
-/// An event as interceptors see it.
+/// An event as an interceptor sees it: its `origin` acts for the interceptor's principal.
 ///
 /// ```
 /// use reactive_store::{EventInfo, EventInterceptor, Scope, Veto};
@@ -206,8 +206,10 @@ pub struct EventInfo<'a> {
     pub seq: u64,
     /// Its topic.
     pub topic: &'a str,
-    /// The scope it was emitted in.
+    /// The scope it was emitted in, acting for the principal that added the interceptor.
     pub origin: Scope,
+    /// Who emitted it.
+    pub emitter: Principal,
     /// The payload's type name.
     pub type_name: &'a str,
     /// Whether it is a replay.
@@ -223,7 +225,8 @@ pub struct EventInfo<'a> {
 /// the first `Err` stops the event (no handler runs; the outcome is
 /// [`EventOutcome::Vetoed`], and the `emit` that delivered it returns [`EventError::Vetoed`]).
 /// `after` runs in reverse order, with the outcome. Interceptors may emit: those events are
-/// delivered after this one.
+/// delivered after this one. An interceptor sees (and can veto) only the events of scopes that
+/// the principal of the handle that added it may read.
 ///
 /// ```
 /// use reactive_store::{EventError, EventInfo, EventInterceptor, Scope, Veto};
@@ -462,7 +465,9 @@ pub(crate) fn add_interceptor(
     with_registry(|r| r.allow(scope.key, scope.principal, Action::Admin, None))?;
     let id = dispatch::next_id();
     let interceptor: Rc<dyn EventInterceptor> = Rc::new(interceptor);
-    with_table(scope.key, |t| t.interceptors.push((id, interceptor)));
+    with_table(scope.key, |t| {
+        t.interceptors.push((id, scope.principal, interceptor));
+    });
     let handle = InterceptorId {
         scope: scope.key,
         id,

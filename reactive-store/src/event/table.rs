@@ -56,7 +56,8 @@ pub(crate) struct EventTable {
     pub exact: KeyMap<HandlerList>,
     /// Handlers whose pattern has wildcards.
     pub wild: HandlerList,
-    pub interceptors: Vec<(u64, Rc<dyn EventInterceptor>)>,
+    /// Each with the principal of the handle that added it.
+    pub interceptors: Vec<(u64, Principal, Rc<dyn EventInterceptor>)>,
     pub log: Option<Signal<LogState>>,
 }
 
@@ -90,8 +91,8 @@ impl EventTable {
 
     /// Removes an interceptor; it is returned so that it is dropped outside the side table.
     pub fn remove_interceptor(&mut self, id: u64) -> Option<Rc<dyn EventInterceptor>> {
-        let i = self.interceptors.iter().position(|(x, _)| *x == id)?;
-        Some(self.interceptors.remove(i).1)
+        let i = self.interceptors.iter().position(|(x, _, _)| *x == id)?;
+        Some(self.interceptors.remove(i).2)
     }
 
     /// Whether the handler `id` is registered here.

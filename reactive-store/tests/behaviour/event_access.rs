@@ -40,3 +40,43 @@ fn a_handler_cannot_borrow_the_emitters_rights_through_the_origin_handle() {
     app.emit("ping", ()).unwrap(); // emitted by the system
     assert_eq!(*got.borrow(), [(Principal::system(), low, Err(true))]);
 }
+
+/// Records what it sees, and vetoes everything.
+struct Gatekeeper(Rc<RefCell<Vec<(String, Principal, Principal)>>>);
+
+impl EventInterceptor for Gatekeeper {
+    fn before(&self, e: &EventInfo<'_>) -> Result<(), Veto> {
+        let seen = (e.topic.to_string(), e.emitter, e.origin.principal());
+        self.0.borrow_mut().push(seen);
+        Err(Veto::new("gatekeeper", "no"))
+    }
+}
+
+#[test]
+fn an_interceptor_neither_sees_nor_vetoes_events_of_scopes_its_principal_may_not_read() {
+    let (app, secret) = app_with_secret();
+    let ops = Principal::new("ops");
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    app.as_principal(ops)
+        .unwrap()
+        .add_interceptor(Gatekeeper(seen.clone()))
+        .unwrap();
+    let delivered = Rc::new(RefCell::new(0));
+    let d = delivered.clone();
+    secret
+        .on::<()>("login")
+        .handle(move |_, _| *d.borrow_mut() += 1)
+        .unwrap();
+    secret.emit("login", ()).unwrap(); // not seen, not vetoed
+    assert_eq!(*delivered.borrow(), 1);
+    assert!(seen.borrow().is_empty());
+    // Events ops may read are seen, with an origin acting for ops, and can be vetoed.
+    assert!(matches!(
+        app.emit("open", ()),
+        Err(EventError::Vetoed { .. })
+    ));
+    assert_eq!(
+        *seen.borrow(),
+        [("open".to_string(), Principal::system(), ops)]
+    );
+}
