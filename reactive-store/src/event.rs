@@ -442,14 +442,21 @@ pub(crate) fn enable_log(scope: Scope, capacity: usize) -> Result<EventLog, Even
         r.allow(scope.key, scope.principal, Action::Read, None)?;
         Ok::<_, EventError>(r.scopes[scope.key].owner)
     })?;
-    let state = match with_tables(|t| t.get(scope.key).and_then(|t| t.log)) {
+    // One log per principal: a log enabled by a principal holds only what it may read.
+    let existing = with_tables(|t| {
+        let logs = &t.get(scope.key)?.logs;
+        logs.iter()
+            .find(|(p, _)| *p == scope.principal)
+            .map(|(_, log)| *log)
+    });
+    let state = match existing {
         Some(state) => {
             state.update(|s| s.set_capacity(capacity));
             state
         }
         None => {
             let state = owner.run_in(|| Signal::new(log::LogState::new(capacity)));
-            with_table(scope.key, |t| t.log = Some(state));
+            with_table(scope.key, |t| t.logs.push((scope.principal, state)));
             state
         }
     };

@@ -111,8 +111,8 @@
 //! read, write, emit, subscription, interceptor, log, save and restore is checked, and nothing
 //! hands it a handle with more rights. [`Scope::as_principal`] is a capability of the system
 //! handle ([`Scope::root`]) alone: a principal's handle cannot re-label itself, and
-//! [`Principal::system`] cannot be made from a name. Event handlers and interceptors see only
-//! the events of scopes their principal may read, and [`EventContext::origin`] acts for the handler, not for
+//! [`Principal::system`] cannot be made from a name. Event handlers, interceptors and logs see
+//! only the events of scopes their principal may read, and [`EventContext::origin`] acts for the handler, not for
 //! the emitter (whose identity is [`EventContext::emitter`]).
 //!
 //! They do not make the process a sandbox:

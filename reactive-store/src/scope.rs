@@ -754,8 +754,8 @@ impl Scope {
         event::last_event(*self, pattern)
     }
 
-    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant (see
-    /// [`EventLog`]). Enabling it again changes the capacity and returns the same log.
+    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant that
+    /// this principal may read ([`EventLog`]); enabling it again changes its capacity.
     ///
     /// # Errors
     /// [`EventError::AccessDenied`] without [`Action::Read`], [`EventError::Disposed`].

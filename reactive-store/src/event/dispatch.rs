@@ -107,7 +107,8 @@ struct Plan {
     segments: Vec<(ScopeKey, Phase, Handlers)>,
     /// With the principal that added each: it sees the event only if it may read its scope.
     interceptors: Vec<(Principal, Rc<dyn EventInterceptor>)>,
-    logs: Vec<Signal<LogState>>,
+    /// With the principal that enabled each: it records the event only if it may read its scope.
+    logs: Vec<(Principal, Signal<LogState>)>,
     origin_path: Option<String>,
 }
 
@@ -146,7 +147,8 @@ fn plan(event: &Queued) -> Option<Plan> {
             .collect();
         let logs: Vec<_> = chain
             .iter()
-            .filter_map(|k| tables.get(*k).and_then(|t| t.log))
+            .filter_map(|k| tables.get(*k))
+            .flat_map(|t| t.logs.iter().copied())
             .collect();
         Plan {
             segments: planned,
@@ -194,8 +196,8 @@ fn deliver(event: Queued) -> Option<EventOutcome> {
                 outcome: outcome.clone(),
                 payload: event.payload.clone(),
             };
-            for log in &plan.logs {
-                if !log.is_disposed() {
+            for (principal, log) in &plan.logs {
+                if !log.is_disposed() && readers.may_read(*principal) {
                     log.update(|l| l.push(entry.clone()));
                 }
             }

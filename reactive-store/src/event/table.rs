@@ -58,7 +58,8 @@ pub(crate) struct EventTable {
     pub wild: HandlerList,
     /// Each with the principal of the handle that added it.
     pub interceptors: Vec<(u64, Principal, Rc<dyn EventInterceptor>)>,
-    pub log: Option<Signal<LogState>>,
+    /// One log per principal that enabled one here: each records only what it may read.
+    pub logs: Vec<(Principal, Signal<LogState>)>,
 }
 
 impl EventTable {
@@ -103,7 +104,7 @@ impl EventTable {
 
     /// Whether nothing is registered (the table can go).
     fn is_empty(&self) -> bool {
-        self.handler_count() == 0 && self.interceptors.is_empty() && self.log.is_none()
+        self.handler_count() == 0 && self.interceptors.is_empty() && self.logs.is_empty()
     }
 
     pub fn handler_count(&self) -> usize {

@@ -80,3 +80,22 @@ fn an_interceptor_neither_sees_nor_vetoes_events_of_scopes_its_principal_may_not
         [("open".to_string(), Principal::system(), ops)]
     );
 }
+
+#[test]
+fn an_event_log_does_not_record_events_of_descendants_its_principal_may_not_read() {
+    let (app, secret) = app_with_secret();
+    let viewer = app.as_principal(Principal::new("viewer")).unwrap();
+    let viewers_log = viewer.enable_event_log(10).unwrap();
+    let systems_log = app.enable_event_log(10).unwrap();
+    assert_ne!(viewers_log, systems_log); // one log per principal
+    secret
+        .emit("password.changed", "hunter3".to_string())
+        .unwrap();
+    app.emit("opened", ()).unwrap();
+    let topics = |log: EventLog| -> Vec<String> {
+        log.entries().iter().map(|e| e.topic.to_string()).collect()
+    };
+    assert_eq!(topics(viewers_log), ["opened"]);
+    assert_eq!(topics(systems_log), ["password.changed", "opened"]);
+    assert_eq!(viewer.enable_event_log(5).unwrap(), viewers_log);
+}
