@@ -211,7 +211,6 @@ impl Scope {
     }
 
     /// Whether the scope was disposed.
-    ///
     /// ```
     /// use reactive_store::Scope;
     /// let app = Scope::root("app")?;
@@ -386,7 +385,8 @@ impl Scope {
     }
 
     /// Reads a value set with [`provide`](Scope::provide) (or a data value already read as a
-    /// `T`), tracked, inherited like [`get`](Scope::get).
+    /// `T`), tracked, inherited like [`get`](Scope::get). It is the shared object itself (a
+    /// `Store` is writable by all who get it): see the crate docs on what policies protect.
     ///
     /// # Errors
     /// As [`get`](Scope::get); also [`ScopeError::TypeMismatch`] for a value restored from a
@@ -552,8 +552,9 @@ impl Scope {
     /// root). Restored values are typed when first read through a key.
     ///
     /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`],
-    /// [`ScopeError::DuplicateChild`]. Nothing is created on error.
+    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`] and [`Action::Write`] here
+    /// ([`Action::Admin`] too if it has policies), [`ScopeError::DuplicateChild`]. Nothing is
+    /// created on error.
     ///
     /// ```
     /// use reactive_store::{Key, Scope, ScopeError, ScopeSnapshot};
@@ -573,8 +574,7 @@ impl Scope {
     /// Restores a saved subtree as a new root scope (as in [`ScopeSnapshot`]'s example).
     ///
     /// # Errors
-    /// None in practice (the snapshot was validated when read); the `Result` is kept for
-    /// symmetry with [`restore_child`](Scope::restore_child).
+    /// None in practice (the snapshot was validated when read).
     pub fn restore_root(snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
         persist::restore_root(snapshot)
     }
@@ -585,7 +585,8 @@ impl Scope {
     /// live one must decode as the live value's type. Readers re-run once, in one batch.
     ///
     /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] in every scope of the subtree;
+    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] and [`Action::Write`] in every
+    /// scope of the subtree, or [`Action::CreateChild`] where a saved child is missing;
     /// [`PersistError::TypeMismatch`]. Nothing is changed on error.
     ///
     /// ```
@@ -802,7 +803,6 @@ impl Scope {
     }
 
     /// Number of event handlers registered on this scope (for leak checks).
-    ///
     /// # Errors
     /// [`EventError::Disposed`].
     ///

@@ -141,7 +141,7 @@ impl fmt::Display for Principal {
 pub enum Action {
     /// Read values, subscribe to events, save the scope.
     Read,
-    /// Set and remove values.
+    /// Set and remove values (also needed to restore saved ones, as children or in place).
     Write,
     /// Emit events.
     Emit,
