@@ -31,9 +31,9 @@ use crate::replay::ReadPolicy;
 /// let store = MemoryStore::new();
 /// store.append(Append::new("s", ExpectedVersion::Any).event(NewEvent::from_domain(&Ev::Added(5))?))?;
 ///
-/// let as_auditor = ledger.as_principal(Principal::new("auditor"));
+/// let as_auditor = ledger.as_principal(Principal::new("auditor"))?;
 /// replay(&store, &Schema::new(), &mut Total::default(), ReplayTo::End, &as_auditor)?;
-/// let as_guest = ledger.as_principal(Principal::new("guest"));
+/// let as_guest = ledger.as_principal(Principal::new("guest"))?;
 /// let refused = replay(&store, &Schema::new(), &mut Total::default(), ReplayTo::End, &as_guest);
 /// assert!(matches!(refused, Err(EventStoreError::Denied { sequence: 1, .. })));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -54,7 +54,7 @@ impl ReadPolicy for Scope {
 /// let accounts = bank.child("accounts")?;
 /// accounts.set_policy(Policy::new(Access::NONE).grant(Principal::new("teller"), Access::READ))?;
 /// // Streams named `account-…` live in `bank/accounts`; the replay acts as the teller.
-/// let teller = accounts.as_principal(Principal::new("teller"));
+/// let teller = accounts.as_principal(Principal::new("teller"))?;
 /// let policy = ScopedStreams::new(move |stream: &str| stream.starts_with("account-").then_some(teller));
 /// # fn takes(_: &dyn ReadPolicy) {}
 /// takes(&policy);

@@ -635,7 +635,7 @@ fn time_travel_through_scopes_obeys_the_scope_policies() {
         .unwrap();
 
     let as_who = |who: &str| {
-        let scope = accounts.as_principal(Principal::new(who));
+        let scope = accounts.as_principal(Principal::new(who)).unwrap();
         ScopedStreams::new(move |stream: &str| (stream == "acc").then_some(scope))
     };
     let past = repository

@@ -26,7 +26,7 @@ pub use log::{EventLog, EventOutcome, LoggedEvent};
 pub use subscribe::{EventSubscription, Subscribe};
 pub(crate) use table::{forget_scope, table_count};
 
-use crate::scope::{Action, Scope, ScopeKey, with_registry};
+use crate::scope::{Action, Principal, Scope, ScopeKey, with_registry};
 use crate::veto::Veto;
 use dispatch::Queued;
 use table::{with_existing_table, with_table, with_tables};
@@ -80,6 +80,7 @@ pub struct EventContext<'a> {
     seq: u64,
     topic: &'a str,
     origin: Scope,
+    emitter: Principal,
     scope: Scope,
     phase: Phase,
     type_name: &'a str,
@@ -98,9 +99,28 @@ impl EventContext<'_> {
         self.topic
     }
 
-    /// The scope it was emitted in (acting as the emitter).
+    /// The scope it was emitted in, acting as the *handler's* principal (never with the
+    /// emitter's rights: a handler reads no more through it than through [`scope`](Self::scope)).
     pub fn origin(&self) -> Scope {
         self.origin
+    }
+
+    /// Who emitted the event: shown, not lent (no handle acts for it).
+    ///
+    /// ```
+    /// use reactive_store::{Principal, Scope};
+    /// use std::{cell::Cell, rc::Rc};
+    /// let app = Scope::root("app")?;
+    /// let seen = Rc::new(Cell::new(None));
+    /// let s = seen.clone();
+    /// let bob = Principal::new("bob");
+    /// app.as_principal(bob)?.on::<()>("x").handle(move |cx, _| s.set(Some((cx.emitter(), cx.origin().principal()))))?;
+    /// app.emit("x", ())?;
+    /// assert_eq!(seen.get(), Some((Principal::system(), bob)));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn emitter(&self) -> Principal {
+        self.emitter
     }
 
     /// The scope the handler is registered on (acting as the subscriber): emit follow-up events
@@ -164,7 +184,7 @@ impl EventContext<'_> {
     }
 }
 
-/// An event as interceptors see it.
+/// An event as an interceptor sees it: its `origin` acts for the interceptor's principal.
 ///
 /// ```
 /// use reactive_store::{EventInfo, EventInterceptor, Scope, Veto};
@@ -186,8 +206,10 @@ pub struct EventInfo<'a> {
     pub seq: u64,
     /// Its topic.
     pub topic: &'a str,
-    /// The scope it was emitted in.
+    /// The scope it was emitted in, acting for the principal that added the interceptor.
     pub origin: Scope,
+    /// Who emitted it.
+    pub emitter: Principal,
     /// The payload's type name.
     pub type_name: &'a str,
     /// Whether it is a replay.
@@ -203,7 +225,8 @@ pub struct EventInfo<'a> {
 /// the first `Err` stops the event (no handler runs; the outcome is
 /// [`EventOutcome::Vetoed`], and the `emit` that delivered it returns [`EventError::Vetoed`]).
 /// `after` runs in reverse order, with the outcome. Interceptors may emit: those events are
-/// delivered after this one.
+/// delivered after this one. An interceptor sees (and can veto) only the events of scopes that
+/// the principal of the handle that added it may read.
 ///
 /// ```
 /// use reactive_store::{EventError, EventInfo, EventInterceptor, Scope, Veto};
@@ -419,14 +442,21 @@ pub(crate) fn enable_log(scope: Scope, capacity: usize) -> Result<EventLog, Even
         r.allow(scope.key, scope.principal, Action::Read, None)?;
         Ok::<_, EventError>(r.scopes[scope.key].owner)
     })?;
-    let state = match with_tables(|t| t.get(scope.key).and_then(|t| t.log)) {
+    // One log per principal: a log enabled by a principal holds only what it may read.
+    let existing = with_tables(|t| {
+        let logs = &t.get(scope.key)?.logs;
+        logs.iter()
+            .find(|(p, _)| *p == scope.principal)
+            .map(|(_, log)| *log)
+    });
+    let state = match existing {
         Some(state) => {
             state.update(|s| s.set_capacity(capacity));
             state
         }
         None => {
             let state = owner.run_in(|| Signal::new(log::LogState::new(capacity)));
-            with_table(scope.key, |t| t.log = Some(state));
+            with_table(scope.key, |t| t.logs.push((scope.principal, state)));
             state
         }
     };
@@ -442,7 +472,9 @@ pub(crate) fn add_interceptor(
     with_registry(|r| r.allow(scope.key, scope.principal, Action::Admin, None))?;
     let id = dispatch::next_id();
     let interceptor: Rc<dyn EventInterceptor> = Rc::new(interceptor);
-    with_table(scope.key, |t| t.interceptors.push((id, interceptor)));
+    with_table(scope.key, |t| {
+        t.interceptors.push((id, scope.principal, interceptor));
+    });
     let handle = InterceptorId {
         scope: scope.key,
         id,

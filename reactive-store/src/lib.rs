@@ -103,6 +103,30 @@
 //!   denied, a corrupt file) are typed errors ([`StoreError`], [`ScopeError`],
 //!   [`EventError`], [`PersistError`], [`PatchError`], [`CodecError`]); misuse that is a bug (reading a path as
 //!   the wrong type) panics with a message naming the path, the type and the call site.
+//!
+//! ## What policies protect against, and what they do not
+//!
+//! A [`Scope`] handle acts for one [`Principal`]. Policies guarantee that **code holding a
+//! handle for a principal cannot exceed that principal's rights through the scope API**: every
+//! read, write, emit, subscription, interceptor, log, save and restore is checked, and nothing
+//! hands it a handle with more rights. [`Scope::as_principal`] is a capability of the system
+//! handle ([`Scope::root`]) alone: a principal's handle cannot re-label itself, and
+//! [`Principal::system`] cannot be made from a name. Event handlers, interceptors and logs see
+//! only the events of scopes their principal may read, and [`EventContext::origin`] acts for the handler, not for
+//! the emitter (whose identity is [`EventContext::emitter`]).
+//!
+//! They do not make the process a sandbox:
+//!
+//! - **Code in the same process can hold system handles it was given**, and anyone can create
+//!   a new root (a tree of their own). Give untrusted parts of an app only handles made with
+//!   [`as_principal`](Scope::as_principal); policies are no defence against untrusted Rust code,
+//!   which can do anything the process can.
+//! - **A provided service is a shared object.** [`Scope::get_provided`] needs
+//!   [`Action::Read`] and returns the very object that was provided (a [`Store`], a callback):
+//!   it carries no policy of its own, so whoever may read the scope may use all of it. Provide a
+//!   narrower object (a read-only view, a checked callback) to principals that should not.
+//! - Policies govern access, not resources: a principal allowed to emit or write can still do
+//!   so often.
 
 mod event;
 mod scope;

@@ -53,7 +53,7 @@ use value::{Data, Provided, Slot};
 /// Every access is checked against the scope's effective [`Policy`] for the handle's principal;
 /// a refusal is [`ScopeError::AccessDenied`] (or [`EventError::AccessDenied`] for events). The
 /// handle returned by [`Scope::root`] acts as [`Principal::system`], which policies do not
-/// restrict; [`as_principal`](Scope::as_principal) gives a handle acting for someone else.
+/// restrict; from it, [`as_principal`](Scope::as_principal) makes handles acting for others.
 ///
 /// `Scope` is a `Copy` handle. Disposing a scope ([`dispose`](Scope::dispose), or disposing the
 /// owner that was current when its root was created) disposes its subtree: its values, signals
@@ -125,24 +125,25 @@ impl Scope {
         tree::child(*self, name)
     }
 
-    /// This scope, acting as `principal`.
+    /// This scope, acting as `principal`: only a handle acting for [`Principal::system`] may
+    /// change principal (to hand out narrower handles); any handle may ask for its own.
+    ///
+    /// # Errors
+    /// [`ScopeError::CannotActAs`] from any other handle (so none can become the system).
     ///
     /// ```
-    /// use reactive_store::{Principal, Scope};
-    /// let bob = Scope::root("app")?.as_principal(Principal::new("bob"));
+    /// use reactive_store::{Principal, Scope, ScopeError};
+    /// let bob = Scope::root("app")?.as_principal(Principal::new("bob"))?;
     /// assert_eq!(bob.principal(), Principal::new("bob"));
-    /// # Ok::<(), reactive_store::ScopeError>(())
+    /// assert!(matches!(bob.as_principal(Principal::system()), Err(ScopeError::CannotActAs { .. })));
+    /// # Ok::<(), ScopeError>(())
     /// ```
-    pub fn as_principal(&self, principal: Principal) -> Scope {
-        Scope {
-            key: self.key,
-            principal,
-        }
+    pub fn as_principal(&self, principal: Principal) -> Result<Scope, ScopeError> {
+        tree::as_principal(*self, principal)
     }
 
-    /// Who this handle acts for: [`Principal::system`] for a handle made by
-    /// [`root`](Scope::root), the parent's principal for one made by [`child`](Scope::child)
-    /// (see [`as_principal`](Scope::as_principal) for an example).
+    /// Who this handle acts for: [`Principal::system`] from [`root`](Scope::root), the
+    /// parent's principal from [`child`](Scope::child) (example: [`as_principal`](Scope::as_principal)).
     pub fn principal(&self) -> Principal {
         self.principal
     }
@@ -210,7 +211,6 @@ impl Scope {
     }
 
     /// Whether the scope was disposed.
-    ///
     /// ```
     /// use reactive_store::Scope;
     /// let app = Scope::root("app")?;
@@ -243,7 +243,6 @@ impl Scope {
     }
 
     /// Number of live scopes on this thread (for leak checks).
-    ///
     /// ```
     /// use reactive_store::Scope;
     /// let before = Scope::live_count();
@@ -386,7 +385,8 @@ impl Scope {
     }
 
     /// Reads a value set with [`provide`](Scope::provide) (or a data value already read as a
-    /// `T`), tracked, inherited like [`get`](Scope::get).
+    /// `T`), tracked, inherited like [`get`](Scope::get). It is the shared object itself (a
+    /// `Store` is writable by all who get it): see the crate docs on what policies protect.
     ///
     /// # Errors
     /// As [`get`](Scope::get); also [`ScopeError::TypeMismatch`] for a value restored from a
@@ -461,7 +461,7 @@ impl Scope {
     /// let child = app.child("c")?;
     /// // The child tries to give bob everything: capped by the parent.
     /// child.set_policy(Policy::new(Access::NONE).grant(bob, Access::ALL))?;
-    /// assert_eq!(child.as_principal(bob).effective_access()?, Access::READ);
+    /// assert_eq!(child.as_principal(bob)?.effective_access()?, Access::READ);
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn set_policy(&self, policy: Policy) -> Result<(), ScopeError> {
@@ -478,7 +478,7 @@ impl Scope {
     /// let app = Scope::root("app")?;
     /// app.set_policy(Policy::new(Access::NONE))?;
     /// app.clear_policy()?;
-    /// assert_eq!(app.as_principal(Principal::new("x")).effective_access()?, Access::ALL);
+    /// assert_eq!(app.as_principal(Principal::new("x"))?.effective_access()?, Access::ALL);
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn clear_policy(&self) -> Result<(), ScopeError> {
@@ -519,7 +519,7 @@ impl Scope {
     /// use reactive_store::{Access, Action, Policy, Principal, Scope};
     /// let app = Scope::root("app")?;
     /// app.set_policy(Policy::new(Access::READ))?;
-    /// assert!(app.as_principal(Principal::new("x")).check(Action::Emit).is_err());
+    /// assert!(app.as_principal(Principal::new("x"))?.check(Action::Emit).is_err());
     /// # Ok::<(), reactive_store::ScopeError>(())
     /// ```
     pub fn check(&self, action: Action) -> Result<(), ScopeError> {
@@ -552,8 +552,9 @@ impl Scope {
     /// root). Restored values are typed when first read through a key.
     ///
     /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`],
-    /// [`ScopeError::DuplicateChild`]. Nothing is created on error.
+    /// [`ScopeError::AccessDenied`] without [`Action::CreateChild`] and [`Action::Write`] here
+    /// ([`Action::Admin`] too if it has policies), [`ScopeError::DuplicateChild`]. Nothing is
+    /// created on error.
     ///
     /// ```
     /// use reactive_store::{Key, Scope, ScopeError, ScopeSnapshot};
@@ -573,8 +574,7 @@ impl Scope {
     /// Restores a saved subtree as a new root scope (as in [`ScopeSnapshot`]'s example).
     ///
     /// # Errors
-    /// None in practice (the snapshot was validated when read); the `Result` is kept for
-    /// symmetry with [`restore_child`](Scope::restore_child).
+    /// None in practice (the snapshot was validated when read).
     pub fn restore_root(snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
         persist::restore_root(snapshot)
     }
@@ -585,7 +585,8 @@ impl Scope {
     /// live one must decode as the live value's type. Readers re-run once, in one batch.
     ///
     /// # Errors
-    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] in every scope of the subtree;
+    /// [`ScopeError::AccessDenied`] without [`Action::Admin`] and [`Action::Write`] in every
+    /// scope of the subtree, or [`Action::CreateChild`] where a saved child is missing;
     /// [`PersistError::TypeMismatch`]. Nothing is changed on error.
     ///
     /// ```
@@ -754,8 +755,8 @@ impl Scope {
         event::last_event(*self, pattern)
     }
 
-    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant (see
-    /// [`EventLog`]). Enabling it again changes the capacity and returns the same log.
+    /// Keeps a reactive log of the last `capacity` events emitted here or in a descendant that
+    /// this principal may read ([`EventLog`]); enabling it again changes its capacity.
     ///
     /// # Errors
     /// [`EventError::AccessDenied`] without [`Action::Read`], [`EventError::Disposed`].
@@ -802,7 +803,6 @@ impl Scope {
     }
 
     /// Number of event handlers registered on this scope (for leak checks).
-    ///
     /// # Errors
     /// [`EventError::Disposed`].
     ///

@@ -3,10 +3,12 @@
 
 mod behaviour {
     pub mod common;
+    mod event_access;
     mod events;
     mod history;
     mod persistence;
     mod policies;
+    mod principals;
     mod render;
     mod scopes;
     mod snapshots;

@@ -231,7 +231,7 @@ fn run() -> Result<(), Error> {
     println!("\n== a reviewer may read but not edit or emit");
     let reviewer = Principal::new("reviewer");
     session.set_policy(Policy::new(Access::ALL).grant(reviewer, Access::READ))?;
-    let as_reviewer = notes.as_principal(reviewer);
+    let as_reviewer = notes.as_principal(reviewer)?;
     println!("  reads theme: {:?}", as_reviewer.get(THEME)?);
     match as_reviewer.emit("edit.line", Edit::Delete { line: 0 }) {
         Err(EventError::AccessDenied(denied)) => println!("  refused: {denied}"),

@@ -105,8 +105,10 @@ impl Drop for Dispatching {
 struct Plan {
     /// Per scope and phase, in delivery order: the handler lists the topic matches.
     segments: Vec<(ScopeKey, Phase, Handlers)>,
-    interceptors: Vec<Rc<dyn EventInterceptor>>,
-    logs: Vec<Signal<LogState>>,
+    /// With the principal that added each: it sees the event only if it may read its scope.
+    interceptors: Vec<(Principal, Rc<dyn EventInterceptor>)>,
+    /// With the principal that enabled each: it records the event only if it may read its scope.
+    logs: Vec<(Principal, Signal<LogState>)>,
     origin_path: Option<String>,
 }
 
@@ -141,11 +143,12 @@ fn plan(event: &Queued) -> Option<Plan> {
         let interceptors = chain
             .iter()
             .filter_map(|k| tables.get(*k))
-            .flat_map(|t| t.interceptors.iter().map(|(_, i)| i.clone()))
+            .flat_map(|t| t.interceptors.iter().map(|(_, p, i)| (*p, i.clone())))
             .collect();
         let logs: Vec<_> = chain
             .iter()
-            .filter_map(|k| tables.get(*k).and_then(|t| t.log))
+            .filter_map(|k| tables.get(*k))
+            .flat_map(|t| t.logs.iter().copied())
             .collect();
         Plan {
             segments: planned,
@@ -164,28 +167,24 @@ fn plan(event: &Queued) -> Option<Plan> {
 /// Delivers one event; its outcome, or `None` if its scope was disposed while it was queued.
 fn deliver(event: Queued) -> Option<EventOutcome> {
     let plan = plan(&event)?;
-    let origin = Scope {
-        key: event.origin,
-        principal: event.origin_principal,
-    };
-    let info = EventInfo {
-        seq: event.seq,
-        topic: &event.topic,
-        origin,
-        type_name: &event.type_name,
-        replay: event.replay,
-        payload: &*event.payload,
-    };
+    let mut readers = Readers::new(event.origin);
+    // Interceptors whose principal may not read the event's scope neither see nor veto it.
+    let interceptors: Vec<_> = plan
+        .interceptors
+        .iter()
+        .filter(|(p, _)| readers.may_read(*p))
+        .map(|(p, i)| (info(&event, *p), i))
+        .collect();
     let mut outcome = EventOutcome::Delivered { handlers: 0 };
-    for i in &plan.interceptors {
-        if let Err(veto) = i.before(&info) {
+    for (info, i) in &interceptors {
+        if let Err(veto) = i.before(info) {
             outcome = EventOutcome::Vetoed(veto);
             break;
         }
     }
     batch(|| {
         if let EventOutcome::Delivered { handlers } = &mut outcome {
-            *handlers = run_handlers(&event, origin, &plan.segments);
+            *handlers = run_handlers(&event, &plan.segments, &mut readers);
         }
         if let Some(origin_path) = &plan.origin_path {
             let entry = LoggedEvent {
@@ -197,35 +196,70 @@ fn deliver(event: Queued) -> Option<EventOutcome> {
                 outcome: outcome.clone(),
                 payload: event.payload.clone(),
             };
-            for log in &plan.logs {
-                if !log.is_disposed() {
+            for (principal, log) in &plan.logs {
+                if !log.is_disposed() && readers.may_read(*principal) {
                     log.update(|l| l.push(entry.clone()));
                 }
             }
         }
     });
-    for i in plan.interceptors.iter().rev() {
-        i.after(&info, &outcome);
+    for (info, i) in interceptors.iter().rev() {
+        i.after(info, &outcome);
     }
     Some(outcome)
 }
 
-/// Runs the planned handlers; returns how many ran.
-fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Handlers)]) -> usize {
-    let stopped = Cell::new(false);
-    // Whether each subscriber may read the event's scope (usually one principal per event).
-    let mut readers: Vec<(Principal, bool)> = Vec::new();
-    let mut may_read = |p: Principal| {
+/// The event as an interceptor acting for `principal` sees it (its `origin` acts for it too).
+fn info(event: &Queued, principal: Principal) -> EventInfo<'_> {
+    EventInfo {
+        seq: event.seq,
+        topic: &event.topic,
+        origin: Scope {
+            key: event.origin,
+            principal,
+        },
+        emitter: event.origin_principal,
+        type_name: &event.type_name,
+        replay: event.replay,
+        payload: &*event.payload,
+    }
+}
+
+/// Whether principals may read the scope an event comes from: handlers, interceptors and logs
+/// see an event only if theirs may. Asked once per principal and event (usually one or two).
+struct Readers {
+    origin: ScopeKey,
+    known: Vec<(Principal, bool)>,
+}
+
+impl Readers {
+    fn new(origin: ScopeKey) -> Readers {
+        Readers {
+            origin,
+            known: Vec::new(),
+        }
+    }
+
+    fn may_read(&mut self, p: Principal) -> bool {
         if p.is_system() {
             return true;
         }
-        if let Some((_, ok)) = readers.iter().find(|(q, _)| *q == p) {
+        if let Some((_, ok)) = self.known.iter().find(|(q, _)| *q == p) {
             return *ok;
         }
-        let ok = with_registry(|r| r.access(event.origin, p).allows(Action::Read));
-        readers.push((p, ok));
+        let ok = with_registry(|r| r.access(self.origin, p).allows(Action::Read));
+        self.known.push((p, ok));
         ok
-    };
+    }
+}
+
+/// Runs the planned handlers; returns how many ran.
+fn run_handlers(
+    event: &Queued,
+    segments: &[(ScopeKey, Phase, Handlers)],
+    readers: &mut Readers,
+) -> usize {
+    let stopped = Cell::new(false);
     let mut ran = 0;
     for (key, phase, handlers) in segments {
         // `stop_propagation` lets the other handlers of the same scope and phase finish.
@@ -241,7 +275,7 @@ fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Han
                 && handler.alive.get()
                 && (handler.include_replay || !event.replay);
             // A handler sees an event only if its subscriber may read the scope it came from.
-            if !wanted || !may_read(handler.principal) {
+            if !wanted || !readers.may_read(handler.principal) {
                 continue;
             }
             if let Some(filter) = &handler.filter
@@ -249,10 +283,15 @@ fn run_handlers(event: &Queued, origin: Scope, segments: &[(ScopeKey, Phase, Han
             {
                 continue;
             }
+            // Both handles act for the subscriber: the emitter's rights are not lent out.
             let cx = EventContext {
                 seq: event.seq,
                 topic: &event.topic,
-                origin,
+                origin: Scope {
+                    key: event.origin,
+                    principal: handler.principal,
+                },
+                emitter: event.origin_principal,
                 scope: Scope {
                     key: *key,
                     principal: handler.principal,

@@ -125,7 +125,9 @@ impl LogState {
 }
 
 /// The last events that were emitted in a scope or bubbled through it, oldest first, at most
-/// `capacity` of them: a reactive value (reading it tracks it), for debugging panels.
+/// `capacity` of them: a reactive value (reading it tracks it), for debugging panels. It
+/// records only the events of scopes that the principal that enabled it may read (like its
+/// handlers); each principal enabling a log on a scope gets its own.
 /// Made by [`Scope::enable_event_log`](crate::Scope::enable_event_log); disposed with the scope.
 ///
 /// ```

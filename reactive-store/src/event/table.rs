@@ -56,8 +56,10 @@ pub(crate) struct EventTable {
     pub exact: KeyMap<HandlerList>,
     /// Handlers whose pattern has wildcards.
     pub wild: HandlerList,
-    pub interceptors: Vec<(u64, Rc<dyn EventInterceptor>)>,
-    pub log: Option<Signal<LogState>>,
+    /// Each with the principal of the handle that added it.
+    pub interceptors: Vec<(u64, Principal, Rc<dyn EventInterceptor>)>,
+    /// One log per principal that enabled one here: each records only what it may read.
+    pub logs: Vec<(Principal, Signal<LogState>)>,
 }
 
 impl EventTable {
@@ -90,8 +92,8 @@ impl EventTable {
 
     /// Removes an interceptor; it is returned so that it is dropped outside the side table.
     pub fn remove_interceptor(&mut self, id: u64) -> Option<Rc<dyn EventInterceptor>> {
-        let i = self.interceptors.iter().position(|(x, _)| *x == id)?;
-        Some(self.interceptors.remove(i).1)
+        let i = self.interceptors.iter().position(|(x, _, _)| *x == id)?;
+        Some(self.interceptors.remove(i).2)
     }
 
     /// Whether the handler `id` is registered here.
@@ -102,7 +104,7 @@ impl EventTable {
 
     /// Whether nothing is registered (the table can go).
     fn is_empty(&self) -> bool {
-        self.handler_count() == 0 && self.interceptors.is_empty() && self.log.is_none()
+        self.handler_count() == 0 && self.interceptors.is_empty() && self.logs.is_empty()
     }
 
     pub fn handler_count(&self) -> usize {

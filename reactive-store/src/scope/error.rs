@@ -57,6 +57,15 @@ pub enum ScopeError {
         /// What is there.
         found: String,
     },
+    /// A handle tried to act for another principal ([`Scope::as_principal`](crate::Scope::as_principal)):
+    /// only a handle acting for [`Principal::system`](crate::Principal::system) may.
+    #[error("{principal} may not act as {requested}: only the system may change principal")]
+    CannotActAs {
+        /// Whom the handle acts for.
+        principal: String,
+        /// Whom it asked to act for.
+        requested: String,
+    },
     /// Saving or restoring failed.
     #[error(transparent)]
     Persist(#[from] PersistError),

@@ -345,8 +345,22 @@ pub(super) fn save(scope: Scope) -> Result<ScopeSnapshot, ScopeError> {
 }
 
 /// The body of [`Scope::restore_child`].
+///
+/// Restoring writes values and policies into the new subtree, so it takes what making the child
+/// and then setting them would: `CreateChild` and `Write` here, and `Admin` if the snapshot
+/// carries a policy. All are checked before anything is created.
 pub(super) fn restore_child(scope: Scope, snapshot: &ScopeSnapshot) -> Result<Scope, ScopeError> {
-    let root = scope.child(&snapshot.file.root)?;
+    let name = &snapshot.file.root;
+    let has_policy = snapshot.file.scopes.iter().any(|s| s.policy.is_some());
+    with_registry(|r| {
+        r.check(scope.key, scope.principal, Action::CreateChild, Some(name))?;
+        r.check(scope.key, scope.principal, Action::Write, Some(name))?;
+        if has_policy {
+            r.check(scope.key, scope.principal, Action::Admin, Some(name))?;
+        }
+        Ok::<_, ScopeError>(())
+    })?;
+    let root = scope.child(name)?;
     build_below(root, snapshot);
     Ok(root)
 }
@@ -429,7 +443,9 @@ fn plan_restore(scope: Scope, snapshot: &ScopeSnapshot) -> Result<RestorePlan, S
         let mut by_path = HashMap::new();
         let mut typed = Vec::new();
         for key in r.subtree(scope.key) {
+            // Replacing policies and disposing children is `Admin`; replacing values, `Write`.
             r.check(key, scope.principal, Action::Admin, None)?;
+            r.check(key, scope.principal, Action::Write, None)?;
             let d = &r.scopes[key];
             let path = match (key == scope.key, d.parent.and_then(|p| live.get(&p))) {
                 (true, _) | (false, None) => String::new(),
@@ -444,6 +460,16 @@ fn plan_restore(scope: Scope, snapshot: &ScopeSnapshot) -> Result<RestorePlan, S
                 }
             }
             by_path.insert(path, key);
+        }
+        // A saved scope that is missing is created in a live parent: `CreateChild` there.
+        for saved in &snapshot.file.scopes {
+            if let (false, Some(parent)) = (
+                by_path.contains_key(&saved.path),
+                by_path.get(parent_of(&saved.path)),
+            ) {
+                let name = name_of(&saved.path);
+                r.check(*parent, scope.principal, Action::CreateChild, Some(name))?;
+            }
         }
         Ok::<_, ScopeError>((by_path, typed))
     })?;

@@ -21,66 +21,71 @@ use super::{Scope, ScopeError};
 /// compares in O(1). [`Principal::system`] is the application itself: policies do not restrict
 /// it.
 ///
+/// The system principal is not a name: no string makes it, so a user or a remote peer called
+/// `"system"` is an ordinary principal (and a saved policy naming `"system"` restores as that
+/// ordinary principal).
+///
 /// ```
 /// use reactive_store::Principal;
 /// let alice = Principal::new("alice");
 /// assert_eq!(alice, Principal::new("alice"));
 /// assert_eq!(alice.name().as_ref(), "alice");
 /// assert!(Principal::system().is_system());
+/// assert_ne!(Principal::new("system"), Principal::system());
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Principal(u32);
+pub struct Principal(Who);
 
-thread_local! {
-    static PRINCIPALS: RefCell<Interner> = RefCell::new(Interner::new());
+/// The inside of a [`Principal`]: the system is a variant of its own, never an interned name.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Who {
+    System,
+    Named(u32),
 }
 
+thread_local! {
+    static PRINCIPALS: RefCell<Interner> = RefCell::new(Interner::default());
+}
+
+/// The names of the named principals (the system principal has none here).
+#[derive(Default)]
 struct Interner {
     names: Vec<Rc<str>>,
     ids: HashMap<Rc<str>, u32>,
 }
 
-impl Interner {
-    fn new() -> Interner {
-        let system: Rc<str> = Rc::from("system");
-        Interner {
-            names: vec![system.clone()],
-            ids: HashMap::from([(system, 0)]),
-        }
-    }
-}
-
 impl Principal {
-    /// The principal named `name` (the same value for the same name, on this thread).
-    /// `"system"` is [`Principal::system`].
+    /// The principal named `name` (the same value for the same name, on this thread). It is
+    /// never [`Principal::system`], whatever the name.
     ///
     /// ```
     /// use reactive_store::Principal;
-    /// assert_eq!(Principal::new("system"), Principal::system());
+    /// assert!(!Principal::new("system").is_system());
     /// ```
     pub fn new(name: &str) -> Principal {
         PRINCIPALS.with(|p| {
             let mut p = p.borrow_mut();
             if let Some(id) = p.ids.get(name) {
-                return Principal(*id);
+                return Principal(Who::Named(*id));
             }
             let id = u32::try_from(p.names.len())
                 .expect("reactive-store: more than 4 billion principals");
             let name: Rc<str> = Rc::from(name);
             p.names.push(name.clone());
             p.ids.insert(name, id);
-            Principal(id)
+            Principal(Who::Named(id))
         })
     }
 
-    /// The application itself: every access is allowed.
+    /// The application itself: every access is allowed. Only [`Scope::root`] (and
+    /// [`Scope::restore_root`]) hand out handles acting for it.
     ///
     /// ```
     /// use reactive_store::Principal;
     /// assert_eq!(Principal::system().name().as_ref(), "system");
     /// ```
     pub fn system() -> Principal {
-        Principal(0)
+        Principal(Who::System)
     }
 
     /// Whether this is [`Principal::system`].
@@ -90,23 +95,31 @@ impl Principal {
     /// assert!(!Principal::new("bob").is_system());
     /// ```
     pub fn is_system(&self) -> bool {
-        self.0 == 0
+        self.0 == Who::System
     }
 
-    /// The principal's name.
+    /// The principal's name (`"system"` for [`Principal::system`], which an ordinary
+    /// principal may also be called: compare principals, not names).
     ///
     /// ```
     /// use reactive_store::Principal;
     /// assert_eq!(Principal::new("bob").name().as_ref(), "bob");
     /// ```
     pub fn name(&self) -> Rc<str> {
-        PRINCIPALS.with(|p| p.borrow().names[self.0 as usize].clone())
+        match self.0 {
+            Who::System => Rc::from("system"),
+            Who::Named(id) => PRINCIPALS.with(|p| p.borrow().names[id as usize].clone()),
+        }
     }
 }
 
+/// `Principal::system`, or `Principal("alice")`.
 impl fmt::Debug for Principal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Principal({:?})", self.name())
+        match self.0 {
+            Who::System => f.write_str("Principal::system"),
+            Who::Named(_) => write!(f, "Principal({:?})", self.name()),
+        }
     }
 }
 
@@ -128,7 +141,7 @@ impl fmt::Display for Principal {
 pub enum Action {
     /// Read values, subscribe to events, save the scope.
     Read,
-    /// Set and remove values.
+    /// Set and remove values (also needed to restore saved ones, as children or in place).
     Write,
     /// Emit events.
     Emit,
@@ -354,7 +367,8 @@ impl Policy {
     }
 }
 
-/// The persisted form: principals by name.
+/// The persisted form: principals by name. A grant to [`Principal::system`] is left out: it
+/// has no effect, and restored by name it would be a grant to an ordinary principal.
 #[derive(Serialize, Deserialize)]
 struct PolicyRecord {
     default: Access,
@@ -369,6 +383,7 @@ impl Serialize for Policy {
             grants: self
                 .grants
                 .iter()
+                .filter(|(p, _)| !p.is_system())
                 .map(|(p, a)| (p.name().to_string(), *a))
                 .collect(),
         }
@@ -396,7 +411,7 @@ impl<'de> Deserialize<'de> for Policy {
 /// use reactive_store::{Access, Action, Key, Policy, Principal, Scope, ScopeError};
 /// let app = Scope::root("app")?;
 /// app.set_policy(Policy::new(Access::READ))?;
-/// let guest = app.as_principal(Principal::new("guest"));
+/// let guest = app.as_principal(Principal::new("guest"))?;
 /// const THEME: Key<String> = Key::new("theme");
 /// let Err(ScopeError::AccessDenied(denied)) = guest.set(THEME, "dark".into()) else { panic!() };
 /// assert_eq!((denied.action, denied.scope.as_str(), denied.key.as_deref()), (Action::Write, "app", Some("theme")));

@@ -75,7 +75,26 @@ pub(super) fn child(scope: Scope, name: &str) -> Result<Scope, ScopeError> {
     })?;
     let child_owner = owner.run_in(Owner::new);
     let child = insert(name, Some(scope.key), child_owner);
-    Ok(child.as_principal(scope.principal))
+    Ok(Scope {
+        key: child.key,
+        principal: scope.principal,
+    })
+}
+
+/// The body of [`Scope::as_principal`]. Acting for someone else is a capability of the system
+/// handle alone: a handle given to a principal cannot become another one, least of all the
+/// system.
+pub(super) fn as_principal(scope: Scope, principal: Principal) -> Result<Scope, ScopeError> {
+    if scope.principal != principal && !scope.principal.is_system() {
+        return Err(ScopeError::CannotActAs {
+            principal: scope.principal.name().to_string(),
+            requested: principal.name().to_string(),
+        });
+    }
+    Ok(Scope {
+        key: scope.key,
+        principal,
+    })
 }
 
 pub(super) fn name(scope: Scope) -> Result<String, ScopeError> {

@@ -441,7 +441,7 @@ fn each_event_failure_is_its_own_event_error_variant() {
     let guest = Principal::new("guest");
     let locked = app.child("locked").unwrap();
     locked.set_policy(Policy::new(Access::NONE)).unwrap();
-    let as_guest = locked.as_principal(guest);
+    let as_guest = locked.as_principal(guest).unwrap();
 
     // Invalid topics, emitted or subscribed to.
     for bad in ["", "a..b", "a.*"] {

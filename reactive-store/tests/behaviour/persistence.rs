@@ -189,7 +189,7 @@ fn restoring_as_a_child_needs_the_right_to_create_children() {
     let app = Scope::root("app").unwrap();
     app.set_policy(Policy::new(Access::READ)).unwrap();
     let snap = sample().save().unwrap().renamed("copy").unwrap();
-    let guest = app.as_principal(Principal::new("guest"));
+    let guest = app.as_principal(Principal::new("guest")).unwrap();
     assert!(matches!(
         guest.restore_child(&snap),
         Err(ScopeError::AccessDenied(_))
@@ -252,4 +252,127 @@ fn a_restored_value_decodes_once_on_its_first_typed_read_and_is_then_a_typed_val
     assert_eq!(r.get_provided(ZOOM_LEVEL).unwrap(), Some(3));
     // Saving it again gives the same JSON.
     assert_eq!(r.save().unwrap().value("", "zoom"), Some(&json!(3)));
+}
+
+#[test]
+fn a_saved_policy_naming_a_user_called_system_restores_as_that_user_not_the_system() {
+    let app = Scope::root("app").unwrap();
+    let user = Principal::new("system");
+    let vault = app.child("vault").unwrap();
+    vault
+        .set_policy(Policy::new(Access::NONE).grant(user, Access::READ))
+        .unwrap();
+    let json = vault.save().unwrap().to_json();
+    let snap = ScopeSnapshot::from_json(&json)
+        .unwrap()
+        .renamed("copy")
+        .unwrap();
+    let copy = app.restore_child(&snap).unwrap();
+    let policy = copy.policy().unwrap().unwrap();
+    assert_eq!(policy.grants(), [(user, Access::READ)]);
+    assert!(!policy.grants()[0].0.is_system());
+    assert_eq!(
+        copy.as_principal(user).unwrap().effective_access().unwrap(),
+        Access::READ
+    );
+    // Saved again, the file is the same: the policy round-trips.
+    assert_eq!(
+        copy.save().unwrap().renamed("vault").unwrap().to_json(),
+        json
+    );
+}
+
+#[test]
+fn a_grant_to_the_system_principal_is_not_saved_so_it_cannot_come_back_as_a_user_grant() {
+    let app = Scope::root("app").unwrap();
+    app.set_policy(Policy::new(Access::NONE).grant(Principal::system(), Access::ALL))
+        .unwrap();
+    let json = app.save().unwrap().to_json();
+    assert!(!json.contains("system"));
+    let copy = Scope::restore_root(&ScopeSnapshot::from_json(&json).unwrap()).unwrap();
+    assert_eq!(copy.policy().unwrap(), Some(Policy::new(Access::NONE)));
+    let user = copy.as_principal(Principal::new("system")).unwrap();
+    assert_eq!(user.effective_access().unwrap(), Access::NONE);
+}
+
+fn denied_action(result: Result<impl std::fmt::Debug, ScopeError>) -> Action {
+    match result {
+        Err(ScopeError::AccessDenied(d)) => d.action,
+        other => panic!("expected a denial, got {other:?}"),
+    }
+}
+
+#[test]
+fn restoring_as_a_child_without_the_right_to_write_is_refused_and_creates_nothing() {
+    let app = Scope::root("app").unwrap();
+    let guest = Principal::new("guest");
+    app.set_policy(Policy::new(Access::NONE).grant(guest, Access::READ | Access::CREATE_CHILD))
+        .unwrap();
+    let snap = Scope::root("prefs").unwrap();
+    snap.set(THEME, "dark".to_string()).unwrap();
+    let snap = snap.save().unwrap();
+    let as_guest = app.as_principal(guest).unwrap();
+    assert_eq!(denied_action(as_guest.restore_child(&snap)), Action::Write);
+    assert_eq!(app.children().unwrap(), []);
+    // With Write it may, but a snapshot carrying a policy needs Admin as well.
+    app.set_policy(Policy::new(Access::NONE).grant(guest, Access::ALL & !Access::ADMIN))
+        .unwrap();
+    let with_policy = sample().save().unwrap().renamed("copy").unwrap();
+    assert_eq!(
+        denied_action(as_guest.restore_child(&with_policy)),
+        Action::Admin
+    );
+    let restored = as_guest.restore_child(&snap).unwrap();
+    assert_eq!(restored.get(THEME).unwrap().as_deref(), Some("dark"));
+}
+
+#[test]
+fn restoring_in_place_without_the_right_to_write_is_refused_and_changes_nothing() {
+    let app = Scope::root("app").unwrap();
+    app.set(ZOOM, 1.0).unwrap();
+    let saved = app.save().unwrap();
+    app.set(ZOOM, 2.0).unwrap();
+    let guest = Principal::new("guest");
+    app.set_policy(Policy::new(Access::ALL & !Access::WRITE))
+        .unwrap();
+    let as_guest = app.as_principal(guest).unwrap();
+    assert_eq!(denied_action(as_guest.restore(&saved)), Action::Write);
+    assert_eq!(app.get(ZOOM).unwrap(), Some(2.0));
+}
+
+#[test]
+fn restoring_in_place_a_missing_child_needs_the_right_to_create_children() {
+    let app = Scope::root("app").unwrap();
+    app.child("gone").unwrap();
+    let saved = app.save().unwrap();
+    app.find("gone").unwrap().unwrap().dispose().unwrap();
+    let guest = Principal::new("guest");
+    app.set_policy(Policy::new(Access::ALL & !Access::CREATE_CHILD))
+        .unwrap();
+    let as_guest = app.as_principal(guest).unwrap();
+    assert_eq!(denied_action(as_guest.restore(&saved)), Action::CreateChild);
+    assert_eq!(app.children().unwrap(), []);
+}
+
+#[test]
+fn a_provided_store_is_the_shared_object_for_whoever_may_read_the_scope() {
+    const STORE: Key<Store<u32>> = Key::new("store");
+    let app = Scope::root("app").unwrap();
+    let store = Store::new(1u32);
+    app.provide(STORE, store).unwrap();
+    let (reader, stranger) = (Principal::new("reader"), Principal::new("stranger"));
+    app.set_policy(Policy::new(Access::NONE).grant(reader, Access::READ))
+        .unwrap();
+    // No policy travels with the object: reading the scope is reading (and using) the store.
+    let got = app
+        .as_principal(reader)
+        .unwrap()
+        .get_provided(STORE)
+        .unwrap()
+        .unwrap();
+    got.update(|n| *n = 2).unwrap();
+    assert_eq!(*store.snapshot_untracked(), 2);
+    // Without Read on the scope, the service is out of reach.
+    let as_stranger = app.as_principal(stranger).unwrap();
+    assert_eq!(denied_action(as_stranger.get_provided(STORE)), Action::Read);
 }

@@ -30,10 +30,11 @@ fn a_child_cannot_escalate_past_its_parents_policy() {
     // Alice administers the child and grants herself everything there...
     plugin
         .as_principal(alice)
+        .unwrap()
         .set_policy(Policy::new(Access::ALL))
         .unwrap();
     // ...but the child's rights are capped by the parent's.
-    let as_alice = plugin.as_principal(alice);
+    let as_alice = plugin.as_principal(alice).unwrap();
     assert_eq!(
         as_alice.effective_access().unwrap(),
         Access::READ | Access::ADMIN
@@ -41,7 +42,7 @@ fn a_child_cannot_escalate_past_its_parents_policy() {
     let d = denied(as_alice.set(X, 1));
     assert_eq!(d.action, Action::Write);
     // A grandchild with no policy of its own inherits the cap.
-    let deeper = plugin.child("deeper").unwrap().as_principal(alice);
+    let deeper = plugin.child("deeper").unwrap().as_principal(alice).unwrap();
     assert!(matches!(
         deeper.emit("e", ()),
         Err(EventError::AccessDenied(_))
@@ -58,7 +59,7 @@ fn every_kind_of_access_is_checked_and_the_denial_names_who_where_what() {
     let child = app.child("c").unwrap();
     app.set_policy(Policy::new(Access::NONE)).unwrap();
     let guest = Principal::new("guest");
-    let g = app.as_principal(guest);
+    let g = app.as_principal(guest).unwrap();
 
     let d = denied(g.get(SECRET));
     assert_eq!(
@@ -87,7 +88,10 @@ fn every_kind_of_access_is_checked_and_the_denial_names_who_where_what() {
         Action::Read
     );
     assert_eq!(denied(g.save()).action, Action::Read);
-    assert_eq!(denied(child.as_principal(guest).get(SECRET)).scope, "app/c");
+    assert_eq!(
+        denied(child.as_principal(guest).unwrap().get(SECRET)).scope,
+        "app/c"
+    );
     // The system principal is not restricted.
     assert_eq!(app.get(SECRET).unwrap(), Some(42));
 }
@@ -100,6 +104,7 @@ fn a_handler_whose_subscriber_cannot_read_the_origin_does_not_see_its_events() {
     let seen = Counter::default();
     let s = seen.clone();
     app.as_principal(bob)
+        .unwrap()
         .on::<u8>("**")
         .handle(move |_, _| s.hit())
         .unwrap();
@@ -117,9 +122,30 @@ fn grants_are_per_principal_with_a_default_for_the_others() {
         Policy::new(Access::READ).grant(ann, Access::READ | Access::WRITE | Access::EMIT),
     )
     .unwrap();
-    app.as_principal(ann).set(K, 1).unwrap();
-    assert_eq!(app.as_principal(ben).get(K).unwrap(), Some(1));
-    assert!(app.as_principal(ben).set(K, 2).is_err());
+    app.as_principal(ann).unwrap().set(K, 1).unwrap();
+    assert_eq!(app.as_principal(ben).unwrap().get(K).unwrap(), Some(1));
+    assert!(app.as_principal(ben).unwrap().set(K, 2).is_err());
     app.clear_policy().unwrap();
-    app.as_principal(ben).set(K, 2).unwrap();
+    app.as_principal(ben).unwrap().set(K, 2).unwrap();
+}
+
+#[test]
+fn a_principal_named_system_is_an_ordinary_principal_not_the_system() {
+    let app = Scope::root("app").unwrap();
+    app.set(SECRET, 42).unwrap();
+    app.set_policy(Policy::new(Access::NONE)).unwrap();
+    let impostor = Principal::new("system");
+    assert_ne!(impostor, Principal::system());
+    assert!(!impostor.is_system());
+    assert_eq!(
+        denied(app.as_principal(impostor).unwrap().get(SECRET)).principal,
+        "system"
+    );
+    assert_eq!(
+        app.as_principal(impostor)
+            .unwrap()
+            .effective_access()
+            .unwrap(),
+        Access::NONE
+    );
 }

@@ -41,6 +41,7 @@ app
 fn a_viewer_without_read_access_sees_the_scope_but_not_its_values() {
     let text = tree()
         .as_principal(Principal::new("guest"))
+        .unwrap()
         .render_text()
         .unwrap();
     assert!(
