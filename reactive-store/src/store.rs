@@ -40,7 +40,7 @@ use watch::WatchTree;
 ///
 /// ```
 /// use reactive_core::Effect;
-/// use reactive_store::{State, path, Store};
+/// use reactive_store::{State, imbl, path, Store};
 /// use serde::{Deserialize, Serialize};
 /// use std::{cell::RefCell, rc::Rc};
 ///
