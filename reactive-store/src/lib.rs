@@ -131,7 +131,7 @@ pub use scope::{
 };
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,
-    Store, StoreError, Transaction, ValidationError, Violation, Violations,
+    ReadAtError, Store, StoreError, Transaction, ValidationError, Violation, Violations,
 };
 pub use veto::Veto;
 
