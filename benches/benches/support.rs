@@ -1,4 +1,5 @@
-//! Shared driver of the criterion bench targets: every case of a group × every library.
+//! Shared driver of the criterion bench targets: every case of a group × every library
+//! (reactive-core alone unless the `peers` feature is on: `cargo bench -p benches --features peers`).
 //!
 //! Benchmark ids are `<group>/<case>/<library>`, so `cargo bench -p benches -- diamond` or
 //! `-- reactive-core` select cases or a library. A case is built on first use only, so a filter

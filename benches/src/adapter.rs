@@ -4,17 +4,26 @@
 //! workload: the same graph, the same reads and writes in the same order, the same checks.
 //! An adapter maps the handful of operations the cases need onto its library's idiomatic API
 //! and adds nothing of its own beyond what that API requires (each adapter's module says what).
+//!
+//! The peers' adapters exist only with the crate's `peers` feature; without it every case,
+//! bench and test runs on [`ReactiveCore`] alone.
 
+#[cfg(feature = "peers")]
 mod leptos;
 mod reactive_core;
+#[cfg(feature = "peers")]
 mod reactive_graph;
+#[cfg(feature = "peers")]
 mod sycamore;
 
 use std::sync::Arc;
 
+#[cfg(feature = "peers")]
 pub use self::leptos::LeptosReactive;
 pub use self::reactive_core::ReactiveCore;
+#[cfg(feature = "peers")]
 pub use self::reactive_graph::ReactiveGraph;
+#[cfg(feature = "peers")]
 pub use self::sycamore::Sycamore;
 
 /// What a signal or memo may hold in the benchmarks.
@@ -142,12 +151,16 @@ impl<T> PartialEq for Fresh<T> {
     }
 }
 
-/// Calls `visit` once per benchmarked Rust library, in report order (reactive-core first).
+/// Calls `visit` once per benchmarked Rust library, in report order (reactive-core first;
+/// the peers only with the `peers` feature).
 pub fn for_each_library(visit: &mut impl LibraryVisitor) {
     visit.visit::<ReactiveCore>();
-    visit.visit::<Sycamore>();
-    visit.visit::<LeptosReactive>();
-    visit.visit::<ReactiveGraph>();
+    #[cfg(feature = "peers")]
+    {
+        visit.visit::<Sycamore>();
+        visit.visit::<LeptosReactive>();
+        visit.visit::<ReactiveGraph>();
+    }
 }
 
 /// Something done once per library, generically; see [`for_each_library`].
@@ -156,7 +169,8 @@ pub trait LibraryVisitor {
     fn visit<L: Reactive>(&mut self);
 }
 
-/// The names of the Rust libraries, in report order.
+/// The names of the Rust libraries [`for_each_library`] visits, in report order.
+#[cfg(feature = "peers")]
 pub const LIBRARY_NAMES: [&str; 4] = [
     ReactiveCore::NAME,
     Sycamore::NAME,
@@ -164,8 +178,13 @@ pub const LIBRARY_NAMES: [&str; 4] = [
     ReactiveGraph::NAME,
 ];
 
+/// The names of the Rust libraries [`for_each_library`] visits, in report order.
+#[cfg(not(feature = "peers"))]
+pub const LIBRARY_NAMES: [&str; 1] = [ReactiveCore::NAME];
+
 /// Declares a module `$module` with one `#[test]` per library, each calling `$check::<L>()` on
 /// a big-stack thread (deep graphs recurse in some peers), so a failure names the library.
+/// The peers' tests exist only with the `peers` feature.
 #[cfg(test)]
 #[macro_export]
 macro_rules! library_tests {
@@ -176,16 +195,19 @@ macro_rules! library_tests {
                 $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::ReactiveCore>);
             }
 
+            #[cfg(feature = "peers")]
             #[test]
             fn sycamore_reactive() {
                 $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::Sycamore>);
             }
 
+            #[cfg(feature = "peers")]
             #[test]
             fn leptos_reactive() {
                 $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::LeptosReactive>);
             }
 
+            #[cfg(feature = "peers")]
             #[test]
             fn reactive_graph() {
                 $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::ReactiveGraph>);

@@ -8,9 +8,14 @@
 //! | library | adapter |
 //! |---|---|
 //! | `reactive-core` (this workspace) | [`adapter::ReactiveCore`] |
-//! | `sycamore-reactive` 0.9 | [`adapter::Sycamore`] |
-//! | `leptos_reactive` 0.6 | [`adapter::LeptosReactive`] |
-//! | `reactive_graph` 0.2 | [`adapter::ReactiveGraph`] |
+//! | `sycamore-reactive` 0.9 | `adapter::Sycamore` |
+//! | `leptos_reactive` 0.6 | `adapter::LeptosReactive` |
+//! | `reactive_graph` 0.2 | `adapter::ReactiveGraph` |
+//!
+//! The peers are compiled only with the `peers` feature (off by default, so
+//! `cargo test --workspace` does not build them); without it every case, bench target and test
+//! runs on reactive-core alone, and the report binary, which compares the libraries, is not
+//! built.
 //!
 //! The JavaScript reference (alien-signals under Node) lives in `benches/js/` and uses the same
 //! case names.

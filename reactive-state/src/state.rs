@@ -101,6 +101,21 @@ pub trait Node: Any {
         let _ = (field, f);
         false
     }
+
+    /// The name of the value's concrete type ([`std::any::type_name`]), for messages about a
+    /// value reached through `&dyn Node`, whose type `Any` can compare but not name (a
+    /// selection or an update at a path that asks for the wrong type says what is there).
+    /// Implementations keep the provided method.
+    ///
+    /// ```
+    /// use reactive_state::{node_at, path};
+    /// let v = vec![(1u8, String::from("a"))];
+    /// let node = node_at(&v, path!([0][1]).segments()).unwrap();
+    /// assert_eq!(node.type_name(), "alloc::string::String");
+    /// ```
+    fn type_name(&self) -> &'static str {
+        std::any::type_name::<Self>()
+    }
 }
 
 /// Calls `f` with each child of the node at `path` under `root` and its segment: the items of

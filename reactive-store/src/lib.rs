@@ -8,7 +8,8 @@
 //!
 //! ```
 //! use reactive_core::{create_root, Effect};
-//! use reactive_store::{path, Key, Scope, State, Store};
+//! // `imbl` (persistent collections) is re-exported: no dependency of your own needed.
+//! use reactive_store::{imbl, path, Key, Scope, State, Store};
 //! use serde::{Deserialize, Serialize};
 //! use std::{cell::RefCell, rc::Rc};
 //!
@@ -154,7 +155,7 @@ pub use scope::{
 };
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,
-    Store, StoreError, Transaction, ValidationError, Violation, Violations,
+    ReadAtError, Store, StoreError, Transaction, ValidationError, Violation, Violations,
 };
 pub use veto::Veto;
 

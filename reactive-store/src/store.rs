@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use reactive_core::{Memo, Owner, Signal, try_on_cleanup};
 
-pub use error::StoreError;
+pub use error::{ReadAtError, StoreError};
 pub use history::{HistoryLimits, HistoryStatus, HistoryStep};
 pub use middleware::{Commit, CommitKind, Middleware, Proposal};
 pub use transaction::Transaction;
@@ -40,7 +40,7 @@ use watch::WatchTree;
 ///
 /// ```
 /// use reactive_core::Effect;
-/// use reactive_store::{State, path, Store};
+/// use reactive_store::{State, imbl, path, Store};
 /// use serde::{Deserialize, Serialize};
 /// use std::{cell::RefCell, rc::Rc};
 ///
@@ -291,7 +291,9 @@ impl<S: 'static> Store<S> {
     ///
     /// # Panics
     /// If the store was disposed. Reading the memo panics if the value at `path` is not a `T`
-    /// (the message names the path, the type and where `select_at` was called).
+    /// (the message names the path, where `select_at` was called, the type asked for and the
+    /// type of the value there). For a typed error instead, read once with
+    /// [`get_at_untracked`](Store::get_at_untracked).
     ///
     /// ```
     /// use reactive_store::{path, Store};
@@ -307,6 +309,21 @@ impl<S: 'static> Store<S> {
     #[track_caller]
     pub fn select_at<T: 'static, R: PartialEq + 'static>(
         &self,
+        path: Path,
+        f: impl Fn(&T) -> R + 'static,
+    ) -> Memo<Option<R>>
+    where
+        S: State,
+    {
+        self.select_at_for("select_at", path, f)
+    }
+
+    /// [`select_at`](Store::select_at) for the public method `method`, which a type mismatch
+    /// names.
+    #[track_caller]
+    fn select_at_for<T: 'static, R: PartialEq + 'static>(
+        &self,
+        method: &'static str,
         path: Path,
         f: impl Fn(&T) -> R + 'static,
     ) -> Memo<Option<R>>
@@ -336,8 +353,13 @@ impl<S: 'static> Store<S> {
                     match any.downcast_ref::<T>() {
                         Some(v) => Some(f(v)),
                         None => panic!(
-                            "reactive-store: select_at({path}) at {at} expects a {}, but the value there is of another type",
-                            std::any::type_name::<T>()
+                            "{}",
+                            error::wrong_type_message(
+                                &format!("{method}({path})"),
+                                at,
+                                std::any::type_name::<T>(),
+                                node.type_name()
+                            )
                         ),
                     }
                 })
@@ -349,7 +371,9 @@ impl<S: 'static> Store<S> {
     /// A memo of a clone of the value at `path`: [`select_at`](Store::select_at) with `T::clone`.
     ///
     /// # Panics
-    /// As [`select_at`](Store::select_at).
+    /// As [`select_at`](Store::select_at): reading the memo panics if the value at `path` is
+    /// not a `T`, with a message such as ``reactive-store: watch(/todos/0/title) at
+    /// src/main.rs:9:22 expects a `u32`, but the value there is a `alloc::string::String` ``.
     ///
     /// ```
     /// use reactive_store::{path, Store};
@@ -362,7 +386,43 @@ impl<S: 'static> Store<S> {
     where
         S: State,
     {
-        self.select_at(path, T::clone)
+        self.select_at_for("watch", path, T::clone)
+    }
+
+    /// A clone of the value at `path`, untracked, or why there is none: nothing there, or a
+    /// value of another type than `T` (the error names both types), or a disposed store.
+    ///
+    /// ```
+    /// use reactive_store::{path, ReadAtError, Store};
+    /// let store = Store::new((String::from("a"), 1u8));
+    /// assert_eq!(store.get_at_untracked::<u8>(&path!([1])), Ok(1));
+    /// let Err(ReadAtError::WrongType { expected, found, .. }) =
+    ///     store.get_at_untracked::<u32>(&path!([1]))
+    /// else {
+    ///     panic!()
+    /// };
+    /// assert_eq!((expected, found), ("u32", "u8"));
+    /// ```
+    pub fn get_at_untracked<T: Clone + 'static>(&self, path: &Path) -> Result<T, ReadAtError>
+    where
+        S: State,
+    {
+        let inner = self.try_inner().map_err(|_| ReadAtError::Disposed)?;
+        inner
+            .snapshot
+            .try_with_untracked(|s| {
+                let node = node_at(&**s, path.segments())
+                    .ok_or_else(|| ReadAtError::NoSuchPath { path: path.clone() })?;
+                let any: &dyn Any = node;
+                any.downcast_ref::<T>()
+                    .cloned()
+                    .ok_or_else(|| ReadAtError::WrongType {
+                        path: path.clone(),
+                        expected: std::any::type_name::<T>(),
+                        found: node.type_name(),
+                    })
+            })
+            .map_err(|_| ReadAtError::Disposed)?
     }
 
     /// Number of live [`select_at`](Store::select_at) selections (for leak checks).

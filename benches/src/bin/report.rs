@@ -2,10 +2,10 @@
 //! scaling with graph size and the JavaScript reference, written to `benches/RESULTS.md`.
 //!
 //! ```text
-//! cargo run -p benches --release --bin report             # full run: RESULTS.md, scaling.svg
-//! cargo run -p benches --release --bin report -- --quick  # under two minutes: RESULTS-quick.md
-//! cargo run -p benches --release --bin report -- --check  # every case once, all checks, no timing
-//! cargo run -p benches --release --bin report -- --filter cellx   # some cases, printed only
+//! cargo run -p benches --release --features peers --bin report             # full run: RESULTS.md, scaling.svg
+//! cargo run -p benches --release --features peers --bin report -- --quick  # under two minutes: RESULTS-quick.md
+//! cargo run -p benches --release --features peers --bin report -- --check  # every case once, all checks, no timing
+//! cargo run -p benches --release --features peers --bin report -- --filter cellx   # some cases, printed only
 //! ```
 //!
 //! `--no-js` skips the Node reference. The binary counts allocations (its global allocator is

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! `--db PATH` chooses the file (default: `reactive-bank.sqlite` in the system's temporary
-//! directory).
+//! directory). `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -97,7 +97,23 @@ struct Options {
     reset: bool,
 }
 
-fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
+const USAGE: &str = "\
+usage: bank [--db PATH] [--replay-to N | --history | --reset]
+
+  (no flag)        a day of business (run it twice: the state survives)
+  --replay-to N    the account as it was after event N
+  --history        who changed it, and when (UTC)
+  --reset          start over (removes the database)
+  --db PATH        the SQLite file (default: reactive-bank.sqlite in the temporary directory)
+  -h, --help       this text";
+
+/// What the command line asks for.
+enum Invocation {
+    Run(Options),
+    Help,
+}
+
+fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
     let mut options = Options {
         db: std::env::temp_dir().join("reactive-bank.sqlite"),
         replay_to: None,
@@ -116,17 +132,21 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
             }
             "--history" => options.history = true,
             "--reset" => options.reset = true,
-            "--help" | "-h" => {
-                return Err("usage: bank [--db PATH] [--replay-to N | --history | --reset]".into());
-            }
+            "--help" | "-h" => return Ok(Invocation::Help),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
     }
-    Ok(options)
+    Ok(Invocation::Run(options))
 }
 
 fn main() -> ExitCode {
-    let outcome = parse(std::env::args().skip(1)).and_then(|options| run(&options));
+    let outcome = parse(std::env::args().skip(1)).and_then(|invocation| match invocation {
+        Invocation::Help => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Invocation::Run(options) => run(&options),
+    });
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
@@ -232,6 +252,11 @@ fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreEr
 /// Time travel: the account as it was after global event `sequence`.
 fn show_past(repository: &Repository<SqliteStore>, sequence: u64) -> Result<(), String> {
     let head = repository.store().head().map_err(|e| e.to_string())?;
+    if sequence > head {
+        return Err(format!(
+            "--replay-to {sequence}: the store holds {head} events; choose a number from 0 to {head}"
+        ));
+    }
     let past = repository
         .state_at::<BankAccount>(ACCOUNT, ReplayTo::Sequence(sequence), &AllowAll)
         .map_err(|e| e.to_string())?;
@@ -253,18 +278,140 @@ fn show_history(store: &SqliteStore) -> Result<(), String> {
     let trail = AuditQuery::stream(ACCOUNT)
         .run(store)
         .map_err(|e| e.to_string())?;
-    println!(
-        "{:>5}  {:<10} {:<8} {:>14}",
-        "event", "type", "by", "ms since epoch"
-    );
+    println!("{:>5}  {:<10} {:<8} when", "event", "type", "by");
     for entry in trail {
         println!(
-            "{:>5}  {:<10} {:<8} {:>14}",
+            "{:>5}  {:<10} {:<8} {}",
             entry.sequence,
             entry.event_type,
             entry.principal.as_deref().unwrap_or("-"),
-            entry.timestamp_ms
+            utc_date_time(entry.timestamp_ms)
         );
     }
     Ok(())
+}
+
+/// Milliseconds since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (the milliseconds dropped).
+fn utc_date_time(epoch_ms: u64) -> String {
+    let seconds = epoch_ms / 1000;
+    let (days, second_of_day) = (seconds / 86_400, seconds % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
+}
+
+/// The proleptic Gregorian date `days` days after 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`, for non-negative days): counted in 400-year eras of 146,097 days, each
+/// year starting on 1 March so the leap day is the last day of its year.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let days = days + 719_468; // days from 0000-03-01 to 1970-01-01
+    let era = days / 146_097;
+    let day_of_era = days % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + u64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> impl Iterator<Item = String> {
+        list.iter()
+            .map(|arg| arg.to_string())
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn help_is_an_answer_not_an_error() {
+        assert!(matches!(parse(args(&["--help"])), Ok(Invocation::Help)));
+        assert!(matches!(parse(args(&["-h"])), Ok(Invocation::Help)));
+        assert!(USAGE.starts_with("usage: bank"));
+        assert!(parse(args(&["--frobnicate"])).is_err());
+    }
+
+    #[test]
+    fn replaying_past_the_last_event_is_refused_with_the_number_of_events() {
+        let db =
+            std::env::temp_dir().join(format!("reactive-bank-test-{}.sqlite", std::process::id()));
+        let outcome = (|| {
+            let store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+            let repository = Repository::new(store, Schema::new());
+            business_day(&repository).map_err(|e| e.to_string())?;
+            let head = repository.store().head().map_err(|e| e.to_string())?;
+            assert!(
+                show_past(&repository, head).is_ok(),
+                "the last event is in range"
+            );
+            Ok::<_, String>((head, show_past(&repository, 99_999)))
+        })();
+        for suffix in ["", "-wal", "-shm"] {
+            let mut path = db.clone().into_os_string();
+            path.push(suffix);
+            let _ = std::fs::remove_file(path);
+        }
+        let (head, refused) = outcome.expect("a day of business");
+        assert_eq!(head, 3, "open, deposit, withdraw; the yacht is refused");
+        assert_eq!(
+            refused.unwrap_err(),
+            "--replay-to 99999: the store holds 3 events; choose a number from 0 to 3"
+        );
+    }
+
+    #[test]
+    fn dates_are_utc_calendar_dates() {
+        assert_eq!(utc_date_time(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_date_time(999), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc_date_time(86_399_000), "1970-01-01 23:59:59 UTC");
+        // 2000 is a leap year (divisible by 400), 1900 and 2100 are not.
+        assert_eq!(utc_date_time(951_782_400_000), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc_date_time(951_868_800_000), "2000-03-01 00:00:00 UTC");
+        assert_eq!(utc_date_time(1_700_000_000_123), "2023-11-14 22:13:20 UTC");
+        assert_eq!(utc_date_time(4_107_542_400_000), "2100-03-01 00:00:00 UTC");
+        assert_eq!(utc_date_time(4_107_542_399_000), "2100-02-28 23:59:59 UTC");
+    }
+
+    #[test]
+    fn every_day_follows_the_one_before() {
+        // Walk 500 years day by day: each date is the successor of the previous one.
+        let month_length = |year: u64, month: u64| match month {
+            2 if year.is_multiple_of(4)
+                && (!year.is_multiple_of(100) || year.is_multiple_of(400)) =>
+            {
+                29
+            }
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        let mut previous = civil_from_days(0);
+        assert_eq!(previous, (1970, 1, 1));
+        for days in 1..500 * 366 {
+            let (year, month, day) = previous;
+            let expected = if day < month_length(year, month) {
+                (year, month, day + 1)
+            } else if month < 12 {
+                (year, month + 1, 1)
+            } else {
+                (year + 1, 1, 1)
+            };
+            let date = civil_from_days(days);
+            assert_eq!(date, expected, "day {days}");
+            previous = date;
+        }
+    }
 }

@@ -1,10 +1,11 @@
-//! [`StoreError`]: why a change to a store did not happen.
+//! [`StoreError`]: why a change to a store did not happen; [`ReadAtError`]: why a typed read
+//! at a path found nothing of the type asked for.
 
 use std::convert::Infallible;
 
 use crate::store::validate::ValidationError;
 use crate::veto::Veto;
-use reactive_state::{MigrationError, PatchError};
+use reactive_state::{MigrationError, PatchError, Path};
 
 /// Why a transaction (or an undo, redo, jump, or applied snapshot) was not committed. In every
 /// case the state is exactly as it was before.
@@ -98,4 +99,53 @@ impl<E> From<PatchError> for StoreError<E> {
     fn from(e: PatchError) -> Self {
         StoreError::Patch(e)
     }
+}
+
+/// Why [`Store::get_at_untracked`](crate::Store::get_at_untracked) returned no value.
+///
+/// ```
+/// use reactive_store::{path, ReadAtError, Store};
+/// let store = Store::new(vec![String::from("a")]);
+/// let err = store.get_at_untracked::<u32>(&path!([0])).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "the value at /0 is a `alloc::string::String`, not the `u32` asked for"
+/// );
+/// assert!(matches!(store.get_at_untracked::<String>(&path!([5])), Err(ReadAtError::NoSuchPath { .. })));
+/// ```
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReadAtError {
+    /// Nothing is at the path (a missing field or element, a `None` option).
+    #[error("nothing at {path}")]
+    NoSuchPath {
+        /// The path read.
+        path: Path,
+    },
+    /// The value at the path is of another type than the one asked for.
+    #[error("the value at {path} is a `{found}`, not the `{expected}` asked for")]
+    WrongType {
+        /// The path read.
+        path: Path,
+        /// The type asked for ([`std::any::type_name`]).
+        expected: &'static str,
+        /// The type of the value there ([`Node::type_name`](reactive_state::Node::type_name)).
+        found: &'static str,
+    },
+    /// The store was disposed.
+    #[error("the store was disposed")]
+    Disposed,
+}
+
+/// The panic message of a typed access at a path that found a value of another type:
+/// `what` (`select_at(/a/b)`, …) at `at` expects `expected`, but the value is a `found`.
+pub(crate) fn wrong_type_message(
+    what: &str,
+    at: &std::panic::Location<'_>,
+    expected: &str,
+    found: &str,
+) -> String {
+    format!(
+        "reactive-store: {what} at {at} expects a `{expected}`, but the value there is a `{found}`"
+    )
 }

@@ -386,10 +386,15 @@ impl<S: State> Transaction<S> {
         f: impl FnOnce(&mut T),
     ) -> Result<Commit<S>, StoreError> {
         let at = std::panic::Location::caller();
-        let mismatch = move |path: &Path| -> ! {
+        let mismatch = move |path: &Path, found: &str| -> ! {
             panic!(
-                "reactive-store: update_at({path}) at {at} expects a {}, but the value there is of another type",
-                std::any::type_name::<T>()
+                "{}",
+                super::error::wrong_type_message(
+                    &format!("update_at({path})"),
+                    at,
+                    std::any::type_name::<T>(),
+                    found
+                )
             )
         };
         let missing = |path: &Path| PatchError::NoSuchPath { path: path.clone() };
@@ -402,9 +407,10 @@ impl<S: State> Transaction<S> {
             self.record,
             |draft: &mut S| {
                 let node = node_at_mut(draft, &segments).ok_or_else(|| missing(&target))?;
+                let found = node.type_name();
                 let value = (node as &mut dyn std::any::Any)
                     .downcast_mut::<T>()
-                    .unwrap_or_else(|| mismatch(&target));
+                    .unwrap_or_else(|| mismatch(&target, found));
                 f(value);
                 Ok::<(), PatchError>(())
             },

@@ -175,9 +175,16 @@ pub(crate) fn typed_check<T: 'static>(
             match any.downcast_ref::<T>() {
                 Some(v) => f(v, out),
                 None => panic!(
-                    "reactive-store: the path validator for {shown} registered at {at} expects a {}, but the value at {} is of another type",
-                    std::any::type_name::<T>(),
-                    out.base
+                    "{}",
+                    super::error::wrong_type_message(
+                        &format!(
+                            "the path validator for {shown}, checking {}, registered",
+                            out.base
+                        ),
+                        at,
+                        std::any::type_name::<T>(),
+                        node.type_name()
+                    )
                 ),
             }
         }),

@@ -59,7 +59,7 @@ pub enum Filter {
 
 #[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct App {
-    pub todos: imbl::Vector<Todo>,
+    pub todos: reactive_store::imbl::Vector<Todo>,
     pub filter: Filter,
     pub owner: Option<String>,
 }

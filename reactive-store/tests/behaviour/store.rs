@@ -383,11 +383,98 @@ fn update_at_a_missing_path_is_an_error_and_a_wrong_type_a_clear_panic() {
     .unwrap_err();
     let msg = err.downcast_ref::<String>().cloned().unwrap_or_default();
     assert!(
-        msg.contains("/todos/0/done") && msg.contains("u32"),
+        msg.contains("update_at(/todos/0/done)")
+            && msg.contains("expects a `u32`, but the value there is a `bool`"),
         "{msg}"
     );
     // The store is not left busy by the panic.
     store
         .update_at(path!(todos[0].done), |d: &mut bool| *d = true)
         .unwrap();
+}
+
+fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_default()
+}
+
+#[test]
+fn watching_with_the_wrong_type_panics_naming_the_path_the_call_and_both_types() {
+    let store = Store::new(app(2));
+    let (title, line) = (store.watch::<u32>(path!(todos[0].title)), line!());
+    let msg = panic_message(catch_unwind(AssertUnwindSafe(|| title.get())).unwrap_err());
+    assert!(
+        msg.starts_with("reactive-store: watch(/todos/0/title) at ")
+            && msg.contains(&format!("store.rs:{line}:"))
+            && msg.ends_with("expects a `u32`, but the value there is a `alloc::string::String`"),
+        "{msg}"
+    );
+
+    let len = store.select_at(path!(todos[1]), |t: &Vec<u8>| t.len());
+    let msg = panic_message(catch_unwind(AssertUnwindSafe(|| len.get())).unwrap_err());
+    assert!(
+        msg.starts_with("reactive-store: select_at(/todos/1) at ")
+            && msg.contains("expects a `alloc::vec::Vec<u8>`, but the value there is a `")
+            && msg.contains("Todo`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_typed_read_at_a_path_is_the_value_or_an_error_naming_both_types() {
+    let store = Store::new(app(2));
+    assert_eq!(
+        store.get_at_untracked::<String>(&path!(todos[1].title)),
+        Ok("todo 1".to_string())
+    );
+    let err = store
+        .get_at_untracked::<u32>(&path!(todos[1].title))
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ReadAtError::WrongType {
+            path: path!(todos[1].title),
+            expected: "u32",
+            found: "alloc::string::String",
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "the value at /todos/1/title is a `alloc::string::String`, not the `u32` asked for"
+    );
+    assert_eq!(
+        store.get_at_untracked::<String>(&path!(todos[7].title)),
+        Err(ReadAtError::NoSuchPath {
+            path: path!(todos[7].title)
+        })
+    );
+    store.dispose();
+    assert_eq!(
+        store.get_at_untracked::<String>(&path!(todos[1].title)),
+        Err(ReadAtError::Disposed)
+    );
+}
+
+#[test]
+fn a_path_validator_of_the_wrong_type_panics_naming_both_types() {
+    let store = Store::new(app(2));
+    store.add_path_validator(
+        PathPattern::parse("/todos/*/done").unwrap(),
+        |_: &String, _| {},
+    );
+    let msg = panic_message(
+        catch_unwind(AssertUnwindSafe(|| {
+            store.update(|s| s.todos[0].done = true)
+        }))
+        .unwrap_err(),
+    );
+    assert!(
+        msg.contains(
+            "the path validator for /todos/*/done, checking /todos/0/done, registered at "
+        ) && msg.ends_with("expects a `alloc::string::String`, but the value there is a `bool`"),
+        "{msg}"
+    );
 }

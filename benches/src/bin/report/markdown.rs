@@ -106,9 +106,9 @@ impl Document<'_> {
     fn header(&self, out: &mut String) {
         let machine = &self.machine;
         let command = if self.quick {
-            "cargo run -p benches --release --bin report -- --quick"
+            "cargo run -p benches --release --features peers --bin report -- --quick"
         } else {
-            "cargo run -p benches --release --bin report"
+            "cargo run -p benches --release --features peers --bin report"
         };
         let _ = writeln!(out, "# Benchmark results\n");
         let _ = writeln!(
