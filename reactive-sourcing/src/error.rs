@@ -172,6 +172,17 @@ pub enum EventStoreError {
         /// What was found there.
         reason: String,
     },
+    /// The log is already open in another store, in this process or another: a JSON Lines
+    /// log has one writer at a time (its lock is `<log>.lock`, held while the store lives).
+    #[error(
+        "`{}` is already open in another JsonlStore (in this process or another); \
+         a JSON Lines log has one writer at a time",
+        .path.display()
+    )]
+    Locked {
+        /// The log file.
+        path: PathBuf,
+    },
     /// The audit chain does not verify.
     #[error("{0}")]
     BrokenChain(BrokenLink),

@@ -2,6 +2,7 @@
 //! on every append.
 
 mod format;
+mod lock;
 mod scan;
 mod sidecar;
 
@@ -19,6 +20,7 @@ use crate::event::{Append, Appended, CompactedEvent, LogEntry, RecordedEvent};
 use crate::line;
 use crate::store::{EventStore, StreamSnapshot};
 use format::{BatchMark, FileLine};
+use lock::LogLock;
 use scan::{Index, ScanEnd, scan};
 use sidecar::{Sidecar, sibling, sync_directory};
 
@@ -60,7 +62,11 @@ pub type OpenReport = RecoveryReport;
 /// Opening reads the whole file once to build an index of byte offsets (8 bytes per event,
 /// plus streams and idempotency keys); events stay on disk and are read on demand. Snapshots
 /// and checkpoints live in two small sidecar files (`<name>.snapshots`, `<name>.checkpoints`).
-/// One process at a time: for several processes, use `SqliteStore`.
+///
+/// One store per file: opening takes an exclusive lock on `<name>.lock` and holds it until the
+/// store is dropped, so a second [`open`](JsonlStore::open) of the same log — in this process
+/// or another — fails with [`EventStoreError::Locked`] instead of writing beside the first.
+/// For several writing processes, use `SqliteStore`.
 ///
 /// ```
 /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, JsonlStore, NewEvent};
@@ -80,6 +86,8 @@ pub struct JsonlStore {
     path: PathBuf,
     report: OpenReport,
     inner: Mutex<Inner>,
+    /// Held for the store's lifetime: no other store writes this log meanwhile.
+    _lock: LogLock,
 }
 
 #[derive(Debug)]
@@ -98,7 +106,8 @@ impl JsonlStore {
     ///
     /// # Errors
     ///
-    /// [`EventStoreError::Corrupt`] naming the first damaged line (use
+    /// [`EventStoreError::Locked`] if another store has the log open (in this process or
+    /// another), [`EventStoreError::Corrupt`] naming the first damaged line (use
     /// [`recover`](JsonlStore::recover) to keep every intact event before it), or
     /// [`EventStoreError::Io`].
     ///
@@ -126,6 +135,7 @@ impl JsonlStore {
     /// ```
     pub fn open_with(path: impl AsRef<Path>, torn_tail: TornTail) -> Result<Self, EventStoreError> {
         let path = path.as_ref().to_owned();
+        let lock = LogLock::acquire(&path)?;
         let (index, end) = scan_file(&path)?;
         let damage = match end {
             ScanEnd::Clean => None,
@@ -170,6 +180,7 @@ impl JsonlStore {
             path,
             report,
             inner: Mutex::new(inner),
+            _lock: lock,
         })
     }
 
@@ -177,9 +188,11 @@ impl JsonlStore {
     /// line, saves the rest of the file to a `.damaged-<offset>` file beside it (nothing is
     /// thrown away), and cuts it off. A log without damage is left as it is.
     ///
+    /// Recovery takes the log's lock like [`open`](JsonlStore::open), for as long as it runs.
+    ///
     /// # Errors
     ///
-    /// [`EventStoreError::Io`].
+    /// [`EventStoreError::Locked`] if a store has the log open, or [`EventStoreError::Io`].
     ///
     /// ```
     /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, JsonlStore, NewEvent, Position};
@@ -204,6 +217,7 @@ impl JsonlStore {
     /// ```
     pub fn recover(path: impl AsRef<Path>) -> Result<RecoveryReport, EventStoreError> {
         let path = path.as_ref();
+        let _lock = LogLock::acquire(path)?;
         let (index, end) = scan_file(path)?;
         let damage = match end {
             ScanEnd::Clean => None,
