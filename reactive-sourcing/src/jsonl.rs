@@ -22,7 +22,7 @@ use crate::store::{EventStore, StreamSnapshot};
 use format::{BatchMark, FileLine};
 use lock::LogLock;
 use scan::{Index, ScanEnd, scan};
-use sidecar::{Sidecar, sibling, sync_directory};
+use sidecar::{Sidecar, create_fresh, sibling, sync_directory};
 
 /// What to do when the file ends with a write that did not finish (a crash during an append:
 /// the batch was never acknowledged).
@@ -33,8 +33,9 @@ use sidecar::{Sidecar, sibling, sync_directory};
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TornTail {
-    /// Set the torn bytes aside in a `.damaged-<offset>` file beside the log, cut them off,
-    /// and report it in [`JsonlStore::open_report`].
+    /// Set the torn bytes aside in a new `.damaged-<offset>` file beside the log (a suffix
+    /// `-2`, `-3`, … if that name is taken: an earlier set-aside file is never overwritten),
+    /// cut them off, and report it in [`JsonlStore::open_report`].
     #[default]
     Repair,
     /// Refuse to open with [`EventStoreError::Corrupt`] naming the position.
@@ -185,8 +186,9 @@ impl JsonlStore {
     }
 
     /// Recovers a damaged log in place: keeps every complete batch before the first damaged
-    /// line, saves the rest of the file to a `.damaged-<offset>` file beside it (nothing is
-    /// thrown away), and cuts it off. A log without damage is left as it is.
+    /// line, saves the rest of the file to a new `.damaged-<offset>` file beside it (with a
+    /// suffix `-2`, `-3`, … if an earlier recovery used that name: nothing is thrown away or
+    /// overwritten), and cuts it off. A log without damage is left as it is.
     ///
     /// Recovery takes the log's lock like [`open`](JsonlStore::open), for as long as it runs.
     ///
@@ -361,8 +363,9 @@ fn scan_file(path: &Path) -> Result<(Index, ScanEnd), EventStoreError> {
     scan(BufReader::with_capacity(1 << 16, file)).map_err(|error| EventStoreError::io(path, error))
 }
 
-/// Copies the bytes of `path` from `cut` on to `<path>.damaged-<cut>`, then truncates `path`
-/// at `cut`. Returns the copy's path and its length.
+/// Copies the bytes of `path` from `cut` on to a new file `<path>.damaged-<cut>` (`-2`, `-3`,
+/// … appended if an earlier repair already used that name: nothing set aside is overwritten),
+/// then truncates `path` at `cut`. Returns the copy's path and its length.
 fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
     let io = |error| EventStoreError::io(path, error);
     let mut file = OpenOptions::new()
@@ -373,8 +376,7 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
     file.seek(SeekFrom::Start(cut)).map_err(io)?;
     let mut rest = Vec::new();
     file.read_to_end(&mut rest).map_err(io)?;
-    let saved = sibling(path, &format!("damaged-{cut}"));
-    let mut copy = File::create(&saved).map_err(|error| EventStoreError::io(&saved, error))?;
+    let (mut copy, saved) = create_fresh(path, &format!("damaged-{cut}"))?;
     copy.write_all(&rest)
         .and_then(|()| copy.sync_all())
         .map_err(|error| EventStoreError::io(&saved, error))?;

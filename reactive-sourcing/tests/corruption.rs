@@ -113,6 +113,45 @@ fn jsonl_bit_flip_is_an_error_naming_the_line_and_recovery_keeps_the_batches_bef
 }
 
 #[test]
+fn a_second_recovery_at_the_same_offset_keeps_the_first_recoverys_set_aside_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("events.jsonl");
+    let damage_line_5 = |path: &Path| {
+        let mut bytes = fs::read(path).unwrap();
+        let at = line_start(&bytes, 5) + 30;
+        bytes[at] ^= 0x01;
+        fs::write(path, &bytes).unwrap();
+        bytes[line_start(&bytes, 4)..].to_vec()
+    };
+    let recover = |path: &Path| {
+        let report = JsonlStore::recover(path).expect("recover");
+        assert_eq!(report.kept, 3);
+        let (saved, length) = report.damage.unwrap().set_aside.unwrap();
+        (saved, length)
+    };
+
+    jsonl_with_events(&path, 3);
+    let first_rest = damage_line_5(&path);
+    let (first, first_length) = recover(&path);
+    assert_eq!(fs::read(&first).unwrap(), first_rest);
+
+    // The same damage again, at the same offset, after different events were appended.
+    jsonl_with_events(&path, 4);
+    let second_rest = damage_line_5(&path);
+    assert_ne!(first_rest, second_rest);
+    let (second, second_length) = recover(&path);
+
+    assert_ne!(first, second, "the second recovery picked a fresh name");
+    assert_eq!(fs::read(&first).unwrap(), first_rest, "the first copy is intact");
+    assert_eq!(fs::read(&second).unwrap(), second_rest);
+    assert_eq!(
+        (first_length, second_length),
+        (first_rest.len() as u64, second_rest.len() as u64)
+    );
+    assert_eq!(JsonlStore::open(&path).unwrap().head().unwrap(), 3);
+}
+
+#[test]
 fn jsonl_truncated_mid_line_is_reported_at_its_position_and_repaired_on_open() {
     let directory = tempfile::tempdir().unwrap();
     let path = directory.path().join("events.jsonl");

@@ -128,6 +128,29 @@ pub(crate) fn replace_file(path: &Path, contents: &[u8]) -> Result<(), EventStor
     sync_directory(path)
 }
 
+/// Creates `<path>.<suffix>`, or `<path>.<suffix>-2`, `-3`, … when that exists: never
+/// overwrites a file, so bytes set aside by an earlier repair stay where they were put.
+pub(crate) fn create_fresh(path: &Path, suffix: &str) -> Result<(File, PathBuf), EventStoreError> {
+    let mut candidate = sibling(path, suffix);
+    for attempt in 2..=u32::MAX {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => return Ok((file, candidate)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                candidate = sibling(path, &format!("{suffix}-{attempt}"));
+            }
+            Err(error) => return Err(EventStoreError::io(&candidate, error)),
+        }
+    }
+    Err(EventStoreError::io(
+        candidate,
+        std::io::Error::other("no free name to set damaged bytes aside"),
+    ))
+}
+
 /// `path` with `.suffix` appended to its file name.
 pub(crate) fn sibling(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.file_name().unwrap_or_default().to_os_string();
