@@ -41,7 +41,7 @@ impl fmt::Display for Position {
 ///
 /// ```
 /// use reactive_sourcing::RecoveryReport;
-/// let report = RecoveryReport { kept: 10, damage: None };
+/// let report = RecoveryReport { kept: 10, damage: None, snapshots_set_aside: None };
 /// assert!(report.damage.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,10 @@ pub struct RecoveryReport {
     pub kept: u64,
     /// The damage found, if any.
     pub damage: Option<Damage>,
+    /// A damaged snapshot file (the JSON Lines store's `<log>.snapshots`), renamed aside whole
+    /// (its new name in [`Damage::set_aside`]) and started afresh. Snapshots are a cache:
+    /// aggregates load from their events instead, and nothing acknowledged is lost.
+    pub snapshots_set_aside: Option<Damage>,
 }
 
 /// Damage found by an open or a recovery.

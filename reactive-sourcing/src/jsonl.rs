@@ -22,7 +22,7 @@ use crate::store::{EventStore, StreamSnapshot};
 use format::{BatchMark, FileLine};
 use lock::LogLock;
 use scan::{Index, ScanEnd, scan};
-use sidecar::{Sidecar, create_fresh, sibling, sync_directory};
+use sidecar::{Sidecar, create_fresh, open_cache, sibling, sync_directory};
 
 /// What to do when the file ends with a write that did not finish (a crash during an append:
 /// the batch was never acknowledged).
@@ -63,6 +63,9 @@ pub type OpenReport = RecoveryReport;
 /// Opening reads the whole file once to build an index of byte offsets (8 bytes per event,
 /// plus streams and idempotency keys); events stay on disk and are read on demand. Snapshots
 /// and checkpoints live in two small sidecar files (`<name>.snapshots`, `<name>.checkpoints`).
+/// Snapshots are a cache: a damaged snapshot file does not stop [`open`](JsonlStore::open) or
+/// [`recover`](JsonlStore::recover); it is renamed aside (never deleted), reported in
+/// [`OpenReport::snapshots_set_aside`], and aggregates load from their events.
 ///
 /// One store per file: opening takes an exclusive lock on `<name>.lock` and holds it until the
 /// store is dropped, so a second [`open`](JsonlStore::open) of the same log — in this process
@@ -172,11 +175,13 @@ impl JsonlStore {
                 });
             }
         };
+        let kept = index.offsets.len() as u64;
+        let (inner, snapshots_set_aside) = Inner::open(&path, index)?;
         let report = OpenReport {
-            kept: index.offsets.len() as u64,
+            kept,
             damage,
+            snapshots_set_aside,
         };
-        let inner = Inner::open(&path, index)?;
         Ok(JsonlStore {
             path,
             report,
@@ -189,6 +194,8 @@ impl JsonlStore {
     /// line, saves the rest of the file to a new `.damaged-<offset>` file beside it (with a
     /// suffix `-2`, `-3`, … if an earlier recovery used that name: nothing is thrown away or
     /// overwritten), and cuts it off. A log without damage is left as it is.
+    ///
+    /// A damaged snapshot file is set aside too (see [`RecoveryReport::snapshots_set_aside`]).
     ///
     /// Recovery takes the log's lock like [`open`](JsonlStore::open), for as long as it runs.
     ///
@@ -238,9 +245,12 @@ impl JsonlStore {
                 set_aside: Some(set_aside(path, cut)?),
             }),
         };
+        let (_, snapshots_set_aside) =
+            open_cache::<StreamSnapshot>(sibling(path, "snapshots"))?;
         Ok(RecoveryReport {
             kept: index.offsets.len() as u64,
             damage,
+            snapshots_set_aside,
         })
     }
 
@@ -387,18 +397,22 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
 }
 
 impl Inner {
-    fn open(path: &Path, index: Index) -> Result<Self, EventStoreError> {
+    /// Opens the files of the log at `path`; also returns the damage of a snapshot sidecar that
+    /// had to be set aside.
+    fn open(path: &Path, index: Index) -> Result<(Self, Option<Damage>), EventStoreError> {
         let io = |error| EventStoreError::io(path, error);
         let writer = OpenOptions::new().append(true).open(path).map_err(io)?;
         let reader = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
-        Ok(Inner {
+        let (snapshots, snapshots_set_aside) = open_cache(sibling(path, "snapshots"))?;
+        let inner = Inner {
             writer,
             reader,
             index,
-            snapshots: Sidecar::open(sibling(path, "snapshots"))?,
+            snapshots,
             checkpoints: Sidecar::open(sibling(path, "checkpoints"))?,
             broken: None,
-        })
+        };
+        Ok((inner, snapshots_set_aside))
     }
 
     /// Writes a batch's bytes durably; on failure, undoes the partial write or marks the store
@@ -661,7 +675,7 @@ impl EventStore for JsonlStore {
             inner.broken = Some("the compacted file does not scan cleanly".into());
             return Err(self.corrupt(0, 0, format!("after compaction: {end:?}")));
         }
-        *inner = Inner::open(&self.path, index)?;
+        *inner = Inner::open(&self.path, index)?.0;
         Ok(stubbed)
     }
 }
