@@ -245,8 +245,7 @@ impl JsonlStore {
                 set_aside: Some(set_aside(path, cut)?),
             }),
         };
-        let (_, snapshots_set_aside) =
-            open_cache::<StreamSnapshot>(sibling(path, "snapshots"))?;
+        let (_, snapshots_set_aside) = open_cache::<StreamSnapshot>(sibling(path, "snapshots"))?;
         Ok(RecoveryReport {
             kept: index.offsets.len() as u64,
             damage,

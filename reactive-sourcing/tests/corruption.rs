@@ -143,7 +143,11 @@ fn a_second_recovery_at_the_same_offset_keeps_the_first_recoverys_set_aside_file
     let (second, second_length) = recover(&path);
 
     assert_ne!(first, second, "the second recovery picked a fresh name");
-    assert_eq!(fs::read(&first).unwrap(), first_rest, "the first copy is intact");
+    assert_eq!(
+        fs::read(&first).unwrap(),
+        first_rest,
+        "the first copy is intact"
+    );
     assert_eq!(fs::read(&second).unwrap(), second_rest);
     assert_eq!(
         (first_length, second_length),
@@ -208,7 +212,11 @@ fn a_damaged_jsonl_snapshot_sidecar_is_set_aside_on_open_and_state_rebuilt_from_
     let report = store.open_report();
     assert_eq!((report.kept, report.damage.clone()), (3, None));
     let set_aside = report.snapshots_set_aside.clone().expect("reported");
-    assert!(set_aside.reason.contains("snapshot"), "{}", set_aside.reason);
+    assert!(
+        set_aside.reason.contains("snapshot"),
+        "{}",
+        set_aside.reason
+    );
     let (saved, length) = set_aside.set_aside.expect("renamed, not deleted");
     assert_eq!(fs::read(&saved).unwrap(), damaged);
     assert_eq!(length, damaged.len() as u64);
