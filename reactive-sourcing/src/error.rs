@@ -41,7 +41,7 @@ impl fmt::Display for Position {
 ///
 /// ```
 /// use reactive_sourcing::RecoveryReport;
-/// let report = RecoveryReport { kept: 10, damage: None };
+/// let report = RecoveryReport { kept: 10, damage: None, snapshots_set_aside: None };
 /// assert!(report.damage.is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +50,10 @@ pub struct RecoveryReport {
     pub kept: u64,
     /// The damage found, if any.
     pub damage: Option<Damage>,
+    /// A damaged snapshot file (the JSON Lines store's `<log>.snapshots`), renamed aside whole
+    /// (its new name in [`Damage::set_aside`]) and started afresh. Snapshots are a cache:
+    /// aggregates load from their events instead, and nothing acknowledged is lost.
+    pub snapshots_set_aside: Option<Damage>,
 }
 
 /// Damage found by an open or a recovery.
@@ -171,6 +175,17 @@ pub enum EventStoreError {
         position: Position,
         /// What was found there.
         reason: String,
+    },
+    /// The log is already open in another store, in this process or another: a JSON Lines
+    /// log has one writer at a time (its lock is `<log>.lock`, held while the store lives).
+    #[error(
+        "`{}` is already open in another JsonlStore (in this process or another); \
+         a JSON Lines log has one writer at a time",
+        .path.display()
+    )]
+    Locked {
+        /// The log file.
+        path: PathBuf,
     },
     /// The audit chain does not verify.
     #[error("{0}")]

@@ -2,6 +2,7 @@
 //! on every append.
 
 mod format;
+mod lock;
 mod scan;
 mod sidecar;
 
@@ -19,8 +20,9 @@ use crate::event::{Append, Appended, CompactedEvent, LogEntry, RecordedEvent};
 use crate::line;
 use crate::store::{EventStore, StreamSnapshot};
 use format::{BatchMark, FileLine};
+use lock::LogLock;
 use scan::{Index, ScanEnd, scan};
-use sidecar::{Sidecar, sibling, sync_directory};
+use sidecar::{Sidecar, create_fresh, open_cache, sibling, sync_directory};
 
 /// What to do when the file ends with a write that did not finish (a crash during an append:
 /// the batch was never acknowledged).
@@ -31,8 +33,9 @@ use sidecar::{Sidecar, sibling, sync_directory};
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum TornTail {
-    /// Set the torn bytes aside in a `.damaged-<offset>` file beside the log, cut them off,
-    /// and report it in [`JsonlStore::open_report`].
+    /// Set the torn bytes aside in a new `.damaged-<offset>` file beside the log (a suffix
+    /// `-2`, `-3`, … if that name is taken: an earlier set-aside file is never overwritten),
+    /// cut them off, and report it in [`JsonlStore::open_report`].
     #[default]
     Repair,
     /// Refuse to open with [`EventStoreError::Corrupt`] naming the position.
@@ -60,7 +63,14 @@ pub type OpenReport = RecoveryReport;
 /// Opening reads the whole file once to build an index of byte offsets (8 bytes per event,
 /// plus streams and idempotency keys); events stay on disk and are read on demand. Snapshots
 /// and checkpoints live in two small sidecar files (`<name>.snapshots`, `<name>.checkpoints`).
-/// One process at a time: for several processes, use `SqliteStore`.
+/// Snapshots are a cache: a damaged snapshot file does not stop [`open`](JsonlStore::open) or
+/// [`recover`](JsonlStore::recover); it is renamed aside (never deleted), reported in
+/// [`OpenReport::snapshots_set_aside`], and aggregates load from their events.
+///
+/// One store per file: opening takes an exclusive lock on `<name>.lock` and holds it until the
+/// store is dropped, so a second [`open`](JsonlStore::open) of the same log — in this process
+/// or another — fails with [`EventStoreError::Locked`] instead of writing beside the first.
+/// For several writing processes, use `SqliteStore`.
 ///
 /// ```
 /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, JsonlStore, NewEvent};
@@ -80,6 +90,8 @@ pub struct JsonlStore {
     path: PathBuf,
     report: OpenReport,
     inner: Mutex<Inner>,
+    /// Held for the store's lifetime: no other store writes this log meanwhile.
+    _lock: LogLock,
 }
 
 #[derive(Debug)]
@@ -98,7 +110,8 @@ impl JsonlStore {
     ///
     /// # Errors
     ///
-    /// [`EventStoreError::Corrupt`] naming the first damaged line (use
+    /// [`EventStoreError::Locked`] if another store has the log open (in this process or
+    /// another), [`EventStoreError::Corrupt`] naming the first damaged line (use
     /// [`recover`](JsonlStore::recover) to keep every intact event before it), or
     /// [`EventStoreError::Io`].
     ///
@@ -126,6 +139,7 @@ impl JsonlStore {
     /// ```
     pub fn open_with(path: impl AsRef<Path>, torn_tail: TornTail) -> Result<Self, EventStoreError> {
         let path = path.as_ref().to_owned();
+        let lock = LogLock::acquire(&path)?;
         let (index, end) = scan_file(&path)?;
         let damage = match end {
             ScanEnd::Clean => None,
@@ -161,25 +175,33 @@ impl JsonlStore {
                 });
             }
         };
+        let kept = index.offsets.len() as u64;
+        let (inner, snapshots_set_aside) = Inner::open(&path, index)?;
         let report = OpenReport {
-            kept: index.offsets.len() as u64,
+            kept,
             damage,
+            snapshots_set_aside,
         };
-        let inner = Inner::open(&path, index)?;
         Ok(JsonlStore {
             path,
             report,
             inner: Mutex::new(inner),
+            _lock: lock,
         })
     }
 
     /// Recovers a damaged log in place: keeps every complete batch before the first damaged
-    /// line, saves the rest of the file to a `.damaged-<offset>` file beside it (nothing is
-    /// thrown away), and cuts it off. A log without damage is left as it is.
+    /// line, saves the rest of the file to a new `.damaged-<offset>` file beside it (with a
+    /// suffix `-2`, `-3`, … if an earlier recovery used that name: nothing is thrown away or
+    /// overwritten), and cuts it off. A log without damage is left as it is.
+    ///
+    /// A damaged snapshot file is set aside too (see [`RecoveryReport::snapshots_set_aside`]).
+    ///
+    /// Recovery takes the log's lock like [`open`](JsonlStore::open), for as long as it runs.
     ///
     /// # Errors
     ///
-    /// [`EventStoreError::Io`].
+    /// [`EventStoreError::Locked`] if a store has the log open, or [`EventStoreError::Io`].
     ///
     /// ```
     /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, JsonlStore, NewEvent, Position};
@@ -204,6 +226,7 @@ impl JsonlStore {
     /// ```
     pub fn recover(path: impl AsRef<Path>) -> Result<RecoveryReport, EventStoreError> {
         let path = path.as_ref();
+        let _lock = LogLock::acquire(path)?;
         let (index, end) = scan_file(path)?;
         let damage = match end {
             ScanEnd::Clean => None,
@@ -222,9 +245,11 @@ impl JsonlStore {
                 set_aside: Some(set_aside(path, cut)?),
             }),
         };
+        let (_, snapshots_set_aside) = open_cache::<StreamSnapshot>(sibling(path, "snapshots"))?;
         Ok(RecoveryReport {
             kept: index.offsets.len() as u64,
             damage,
+            snapshots_set_aside,
         })
     }
 
@@ -347,8 +372,9 @@ fn scan_file(path: &Path) -> Result<(Index, ScanEnd), EventStoreError> {
     scan(BufReader::with_capacity(1 << 16, file)).map_err(|error| EventStoreError::io(path, error))
 }
 
-/// Copies the bytes of `path` from `cut` on to `<path>.damaged-<cut>`, then truncates `path`
-/// at `cut`. Returns the copy's path and its length.
+/// Copies the bytes of `path` from `cut` on to a new file `<path>.damaged-<cut>` (`-2`, `-3`,
+/// … appended if an earlier repair already used that name: nothing set aside is overwritten),
+/// then truncates `path` at `cut`. Returns the copy's path and its length.
 fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
     let io = |error| EventStoreError::io(path, error);
     let mut file = OpenOptions::new()
@@ -359,8 +385,7 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
     file.seek(SeekFrom::Start(cut)).map_err(io)?;
     let mut rest = Vec::new();
     file.read_to_end(&mut rest).map_err(io)?;
-    let saved = sibling(path, &format!("damaged-{cut}"));
-    let mut copy = File::create(&saved).map_err(|error| EventStoreError::io(&saved, error))?;
+    let (mut copy, saved) = create_fresh(path, &format!("damaged-{cut}"))?;
     copy.write_all(&rest)
         .and_then(|()| copy.sync_all())
         .map_err(|error| EventStoreError::io(&saved, error))?;
@@ -371,18 +396,22 @@ fn set_aside(path: &Path, cut: u64) -> Result<(PathBuf, u64), EventStoreError> {
 }
 
 impl Inner {
-    fn open(path: &Path, index: Index) -> Result<Self, EventStoreError> {
+    /// Opens the files of the log at `path`; also returns the damage of a snapshot sidecar that
+    /// had to be set aside.
+    fn open(path: &Path, index: Index) -> Result<(Self, Option<Damage>), EventStoreError> {
         let io = |error| EventStoreError::io(path, error);
         let writer = OpenOptions::new().append(true).open(path).map_err(io)?;
         let reader = BufReader::with_capacity(1 << 16, File::open(path).map_err(io)?);
-        Ok(Inner {
+        let (snapshots, snapshots_set_aside) = open_cache(sibling(path, "snapshots"))?;
+        let inner = Inner {
             writer,
             reader,
             index,
-            snapshots: Sidecar::open(sibling(path, "snapshots"))?,
+            snapshots,
             checkpoints: Sidecar::open(sibling(path, "checkpoints"))?,
             broken: None,
-        })
+        };
+        Ok((inner, snapshots_set_aside))
     }
 
     /// Writes a batch's bytes durably; on failure, undoes the partial write or marks the store
@@ -645,7 +674,7 @@ impl EventStore for JsonlStore {
             inner.broken = Some("the compacted file does not scan cleanly".into());
             return Err(self.corrupt(0, 0, format!("after compaction: {end:?}")));
         }
-        *inner = Inner::open(&self.path, index)?;
+        *inner = Inner::open(&self.path, index)?.0;
         Ok(stubbed)
     }
 }

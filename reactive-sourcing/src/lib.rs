@@ -119,7 +119,7 @@
 //! | backend | durable | processes | reads | for |
 //! |---|---|---|---|---|
 //! | [`MemoryStore`] | no | one | from memory | tests, caches |
-//! | [`JsonlStore`] | yes (fsync per batch) | one | seek by an in-memory offset index | small apps, logs you can `grep` |
+//! | [`JsonlStore`] | yes (fsync per batch) | one (locked: a second open is [`EventStoreError::Locked`]) | seek by an in-memory offset index | small apps, logs you can `grep` |
 //! | `SqliteStore` | yes (WAL, `synchronous=FULL`) | many (optimistic concurrency across processes) | indexed | the embedded default |
 //!
 //! Every backend answers appends through the same code: the rules above (expected version,

@@ -4,6 +4,7 @@
 mod pages;
 mod recover;
 mod rows;
+mod verify;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -101,12 +102,20 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (or creates) the database at `path`.
+    /// Opens (or creates) the database at `path`, after SQLite's `PRAGMA quick_check`: a
+    /// damaged page (an index page included, which would make reads through it miss events
+    /// without an error) refuses the open instead of answering wrongly.
+    ///
+    /// The check reads every page once: about 1 ms of opening time per MB of database
+    /// (0.9–1.2 ms/MB measured on a 71 MB store of 150,000 events, release build, file in the
+    /// page cache; opening took 72–95 ms with the check). The full check, index entries
+    /// against rows, is [`verify`](SqliteStore::verify) (about 2–2.5 ms/MB).
     ///
     /// # Errors
     ///
-    /// [`EventStoreError::Corrupt`] if the file is not a database of this store or is damaged
-    /// where opening reads it, [`EventStoreError::Sqlite`] otherwise.
+    /// [`EventStoreError::Corrupt`] if the file is not a database of this store, or
+    /// `quick_check` finds damage (the reason names its findings), or it is damaged where
+    /// opening reads it; [`EventStoreError::Sqlite`] otherwise.
     ///
     /// See [`SqliteStore`] for a full example.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, EventStoreError> {
@@ -165,9 +174,9 @@ impl SqliteStore {
         &self.path
     }
 
-    /// Runs SQLite's own structural check (`PRAGMA integrity_check`). Together with
-    /// [`verify_chain`](crate::verify_chain), which checks every event's content, it proves the
-    /// database sound.
+    /// Runs SQLite's own structural check (`PRAGMA integrity_check`) alone;
+    /// [`verify`](SqliteStore::verify) runs it and also checks that the indexes agree with
+    /// the tables.
     ///
     /// # Errors
     ///
@@ -180,23 +189,7 @@ impl SqliteStore {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn integrity_check(&self) -> Result<(), EventStoreError> {
-        let connection = self.lock();
-        let fail = |e| corrupt_or(&self.path, e, Position::Header);
-        let mut statement = connection.prepare("PRAGMA integrity_check").map_err(fail)?;
-        let findings: Vec<String> = statement
-            .query_map([], |row| row.get::<_, String>(0))
-            .map_err(fail)?
-            .collect::<Result<_, _>>()
-            .map_err(fail)?;
-        if findings == ["ok"] {
-            Ok(())
-        } else {
-            Err(EventStoreError::Corrupt {
-                path: Some(self.path.clone()),
-                position: Position::Header,
-                reason: findings.join("; "),
-            })
-        }
+        verify::structural_check(&self.lock(), &self.path, "integrity_check")
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -309,7 +302,11 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), EventStoreError
                 ))
                 .map_err(fail)?;
         }
-        (APPLICATION_ID, FORMAT_VERSION) => {}
+        (APPLICATION_ID, FORMAT_VERSION) => {
+            // Damaged pages can make indexed reads return too little with no error; refuse
+            // them before anything is read or written.
+            verify::structural_check(connection, path, "quick_check")?;
+        }
         (APPLICATION_ID, other) => {
             return Err(EventStoreError::InvalidInput {
                 reason: format!(

@@ -5,8 +5,9 @@ use std::fs;
 use std::path::Path;
 
 use reactive_sourcing::{
-    Append, ArchiveWriter, EventStore, EventStoreError, ExpectedVersion, JsonlStore, NewEvent,
-    Position, RecordedEvent, TornTail, read_archive, verify_chain,
+    Aggregate, Append, ArchiveWriter, CommandContext, DomainEvent, EventStore, EventStoreError,
+    ExpectedVersion, JsonlStore, NewEvent, Position, RecordedEvent, Repository, Schema, TornTail,
+    read_archive, verify_chain,
 };
 use serde_json::json;
 
@@ -110,6 +111,159 @@ fn jsonl_bit_flip_is_an_error_naming_the_line_and_recovery_keeps_the_batches_bef
         .append(Append::new("s", ExpectedVersion::Exact(15)).event(NewEvent::new("E", 1, json!(0))))
         .unwrap();
     assert_eq!(verify_chain(&store).unwrap().events, 16);
+}
+
+#[test]
+fn a_second_recovery_at_the_same_offset_keeps_the_first_recoverys_set_aside_file() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("events.jsonl");
+    let damage_line_5 = |path: &Path| {
+        let mut bytes = fs::read(path).unwrap();
+        let at = line_start(&bytes, 5) + 30;
+        bytes[at] ^= 0x01;
+        fs::write(path, &bytes).unwrap();
+        bytes[line_start(&bytes, 4)..].to_vec()
+    };
+    let recover = |path: &Path| {
+        let report = JsonlStore::recover(path).expect("recover");
+        assert_eq!(report.kept, 3);
+        let (saved, length) = report.damage.unwrap().set_aside.unwrap();
+        (saved, length)
+    };
+
+    jsonl_with_events(&path, 3);
+    let first_rest = damage_line_5(&path);
+    let (first, first_length) = recover(&path);
+    assert_eq!(fs::read(&first).unwrap(), first_rest);
+
+    // The same damage again, at the same offset, after different events were appended.
+    jsonl_with_events(&path, 4);
+    let second_rest = damage_line_5(&path);
+    assert_ne!(first_rest, second_rest);
+    let (second, second_length) = recover(&path);
+
+    assert_ne!(first, second, "the second recovery picked a fresh name");
+    assert_eq!(
+        fs::read(&first).unwrap(),
+        first_rest,
+        "the first copy is intact"
+    );
+    assert_eq!(fs::read(&second).unwrap(), second_rest);
+    assert_eq!(
+        (first_length, second_length),
+        (first_rest.len() as u64, second_rest.len() as u64)
+    );
+    assert_eq!(JsonlStore::open(&path).unwrap().head().unwrap(), 3);
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+enum Added {
+    Added(i64),
+}
+
+impl DomainEvent for Added {
+    const TYPES: &'static [(&'static str, u32)] = &[("Added", 1)];
+}
+
+/// Sums what is added.
+struct Counter;
+
+impl Aggregate for Counter {
+    type State = i64;
+    type Event = Added;
+    type Command = i64;
+    type Error = String;
+
+    fn apply(state: &mut i64, Added::Added(n): &Added) {
+        *state += n;
+    }
+
+    fn handle(_: &i64, n: i64) -> Result<Vec<Added>, String> {
+        Ok(vec![Added::Added(n)])
+    }
+}
+
+/// Flips a byte inside the first (complete) line of the snapshot sidecar; returns the bytes.
+fn damage_snapshot_sidecar(log: &Path) -> Vec<u8> {
+    let sidecar = log.with_file_name("events.jsonl.snapshots");
+    let mut bytes = fs::read(&sidecar).expect("a snapshot was saved");
+    bytes[30] ^= 0x01;
+    fs::write(&sidecar, &bytes).unwrap();
+    bytes
+}
+
+#[test]
+fn a_damaged_jsonl_snapshot_sidecar_is_set_aside_on_open_and_state_rebuilt_from_events() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("events.jsonl");
+    {
+        let repository = Repository::new(JsonlStore::open(&path).unwrap(), Schema::new());
+        let counter = repository.load::<Counter>("c").unwrap();
+        for n in [5, 7, 30] {
+            repository
+                .execute(&counter, n, &CommandContext::new())
+                .unwrap();
+        }
+        repository.snapshot(&counter).unwrap();
+    }
+    let damaged = damage_snapshot_sidecar(&path);
+
+    let store = JsonlStore::open(&path).expect("a damaged cache does not block opening");
+    let report = store.open_report();
+    assert_eq!((report.kept, report.damage.clone()), (3, None));
+    let set_aside = report.snapshots_set_aside.clone().expect("reported");
+    assert!(
+        set_aside.reason.contains("snapshot"),
+        "{}",
+        set_aside.reason
+    );
+    let (saved, length) = set_aside.set_aside.expect("renamed, not deleted");
+    assert_eq!(fs::read(&saved).unwrap(), damaged);
+    assert_eq!(length, damaged.len() as u64);
+    assert_eq!(store.load_snapshot("c").unwrap(), None);
+
+    let repository = Repository::new(store, Schema::new());
+    let counter = repository.load::<Counter>("c").unwrap();
+    assert_eq!(counter.state().get_untracked(), 42);
+    assert_eq!(counter.version().get_untracked(), 3);
+    // New snapshots are written and read again.
+    repository.snapshot(&counter).unwrap();
+    drop(repository);
+    let store = JsonlStore::open(&path).unwrap();
+    assert_eq!(store.open_report().snapshots_set_aside, None);
+    assert_eq!(store.load_snapshot("c").unwrap().unwrap().version, 3);
+}
+
+#[test]
+fn recover_repairs_a_damaged_jsonl_snapshot_sidecar_without_overwriting_an_earlier_copy() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("events.jsonl");
+    let mut copies = Vec::new();
+    for (kept, added) in [(1u64, 1i64), (2, 2)] {
+        {
+            let repository = Repository::new(JsonlStore::open(&path).unwrap(), Schema::new());
+            let counter = repository.load::<Counter>("c").unwrap();
+            repository
+                .execute(&counter, added, &CommandContext::new())
+                .unwrap();
+            repository.snapshot(&counter).unwrap();
+        }
+        let damaged = damage_snapshot_sidecar(&path);
+        let report = JsonlStore::recover(&path).unwrap();
+        assert_eq!((report.kept, report.damage), (kept, None));
+        let (saved, _) = report.snapshots_set_aside.unwrap().set_aside.unwrap();
+        copies.push((saved, damaged));
+    }
+    assert_ne!(copies[0].0, copies[1].0);
+    for (saved, damaged) in &copies {
+        assert_eq!(&fs::read(saved).unwrap(), damaged);
+    }
+    let store = JsonlStore::open(&path).unwrap();
+    assert_eq!(store.open_report().snapshots_set_aside, None);
+    let counter = Repository::new(store, Schema::new())
+        .load::<Counter>("c")
+        .unwrap();
+    assert_eq!(counter.state().get_untracked(), 3);
 }
 
 #[test]

@@ -142,6 +142,7 @@ fn kill_repeatedly(backend: &str, file: &str) {
         }
 
         if backend == "jsonl" {
+            // Dropped before the next open: a JSON Lines log has one store at a time.
             let store = JsonlStore::open(&path).expect("the JSON Lines store opens");
             torn_tails_repaired += u32::from(store.open_report().damage.is_some());
         }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{EventStoreError, Position};
+use crate::error::{Damage, EventStoreError, Position};
 use crate::line::{self, Lines};
 
 #[derive(Serialize, Deserialize)]
@@ -126,6 +126,61 @@ pub(crate) fn replace_file(path: &Path, contents: &[u8]) -> Result<(), EventStor
     drop(file);
     fs::rename(&temporary, path).map_err(|error| EventStoreError::io(path, error))?;
     sync_directory(path)
+}
+
+/// Loads the snapshot sidecar at `path`. A damaged one is not an error: snapshots are a cache,
+/// so the file is renamed aside whole (to a fresh `<path>.damaged…`, never over another file)
+/// and an empty sidecar is returned, with the damage found.
+pub(crate) fn open_cache<V: Serialize + DeserializeOwned + Clone>(
+    path: PathBuf,
+) -> Result<(Sidecar<V>, Option<Damage>), EventStoreError> {
+    let (position, reason) = match Sidecar::open(path.clone()) {
+        Ok(sidecar) => return Ok((sidecar, None)),
+        Err(EventStoreError::Corrupt {
+            position, reason, ..
+        }) => (position, reason),
+        Err(other) => return Err(other),
+    };
+    // A placeholder reserves a name no earlier repair used; the rename replaces it atomically.
+    let (placeholder, saved) = create_fresh(&path, "damaged")?;
+    drop(placeholder);
+    fs::rename(&path, &saved).map_err(|error| EventStoreError::io(&path, error))?;
+    sync_directory(&path)?;
+    let length = fs::metadata(&saved)
+        .map_err(|error| EventStoreError::io(&saved, error))?
+        .len();
+    let damage = Damage {
+        position,
+        reason: format!(
+            "the snapshot file was damaged ({reason}); it was set aside and aggregates load \
+             from their events"
+        ),
+        set_aside: Some((saved, length)),
+    };
+    Ok((Sidecar::open(path)?, Some(damage)))
+}
+
+/// Creates `<path>.<suffix>`, or `<path>.<suffix>-2`, `-3`, … when that exists: never
+/// overwrites a file, so bytes set aside by an earlier repair stay where they were put.
+pub(crate) fn create_fresh(path: &Path, suffix: &str) -> Result<(File, PathBuf), EventStoreError> {
+    let mut candidate = sibling(path, suffix);
+    for attempt in 2..=u32::MAX {
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(file) => return Ok((file, candidate)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                candidate = sibling(path, &format!("{suffix}-{attempt}"));
+            }
+            Err(error) => return Err(EventStoreError::io(&candidate, error)),
+        }
+    }
+    Err(EventStoreError::io(
+        candidate,
+        std::io::Error::other("no free name to set damaged bytes aside"),
+    ))
 }
 
 /// `path` with `.suffix` appended to its file name.

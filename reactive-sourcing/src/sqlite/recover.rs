@@ -78,6 +78,7 @@ impl SqliteStore {
         let mut report = RecoveryReport {
             kept: 0,
             damage: None,
+            snapshots_set_aside: None,
         };
         let source = match Connection::open(damaged) {
             Ok(source) => source,
