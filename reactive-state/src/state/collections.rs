@@ -358,20 +358,30 @@ fn apply_map<K: MapKey, V: State, M: Map<K, V> + DeserializeOwned>(
     }
 }
 
-impl<K: MapKey, V: Node> Node for BTreeMap<K, V> {
-    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
-        Some(self.get(&K::from_segment(segment)?)?)
-    }
+/// `Node` for a map: children by key.
+macro_rules! map_node {
+    ($($map:ty where $($bound:path),+;)*) => {$(
+        impl<K: MapKey, V: $($bound +)+> Node for $map {
+            fn child(&self, segment: &Segment) -> Option<&dyn Node> {
+                Some(self.get(&K::from_segment(segment)?)?)
+            }
 
-    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
-        Some(self.get_mut(&K::from_segment(segment)?)?)
-    }
+            fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
+                Some(self.get_mut(&K::from_segment(segment)?)?)
+            }
 
-    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
-        for (k, v) in self {
-            f(k.to_segment(), v);
+            fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
+                for (k, v) in self {
+                    f(k.to_segment(), v);
+                }
+            }
         }
-    }
+    )*};
+}
+
+map_node! {
+    BTreeMap<K, V> where Node;
+    imbl::OrdMap<K, V> where Node, Clone;
 }
 
 /// Walks both maps in key order: O(n).
@@ -411,22 +421,6 @@ impl<K: MapKey, V: State> State for BTreeMap<K, V> {
 
     fn apply(&mut self, path: &[Segment], patch: &Patch) -> Result<(), PatchError> {
         apply_map(self, path, patch)
-    }
-}
-
-impl<K: MapKey, V: Node + Clone> Node for imbl::OrdMap<K, V> {
-    fn child(&self, segment: &Segment) -> Option<&dyn Node> {
-        Some(self.get(&K::from_segment(segment)?)?)
-    }
-
-    fn child_mut(&mut self, segment: &Segment) -> Option<&mut dyn Node> {
-        Some(self.get_mut(&K::from_segment(segment)?)?)
-    }
-
-    fn for_each_child(&self, f: &mut dyn FnMut(Segment, &dyn Node)) {
-        for (k, v) in self {
-            f(k.to_segment(), v);
-        }
     }
 }
 
