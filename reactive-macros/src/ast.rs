@@ -97,14 +97,6 @@ impl<'a> Container<'a> {
     pub(crate) fn patch_ident(&self) -> Ident {
         format_ident!("{}Patch", self.ident)
     }
-
-    /// The computed properties listed in `#[model(computed(...))]`.
-    pub(crate) fn computed(&self) -> &[Ident] {
-        self.attrs
-            .computed
-            .as_ref()
-            .map_or(&[], |computed| &computed.value)
-    }
 }
 
 impl<'a> Field<'a> {

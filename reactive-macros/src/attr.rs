@@ -6,11 +6,10 @@
 use crate::ctxt::Errors;
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
-use syn::punctuated::Punctuated;
 use syn::{Attribute, Ident, LitStr, Token};
 
 /// Keys accepted in `#[model(...)]` on the struct, for the "unknown attribute" message.
-const CONTAINER_KEYS: &str = "`computed(...)`, `serde`";
+const CONTAINER_KEYS: &str = "`serde`";
 /// Keys accepted in `#[model(...)]` on a field.
 const FIELD_KEYS: &str = "`skip`, `nested`, `keyed = \"...\"`";
 
@@ -23,8 +22,9 @@ pub(crate) struct Spanned<T> {
 /// `#[model(...)]` on the struct.
 #[derive(Default)]
 pub(crate) struct ContainerAttrs {
-    /// `computed(a, b)`: the computed properties defined in a `#[computed]` impl block.
-    pub(crate) computed: Option<Spanned<Vec<Ident>>>,
+    /// `computed(a, b)`: the old list of computed properties, ignored with a deprecation
+    /// warning (a `#[computed]` block declares them); kept for the span of `computed`.
+    pub(crate) computed: Option<Spanned<()>>,
     /// `serde`: derive `Serialize`/`Deserialize` for the patch enum.
     pub(crate) serde: Option<Spanned<()>>,
 }
@@ -45,11 +45,8 @@ impl ContainerAttrs {
         let mut parsed = ContainerAttrs::default();
         for_each_model_meta(attrs, errors, |meta, errors| {
             if meta.path.is_ident("computed") {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let names = Punctuated::<Ident, Token![,]>::parse_terminated(&content)?;
-                let names = names.into_iter().collect();
-                set_once(&mut parsed.computed, meta, names, errors);
+                skip_value(meta)?;
+                set_once(&mut parsed.computed, meta, (), errors);
             } else if meta.path.is_ident("serde") {
                 set_once(&mut parsed.serde, meta, (), errors);
             } else {

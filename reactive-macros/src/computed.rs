@@ -1,15 +1,18 @@
 //! `#[computed]` on an `impl PlayerModel { ... }` block: parse, check, expand.
 //!
-//! Each method `fn hp_ratio(&self) -> f32 { body }` becomes two items:
+//! The block is the only declaration of its computed properties. Each method
+//! `fn hp_ratio(&self) -> f32 { body }` becomes:
 //!
-//! - `impl ComputedProperty<hash("hp_ratio")> for PlayerModel` holding the body as `compute`,
-//!   its output type, and its doc and type name for `describe()`;
-//! - the public getter `fn hp_ratio(&self) -> f32`, with the method's docs, which reads the memo
-//!   the derive stores for it (found through `ComputedSlot<hash("hp_ratio")>`).
+//! - the public getter `fn hp_ratio(&self) -> f32`, with the method's docs, which reads the
+//!   property's memo from the handle (`__private::computed_get`, by the property's index);
+//! - a private method `__compute_hp_ratio` holding the body;
+//! - a constant `PlayerField::HpRatio`, naming the property for `subscribe` and `track_field`.
 //!
-//! The derive on the struct creates the memo (`Memo::new(|| compute(&handle))`) in
-//! `PlayerModel::new`, so the property is lazy, cached and cut off by equality, and a body that
-//! reads `self.hp()` depends on `hp` alone.
+//! The block also adds `PlayerField::__COMPUTED` (names, types, docs) and
+//! `PlayerField::__computed_memos` (creates the memos), which the derive on the struct reads by
+//! name: so `PlayerModel::new` creates one lazy, cached memo per property, and a body that reads
+//! `self.hp()` depends on `hp` alone. A model without a block gets empty defaults (see
+//! `reactive_model::__private::computed`).
 
 mod ast;
 mod expand;

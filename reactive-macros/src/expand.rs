@@ -44,12 +44,27 @@ fn expand(container: &Container<'_>) -> TokenStream {
     let patch = patch::expand(container);
     let model_impl = model_impl::expand(container);
     let assertions = assertions(container);
+    let deprecated = deprecated_computed_list(container);
     quote! {
+        #deprecated
         #assertions
         #handle
         #field_enum
         #patch
         #model_impl
+    }
+}
+
+/// `#[model(computed(...))]`, the old second declaration of computed properties, is ignored: a
+/// use of a deprecated item under the word `computed` makes the compiler warn about it there.
+fn deprecated_computed_list(container: &Container<'_>) -> TokenStream {
+    let Some(computed) = &container.attrs.computed else {
+        return TokenStream::new();
+    };
+    let reactive_model = crate::runtime_path::model_runtime();
+    let item = Ident::new("model_computed_list", computed.span);
+    quote_spanned! {computed.span=>
+        const _: () = #reactive_model::__private::#item;
     }
 }
 
@@ -149,20 +164,6 @@ fn field_of_trait(name: &Ident) -> TokenStream {
     quote_spanned!(name.span()=> #reactive_model::__private::FieldOf<#hash>)
 }
 
-/// `::reactive_model::__private::ComputedProperty<HASH>` for the computed property `name`.
-pub(crate) fn computed_trait(name: &Ident) -> TokenStream {
-    let reactive_model = crate::runtime_path::model_runtime();
-    let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> #reactive_model::__private::ComputedProperty<#hash>)
-}
-
-/// `::reactive_model::__private::ComputedSlot<HASH>` for the computed property `name`.
-pub(crate) fn computed_slot_trait(name: &Ident) -> TokenStream {
-    let reactive_model = crate::runtime_path::model_runtime();
-    let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> #reactive_model::__private::ComputedSlot<#hash>)
-}
-
 /// The key type of a keyed field: `<Item as FieldOf<hash("id")>>::Type`, spanned at `"id"`
 /// so that a missing field is reported there.
 fn key_type(item: &Type, key: &Ident) -> TokenStream {
@@ -185,16 +186,10 @@ fn storage_type(kind: &FieldKind<'_>, ty: &Type) -> TokenStream {
     }
 }
 
-/// `__computed_hp_ratio`: where the handle keeps the memo of a computed property.
-fn computed_field(name: &Ident) -> Ident {
-    quote::format_ident!("__computed_{}", crate::ast::unraw(name))
-}
-
 /// The where-clause predicates that make every projection in the generated items well-formed:
 /// `T: 'static` for each type parameter, and one *guard* per requirement on another expansion:
 /// `for<'g> Position: IsModel` for a nested field, `for<'g> Item: IsModel + FieldOf<..>` and its
-/// key's bounds for a keyed one, `for<'g> PlayerModel: ComputedProperty<..>` per computed
-/// property.
+/// key's bounds for a keyed one.
 ///
 /// # Why guards
 ///
@@ -241,17 +236,11 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
             FieldKind::Plain | FieldKind::Skip => {}
         }
     }
-    let handle = container.handle_ident();
-    let (_, ty_generics, _) = container.generics.split_for_impl();
-    for name in container.computed() {
-        let computed = computed_trait(name);
-        predicates.push(syn::parse_quote!(for<'__guard> #handle #ty_generics: #computed));
-    }
     predicates
 }
 
 /// The assertions that report a broken cross-expansion requirement once, under the user's
-/// tokens: `keyed = "id"` naming no field of the item, a listed computed property not defined.
+/// tokens: `keyed = "id"` naming no field of the item, or a key that is not a `ListKey`.
 /// They are the only unguarded uses of the generated items in the expansion.
 ///
 /// A nested or keyed type that is not a model needs no assertion: `impl IsModel for Player`
@@ -279,14 +268,6 @@ fn assertions(container: &Container<'_>) -> TokenStream {
             }
             FieldKind::Plain | FieldKind::Skip | FieldKind::Nested => {}
         }
-    }
-    // The handle's definition is guarded by every listed computed property: naming it once,
-    // unguarded, reports each missing one ("required by this bound" points at its name).
-    if let Some(first) = container.computed().first() {
-        let handle = Ident::new(&container.handle_ident().to_string(), first.span());
-        checks.push(quote_spanned!(first.span()=>
-            let _ = ::core::marker::PhantomData::<#handle>;
-        ));
     }
     if checks.is_empty() {
         return TokenStream::new();

@@ -9,7 +9,6 @@
 //! use reactive_model::{computed, Model};
 //!
 //! #[derive(Model, Clone, PartialEq, Debug)]
-//! #[model(computed(ratio))]
 //! struct Health {
 //!     hp: u32,
 //!     max_hp: u32,
@@ -69,8 +68,7 @@ use proc_macro::TokenStream;
 /// field is itself a model: fine-grained all the way down), `#[model(keyed = "field")]` (on a
 /// `Vec<Item>` of models: a `KeyedList` keyed by `Item::field`).
 ///
-/// Container attributes: `#[model(computed(name, ...))]` (computed properties defined in a
-/// `#[computed]` impl block of the handle), `#[model(serde)]` (the patch enum converts to and
+/// Container attributes: `#[model(serde)]` (the patch enum converts to and
 /// from a `reactive_state::Patch` with `reactive_model::StatePatch` and serialises as that JSON
 /// Patch operation, the field enum implements `Serialize` and `Deserialize`, the handle gains
 /// `apply_state_patch`; needs the `serde` feature of `reactive-model`).
@@ -98,15 +96,17 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 /// Turns the methods of an `impl <Name>Model { ... }` block into computed properties: lazy, cached
 /// memos with an equality cut-off, read like fields.
 ///
-/// Each method takes `&self`, nothing else, and returns a value (`Clone + PartialEq`). Its name
-/// must also be listed in `#[model(computed(...))]` on the struct, so that the derive can store the
-/// memo, name it in the field enum and describe it.
+/// Each method takes `&self`, nothing else, and returns a value (`Clone + PartialEq`). The block
+/// is the only place a computed property is declared: the model's derive finds the block's
+/// properties by itself, stores a memo for each when the model is created, lists them in
+/// `describe()`, and the field enum gains one constant per property (`RectField::Area`), for
+/// `subscribe` and `track_field`. One `#[computed]` block per model; the getters have the
+/// methods' docs and visibility.
 ///
 /// ```
 /// use reactive_model::{computed, Model};
 ///
 /// #[derive(Model, Clone, PartialEq, Debug)]
-/// #[model(computed(area))]
 /// struct Rect {
 ///     width: u32,
 ///     height: u32,

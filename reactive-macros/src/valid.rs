@@ -2,8 +2,8 @@
 //!
 //! What the type system does check is left to it, with spans that point at the user's tokens:
 //! `nested` on a type that is not a model, `keyed` naming a field the item does not have, a
-//! computed property listed but not defined. Those surface as trait errors whose messages are
-//! set with `#[diagnostic::on_unimplemented]` in `reactive-model`.
+//! field type without `Clone`, `PartialEq` or `Debug`. Those surface as trait errors whose
+//! messages are set with `#[diagnostic::on_unimplemented]` in `reactive-model`.
 
 use crate::ast::{Container, Field, Shape, vec_item_type};
 use crate::ctxt::Errors;
@@ -34,7 +34,6 @@ pub(crate) fn check(container: &Container<'_>, errors: &mut Errors) {
         check_field_attrs(field, errors);
         check_reserved_name(field, errors);
     }
-    check_computed_list(container, errors);
     check_method_names(container, errors);
     check_variant_names(container, errors);
 }
@@ -124,25 +123,6 @@ fn check_reserved_name(field: &Field<'_>, errors: &mut Errors) {
     }
 }
 
-fn check_computed_list(container: &Container<'_>, errors: &mut Errors) {
-    let Some(computed) = &container.attrs.computed else {
-        return;
-    };
-    if computed.value.is_empty() {
-        errors.push(syn::Error::new(
-            computed.span,
-            "`computed(...)` lists the computed properties of the model, e.g. \
-             `computed(hp_ratio)`; it is empty",
-        ));
-    }
-    let mut seen = BTreeMap::new();
-    for name in &computed.value {
-        if seen.insert(name.to_string(), name).is_some() {
-            errors.error_spanned_by(name, format!("computed property `{name}` is listed twice"));
-        }
-    }
-}
-
 /// Every generated method of the handle must have one meaning: `set_hp` generated for `hp` must
 /// not also be a field's getter, and no field may be called `snapshot`.
 fn check_method_names(container: &Container<'_>, errors: &mut Errors) {
@@ -186,14 +166,6 @@ fn check_method_names(container: &Container<'_>, errors: &mut Errors) {
             claim(method, field.ident, what.clone(), errors);
         }
     }
-    for name in container.computed() {
-        claim(
-            crate::ast::unraw(name),
-            name,
-            format!("the computed property `{name}`"),
-            errors,
-        );
-    }
 }
 
 /// `max_hp` and `max__hp` would both be `PlayerField::MaxHp`.
@@ -204,11 +176,7 @@ fn check_variant_names(container: &Container<'_>, errors: &mut Errors) {
         .iter()
         .filter(|field| field.is_tracked())
         .map(|field| (field.ident, field.variant_ident()));
-    let computed = container
-        .computed()
-        .iter()
-        .map(|name| (name, crate::ast::variant_ident(name)));
-    for (ident, variant) in tracked.chain(computed) {
+    for (ident, variant) in tracked {
         let variant_name = variant.to_string();
         match seen.get(&variant_name) {
             // The same name twice is already reported by `check_method_names`.

@@ -31,7 +31,7 @@ pub struct ModelDescription {
     pub doc: &'static str,
     /// Every field, skipped ones included, in declaration order.
     pub fields: Vec<FieldDescription>,
-    /// The computed properties, in the order of `#[model(computed(...))]`.
+    /// The computed properties, in the order of the model's `#[computed]` block.
     pub computed: Vec<ComputedDescription>,
 }
 
@@ -133,7 +133,6 @@ impl fmt::Debug for FieldKind {
 /// use reactive_model::{Model, computed};
 ///
 /// #[derive(Model, Clone, PartialEq, Debug)]
-/// #[model(computed(area))]
 /// struct Rect {
 ///     w: u32,
 ///     h: u32,

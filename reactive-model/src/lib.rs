@@ -11,7 +11,6 @@
 //! use std::{cell::RefCell, rc::Rc};
 //!
 //! #[derive(Model, Clone, PartialEq, Debug)]
-//! #[model(computed(hp_ratio))]
 //! struct Player {
 //!     /// Shown above the player's head.
 //!     name: String,
@@ -91,7 +90,8 @@
 //! | `snapshot()`, `apply(value)` | the plain struct out; write back only what differs, in one batch |
 //! | `subscribe(fields, cb)` | one callback per batch in which any of `fields` changed, told which |
 //! | `on_patch(cb)`, `apply_patch(p)` | field-level patches out of one model and into another |
-//! | `PlayerField` | names fields and computed properties: `PlayerField::Hp` |
+//! | `player.hp_ratio()` | a computed property, declared once in a [`computed`] block on `PlayerModel` |
+//! | `PlayerField` | names fields and computed properties: `PlayerField::Hp`, `PlayerField::HpRatio` |
 //! | `PlayerPatch` | one change: `PlayerPatch::Hp(Change { old, new })`, with `path()` (`/hp`) and `inverse()` |
 //! | `apply_state_patch(p)` | with `#[model(serde)]`: apply a [`reactive_state::Patch`] (JSON Patch) |
 //! | `Player::describe()` | names, types as written, docs, computed properties ([`ModelDescription`]) |
@@ -106,7 +106,6 @@
 //! | field | `#[model(skip)]` | not tracked, no setter; kept as given and returned by `snapshot` |
 //! | field | `#[model(nested)]` | the type derives `Model` too; fine-grained all the way down |
 //! | field | `#[model(keyed = "id")]` | a `Vec<Item>` of models keyed by `Item::id` |
-//! | struct | `#[model(computed(a, b))]` | computed properties, defined in a [`computed`] impl block |
 //! | struct | `#[model(serde)]` | `PlayerPatch` implements `StatePatch` and serialises as JSON Patch; `PlayerField` implements `Serialize`/`Deserialize` (feature `serde`) |
 //!
 //! Anything else inside `#[model(...)]` is an error, as is using the derive on an enum, a
@@ -205,6 +204,7 @@
 // Unit tests use the derive, whose output names `::reactive_model`.
 extern crate self as reactive_model;
 
+mod computed;
 mod describe;
 mod keyed;
 mod model;

@@ -6,11 +6,8 @@
 //! property name.
 
 use crate::{Model, ModelField, ModelPatch};
-use reactive_core::Memo;
 use reactive_state::{Path, Segment};
-use std::cell::OnceCell;
 use std::fmt;
-use std::rc::Rc;
 
 #[cfg(feature = "serde")]
 pub use serde;
@@ -112,13 +109,6 @@ pub trait KeyOf<const NAME: u64> {}
 
 impl<const NAME: u64, T: FieldOf<NAME>> KeyOf<NAME> for T where T::Type: crate::ListKey {}
 
-/// The getter of a computed property: reads its memo. Fails to compile, under the method's name,
-/// when the property is not listed on the struct.
-#[inline]
-pub fn computed_value<const NAME: u64, H: ComputedSlot<NAME>>(handle: &H) -> H::Output {
-    handle.memo().get()
-}
-
 /// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
 /// finds the type of `Item::id`.
 #[diagnostic::on_unimplemented(
@@ -135,70 +125,41 @@ pub trait FieldOf<const NAME: u64> {
     fn field(&self) -> &Self::Type;
 }
 
-/// A computed property of the handle `Self`, defined by `#[computed]`.
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` has no computed property of this name",
-    label = "listed in `#[model(computed(...))]`, but not defined",
-    note = "define it as `fn name(&self) -> Type {{ .. }}` in a `#[reactive_model::computed] impl {Self}` block"
+pub use crate::computed::{
+    ComputedCell, ComputedId, ComputedInfo, ComputedSlots, ErasedMemo, HasComputedSlots,
+    NoComputedProperties, computed_get,
+};
+
+/// Named by the derive, under the word `computed`, when a struct still lists its computed
+/// properties in `#[model(computed(...))]`: the list is ignored, and this warning says so.
+#[deprecated(
+    note = "computed properties are declared once, in their `#[computed] impl PlayerModel { .. }` \
+            block: remove `computed(...)` from `#[model(...)]`"
 )]
-pub trait ComputedProperty<const NAME: u64> {
-    /// The property's value.
-    type Output: Clone + PartialEq + 'static;
-    /// The output type as written.
-    const TYPE: &'static str;
-    /// The method's doc comment.
-    const DOC: &'static str;
+#[allow(non_upper_case_globals)]
+pub const model_computed_list: () = ();
 
-    /// The method's body.
-    fn compute(&self) -> Self::Output;
-}
-
-/// Where the handle `Self` keeps the memo of a computed property: implemented by the derive for
-/// each name in `#[model(computed(...))]`.
-#[diagnostic::on_unimplemented(
-    message = "this computed property is not listed on the model's struct",
-    label = "not listed in `#[model(computed(...))]`",
-    note = "add its name to `#[model(computed(...))]` on the struct that derives `Model`"
-)]
-pub trait ComputedSlot<const NAME: u64>: ComputedProperty<NAME> {
-    /// The memo.
-    fn memo(&self) -> Memo<Self::Output>;
-}
-
-/// The handle, shared with the computed memos of the model being created.
+/// Deserialises a field enum from the name of a field or computed property (what its
+/// `Serialize` writes), looked up in `F::ALL`.
 ///
-/// A memo's closure needs the finished handle, and the handle holds the memos: the closures
-/// read the handle from this cell, which is filled right after the handle is built. Memos are
-/// lazy, so none runs before that.
-pub struct ComputedCell<H>(Rc<OnceCell<H>>);
-
-impl<H: Copy + 'static> ComputedCell<H> {
-    /// An empty cell.
-    #[allow(clippy::new_without_default)] // only generated code makes these
-    pub fn new() -> Self {
-        ComputedCell(Rc::new(OnceCell::new()))
-    }
-
-    /// The memo of the computed property `NAME`, computed from the handle in this cell.
-    #[track_caller]
-    pub fn memo<const NAME: u64>(&self) -> Memo<<H as ComputedProperty<NAME>>::Output>
-    where
-        H: ComputedProperty<NAME>,
-    {
-        let cell = Rc::clone(&self.0);
-        Memo::new(move || {
-            let handle = cell
-                .get()
-                .expect("a computed property was read while its model was being created");
-            handle.compute()
+/// # Errors
+///
+/// When the input is not a string, or names nothing in `F::ALL`.
+#[cfg(feature = "serde")]
+pub fn deserialize_field<'de, F: crate::ModelField, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<F, D::Error> {
+    let name = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+    F::ALL
+        .iter()
+        .copied()
+        .find(|field| field.name() == name)
+        .ok_or_else(|| {
+            let expected: Vec<&str> = F::ALL.iter().map(|field| field.name()).collect();
+            serde::de::Error::custom(format_args!(
+                "unknown field or computed property `{name}`, expected one of {expected:?}"
+            ))
         })
-    }
-
-    /// Fills the cell with the finished handle.
-    pub fn set(&self, handle: H) {
-        // Only the derive's `new` fills it, once.
-        let _ = self.0.set(handle);
-    }
 }
 
 /// The field and patch type of a model whose derive failed: no values, so nothing can happen.

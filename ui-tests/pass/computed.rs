@@ -2,7 +2,6 @@
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(hp_ratio))]
 struct Player {
     hp: u32,
     max_hp: u32,

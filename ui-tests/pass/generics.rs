@@ -2,7 +2,6 @@
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(larger))]
 struct Pair<T: PartialOrd> {
     a: T,
     b: T,

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 /// Everything a player carries.
 #[derive(Model, Clone, PartialEq, Debug, Serialize, Deserialize)]
-#[model(computed(total), serde)]
+#[model(serde)]
 pub struct Inventory {
     /// Who carries it.
     pub owner: String,

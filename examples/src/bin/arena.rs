@@ -22,7 +22,6 @@ struct Arena {
 
 /// One fighter.
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(hp_ratio, is_down))]
 struct Fighter {
     /// Never changes: the roster's key.
     #[model(skip)]

@@ -1,6 +1,6 @@
 //! Checks on each computed property's signature, reported under the offending tokens.
 
-use super::ast::{Method, is_ref_self};
+use super::ast::{ComputedImpl, Method, is_ref_self};
 use crate::ctxt::Errors;
 use proc_macro2::TokenStream;
 
@@ -55,4 +55,40 @@ pub(crate) fn check_method(method: &Method, errors: &mut Errors) -> bool {
         );
     }
     errors.len() == before
+}
+
+/// `PlayerField` (with the path written before it) for `impl PlayerModel`: where the block's
+/// constants and the items the derive reads go. Records an error when the block is not on a
+/// model handle's name.
+pub(crate) fn field_enum_path(block: &ComputedImpl, errors: &mut Errors) -> Option<syn::Path> {
+    let found = match &block.self_ty {
+        syn::Type::Path(path) if path.qself.is_none() => {
+            let mut path = path.path.clone();
+            let renamed = path.segments.last_mut().is_some_and(|last| {
+                let name = last.ident.to_string();
+                match name.strip_suffix("Model").filter(|model| !model.is_empty()) {
+                    Some(model) => {
+                        last.ident = syn::Ident::new(&format!("{model}Field"), last.ident.span());
+                        last.arguments = syn::PathArguments::None;
+                        true
+                    }
+                    None => false,
+                }
+            });
+            renamed.then_some(path)
+        }
+        _ => None,
+    };
+    if found.is_none() {
+        let written = crate::expand::type_name(&block.self_ty);
+        let model = written.split('<').next().unwrap_or_default();
+        errors.error_spanned_by(
+            &block.self_ty,
+            format!(
+                "`#[computed]` goes on the handle of a model: `impl {model}Model`, the type \
+                 `#[derive(Model)]` generates for `struct {model}`, not `impl {written}`"
+            ),
+        );
+    }
+    found
 }

@@ -4,7 +4,7 @@
 //! keyed lists, the computed memos), so it is `Copy` and reading a field costs exactly what
 //! reading a hand-written `Signal` costs: the accessor is `self.hp.get()`.
 
-use super::{computed_field, definition_where, impl_where, params_marker, storage_type};
+use super::{definition_where, impl_where, params_marker, storage_type};
 use crate::ast::{Container, Field, FieldKind};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote};
@@ -42,11 +42,6 @@ fn definition(container: &Container<'_>) -> TokenStream {
             quote!(#name: #storage)
         });
     let skipped = skipped_storage(container).map(|ty| quote!(__skipped: #ty,));
-    let computed = container.computed().iter().map(|name| {
-        let field = computed_field(name);
-        let property = super::computed_trait(name);
-        quote!(#field: #reactive_model::__private::core::Memo<<#handle #ty_generics as #property>::Output>)
-    });
     let marker = params_marker(container);
     let handle_name = handle.to_string();
     let debug_fields: Vec<_> = container
@@ -60,7 +55,7 @@ fn definition(container: &Container<'_>) -> TokenStream {
         .iter()
         .map(|ident| (*ident).clone())
         .chain(skipped_storage(container).map(|_| format_ident!("__skipped")))
-        .chain(container.computed().iter().map(computed_field))
+        .chain([format_ident!("__computed")])
         .collect();
     let debug_names: Vec<String> = container
         .fields()
@@ -80,7 +75,7 @@ fn definition(container: &Container<'_>) -> TokenStream {
         #vis struct #handle #generics #definition_where {
             #(#tracked,)*
             #skipped
-            #(#computed,)*
+            __computed: #reactive_model::__private::ComputedSlots,
             __marker: #marker,
         }
 
@@ -505,15 +500,30 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         let names = skipped.iter().map(|field| field.ident);
         quote!(__skipped: #reactive_model::__private::core::Signal::new((#(#value.#names,)*)),)
     });
-    let computed = container.computed();
-    let create_cell = (!computed.is_empty())
-        .then(|| quote!(let #cell = #reactive_model::__private::ComputedCell::<Self>::new();));
-    let create_computed = computed.iter().map(|name| {
-        let field = computed_field(name);
-        let hash = crate::name_hash::name_hash(&crate::ast::unraw(name));
-        quote!(#field: #cell.memo::<#hash>())
-    });
-    let fill_cell = (!computed.is_empty()).then(|| quote!(#cell.set(#handle_var);));
+    // The computed properties are declared by the model's `#[computed]` block, if it has one,
+    // in items it adds to the field enum; `NoComputedProperties` gives the empty defaults
+    // (see `reactive_model::__private::computed`). A cell only when there are memos to share it.
+    let private = quote!(#reactive_model::__private);
+    let create_cell = quote! {
+        #[allow(unused_imports)]
+        use #private::NoComputedProperties as _;
+        let #cell = if #field_enum::__COMPUTED.is_empty() {
+            ::core::option::Option::None
+        } else {
+            ::core::option::Option::Some(#private::ComputedCell::<Self>::new())
+        };
+    };
+    let create_computed = quote! {
+        __computed: match &#cell {
+            ::core::option::Option::Some(#cell) => #field_enum::__computed_memos(#cell),
+            ::core::option::Option::None => #private::ComputedSlots::NONE,
+        }
+    };
+    let fill_cell = quote! {
+        if let ::core::option::Option::Some(#cell) = &#cell {
+            #cell.set(#handle_var);
+        }
+    };
 
     // `snapshot`: every field back out.
     let read = container.fields().iter().map(|field| {
@@ -587,20 +597,11 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
         };
         quote!(#field_enum::#variant => #track,)
     });
-    let track_computed_arms = computed.iter().map(|name| {
-        let variant = crate::ast::variant_ident(name);
-        let field = computed_field(name);
-        quote!(#field_enum::#variant => self.#field.with(|_| ()),)
-    });
-    // An empty field enum has no values: `match` on it needs no arms, but must dereference.
-    let field_match = if tracked.is_empty() && computed.is_empty() {
-        quote!(match #field_arg {})
-    } else {
-        quote! {
-            match #field_arg {
-                #(#track_field_arms)*
-                #(#track_computed_arms)*
-            }
+    let computed_id = local("computed");
+    let field_match = quote! {
+        match #field_arg {
+            #(#track_field_arms)*
+            #field_enum::__Computed(#computed_id) => self.__computed.track(#computed_id),
         }
     };
 
@@ -626,21 +627,9 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
             }
         })
         .chain((!skipped.is_empty()).then(|| quote!(self.__skipped.is_disposed())))
-        .chain(computed.iter().map(|name| {
-            let field = computed_field(name);
-            quote!(self.#field.is_disposed())
-        }))
+        .chain([quote!(self.__computed.is_disposed())])
         .collect();
-    // A model without storage has nothing to dispose.
-    let is_disposed = if disposed_checks.is_empty() {
-        quote!(false)
-    } else {
-        quote!(#(#disposed_checks)||*)
-    };
-    let dispose_computed = computed.iter().map(|name| {
-        let field = computed_field(name);
-        quote!(self.#field.dispose();)
-    });
+    let is_disposed = quote!(#(#disposed_checks)||*);
 
     let patch_match = if tracked.is_empty() && unused_arm.is_none() {
         quote!(match *#patch_arg {})
@@ -664,7 +653,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
                 let #handle_var = #handle {
                     #(#create,)*
                     #create_skipped
-                    #(#create_computed,)*
+                    #create_computed,
                     __marker: ::core::marker::PhantomData,
                 };
                 #fill_cell
@@ -700,7 +689,7 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
             fn dispose(&self) {
                 #(#dispose)*
                 #dispose_skipped
-                #(#dispose_computed)*
+                self.__computed.dispose();
             }
 
             fn is_disposed(&self) -> bool {

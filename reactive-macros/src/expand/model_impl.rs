@@ -1,9 +1,7 @@
 //! `impl Model for Player` (`describe`, `diff`), and the link impls other expansions project
-//! through: `FieldOf<hash>` for each field, `ComputedSlot<hash>` for each computed property.
+//! through: `FieldOf<hash>` for each field, `HasComputedSlots` for the computed memos.
 
-use super::{
-    computed_field, computed_slot_trait, computed_trait, field_of_trait, impl_where, where_clause,
-};
+use super::{field_of_trait, impl_where, where_clause};
 use crate::ast::{Container, FieldKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,20 +36,15 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
             }
         }
     });
-    let slots = container.computed().iter().map(|name| {
-        let slot = computed_slot_trait(name);
-        let property = computed_trait(name);
-        let field = computed_field(name);
-        quote! {
-            #[automatically_derived]
-            impl #impl_generics #slot for #handle #ty_generics #impl_where {
-                #[inline]
-                fn memo(&self) -> #reactive_model::__private::core::Memo<<Self as #property>::Output> {
-                    self.#field
-                }
+    let slots = quote! {
+        #[automatically_derived]
+        impl #impl_generics #reactive_model::__private::HasComputedSlots for #handle #ty_generics #impl_where {
+            #[inline]
+            fn computed_slots(&self) -> #reactive_model::__private::ComputedSlots {
+                self.__computed
             }
         }
-    });
+    };
     let serde_check = container
         .attrs
         .serde
@@ -81,7 +74,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
             }
 
             #(#field_of)*
-            #(#slots)*
+            #slots
         };
     }
 }
@@ -90,8 +83,7 @@ fn describe_body(container: &Container<'_>) -> TokenStream {
     let reactive_model = crate::runtime_path::model_runtime();
     let name = container.ident.to_string();
     let doc = &container.doc;
-    let handle = container.handle_ident();
-    let (_, ty_generics, _) = container.generics.split_for_impl();
+    let field_enum = container.field_enum_ident();
     let fields = container.fields().iter().map(|field| {
         let name = field.name();
         let ty = super::type_name(field.ty);
@@ -122,23 +114,22 @@ fn describe_body(container: &Container<'_>) -> TokenStream {
             }
         }
     });
-    let computed = container.computed().iter().map(|name| {
-        let property = computed_trait(name);
-        let shown = crate::ast::unraw(name);
-        quote! {
-            #reactive_model::ComputedDescription {
-                name: #shown,
-                ty: <#handle #ty_generics as #property>::TYPE,
-                doc: <#handle #ty_generics as #property>::DOC,
-            }
-        }
-    });
+    // From the items the `#[computed]` block adds to the field enum (see `handle.rs`).
     quote! {
+        #[allow(unused_imports)]
+        use #reactive_model::__private::NoComputedProperties as _;
         #reactive_model::ModelDescription {
             name: #name,
             doc: #doc,
             fields: ::std::vec![#(#fields),*],
-            computed: ::std::vec![#(#computed),*],
+            computed: #field_enum::__COMPUTED
+                .iter()
+                .map(|computed| #reactive_model::ComputedDescription {
+                    name: computed.id.name(),
+                    ty: computed.ty,
+                    doc: computed.doc,
+                })
+                .collect(),
         }
     }
 }

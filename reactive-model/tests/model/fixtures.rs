@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 /// A game entity: plain fields, a nested model, a keyed list, a skipped id, a computed property.
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(hp_ratio, is_alive))]
 pub struct Player {
     /// Shown above the head.
     pub name: String,

@@ -3,7 +3,6 @@ use reactive_model::{Change, Model, computed};
 
 /// Two values of any comparable type.
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(same))]
 pub struct Pair<T> {
     pub a: T,
     pub b: T,

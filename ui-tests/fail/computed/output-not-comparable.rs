@@ -1,7 +1,6 @@
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(label))]
 struct Player {
     hp: u32,
 }

@@ -1,7 +1,6 @@
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(with_arg, by_value, mutable, no_return, generic, asynchronous))]
 struct Player {
     hp: u32,
 }
