@@ -203,8 +203,10 @@ pub(crate) fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
             meta.input.parse::<proc_macro2::TokenTree>()?;
         }
     } else if meta.input.peek(syn::token::Paren) {
-        let _content;
-        syn::parenthesized!(_content in meta.input);
+        let content;
+        syn::parenthesized!(content in meta.input);
+        // Consumed, or syn reports the rest as unexpected.
+        content.parse::<proc_macro2::TokenStream>()?;
     }
     Ok(())
 }

@@ -61,10 +61,19 @@ fn deprecated_computed_list(container: &Container<'_>) -> TokenStream {
     let Some(computed) = &container.attrs.computed else {
         return TokenStream::new();
     };
-    let reactive_model = crate::runtime_path::model_runtime();
-    let item = Ident::new("model_computed_list", computed.span);
-    quote_spanned! {computed.span=>
-        const _: () = #reactive_model::__private::#item;
+    // Every token under `computed`: the compiler does not report lints inside code that looks
+    // like it comes from another crate's macro.
+    let span = computed.span;
+    let path = crate::runtime_path::model_runtime();
+    let path: TokenStream = path
+        .into_iter()
+        .map(|mut token| {
+            token.set_span(span);
+            token
+        })
+        .collect();
+    quote_spanned! {span=>
+        const _: () = #path::__private::model_computed_list;
     }
 }
 
@@ -239,21 +248,31 @@ fn structural_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
     predicates
 }
 
-/// The assertions that report a broken cross-expansion requirement once, under the user's
-/// tokens: `keyed = "id"` naming no field of the item, or a key that is not a `ListKey`.
+/// The assertions that report a broken requirement once, under the user's tokens: the struct
+/// without `Clone`, `PartialEq` or `Debug`; `keyed = "id"` naming no field of the item, or a key
+/// that is not a `ListKey`.
 /// They are the only unguarded uses of the generated items in the expansion.
 ///
 /// A nested or keyed type that is not a model needs no assertion: `impl IsModel for Player`
 /// (which cannot be guarded by it, see [`is_model_where`]) reports it, once, pointing at the
-/// field's type. Generic models get no assertions: their guards make the impls conditional
-/// instead (a requirement on `Inner<T>` may hold for some `T` only).
+/// field's type.
 fn assertions(container: &Container<'_>) -> TokenStream {
     let reactive_model = crate::runtime_path::model_runtime();
-    if !container.generics.params.is_empty() {
-        return TokenStream::new();
-    }
     let mut checks = Vec::new();
-    for field in container.fields() {
+    // The struct is the model's snapshot: `Clone + PartialEq + Debug`. Reported here, under its
+    // name, once per missing trait; everything else is guarded by `value_predicates`.
+    let ident = container.ident;
+    let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
+    checks.push(quote_spanned!(ident.span()=>
+        #reactive_model::__private::assert_model_value::<#ident #ty_generics>();
+    ));
+    // Generic models get no keyed assertions: their guards make the impls conditional instead
+    // (a requirement on `Inner<T>` may hold for some `T` only).
+    let keyed_fields = container
+        .fields()
+        .iter()
+        .filter(|_| container.generics.params.is_empty());
+    for field in keyed_fields {
         match field.kind() {
             FieldKind::Keyed { item, key } => {
                 let hash = name_hash(&crate::ast::unraw(&key));
@@ -269,13 +288,29 @@ fn assertions(container: &Container<'_>) -> TokenStream {
             FieldKind::Plain | FieldKind::Skip | FieldKind::Nested => {}
         }
     }
-    if checks.is_empty() {
-        return TokenStream::new();
-    }
+    // Only what every impl asks of the type parameters: the struct's own derive is checked.
+    let mut bounds: Vec<WherePredicate> = container
+        .generics
+        .type_params()
+        .map(|param| {
+            let ident = &param.ident;
+            syn::parse_quote!(
+                #ident: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug + 'static
+            )
+        })
+        .collect();
+    bounds.extend(
+        container
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|clause| clause.predicates.iter().cloned()),
+    );
+    let where_clause = (!bounds.is_empty()).then(|| quote!(where #(#bounds,)*));
     quote! {
         const _: () = {
             #[allow(dead_code)]
-            fn requirements() {
+            fn requirements #impl_generics () #where_clause {
                 #(#checks)*
             }
         };
@@ -284,28 +319,31 @@ fn assertions(container: &Container<'_>) -> TokenStream {
 
 /// The predicates the generated impls need beyond `structural_predicates`: every type parameter
 /// is `Clone + PartialEq + Debug` (what `#[derive(Clone, PartialEq, Debug)]` on the struct, which
-/// `Model` requires, asks of them anyway), every stored value too (snapshots, the equality
-/// cut-off, patches). Only generic models need them spelled out.
+/// `Model` requires, asks of them anyway), and, as guards, so is the struct and every stored
+/// field type (snapshots, the equality cut-off, patches).
+///
+/// A field type without `PartialEq` is reported by the struct's own `#[derive(PartialEq)]`, under
+/// the field, and the struct without it by [`assertions`], under its name: the guards keep the
+/// generated bodies from reporting the same mistake again at every use.
 fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
-    if container.generics.type_params().next().is_none() {
-        return Vec::new();
-    }
+    let value_traits = quote!(::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug);
     let mut predicates: Vec<WherePredicate> = container
         .generics
         .type_params()
         .map(|param| {
             let ident = &param.ident;
-            syn::parse_quote!(
-                #ident: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug
-            )
+            syn::parse_quote!(#ident: #value_traits)
         })
         .collect();
+    let ident = container.ident;
+    let (_, ty_generics, _) = container.generics.split_for_impl();
+    predicates.push(syn::parse_quote!(for<'__guard> #ident #ty_generics: #value_traits));
     for field in container.fields() {
         let ty = field.ty;
         match field.kind() {
-            FieldKind::Plain | FieldKind::Skip => predicates.push(syn::parse_quote!(
-                #ty: ::core::clone::Clone + ::core::cmp::PartialEq + ::core::fmt::Debug
-            )),
+            FieldKind::Plain | FieldKind::Skip => {
+                predicates.push(syn::parse_quote!(for<'__guard> #ty: #value_traits))
+            }
             FieldKind::Keyed { .. } | FieldKind::Nested => {}
         }
     }

@@ -89,6 +89,11 @@ pub use crate::__serde_items as serde_items;
 )]
 pub trait IsModel: Model {}
 
+/// Fails to compile, under the struct's name, when the struct that derives `Model` is not
+/// `Clone`, `PartialEq` and `Debug`: the rustc message names the missing trait and suggests the
+/// derive.
+pub fn assert_model_value<T: Clone + PartialEq + fmt::Debug + 'static>() {}
+
 /// Fails to compile, under `keyed = "..."`, when `T` has no field of that name. (`T` is inferred
 /// from the argument so that the error points at the call, which is spanned at the key.)
 pub fn assert_field_of<const NAME: u64, T: FieldOf<NAME>>(_: std::marker::PhantomData<T>) {}

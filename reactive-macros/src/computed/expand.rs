@@ -18,7 +18,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
     let attrs = &block.attrs;
     let self_ty = &block.self_ty;
     let (impl_generics, _, where_clause) = block.generics.split_for_impl();
-    let (field_enum, true) = (field_enum, valid) else {
+    let (Some(field_enum), true) = (field_enum, valid) else {
         // Getters whose bodies are never run, so that the model and every caller still
         // type-check and only the mistakes are reported.
         let getters = block.methods.iter().map(|method| {

@@ -254,19 +254,19 @@ fn serde_impls(container: &Container<'_>, tracked: &[&crate::ast::Field<'_>]) ->
     // A generic model's patch converts when every payload does.
     let mut extra = super::structural_predicates(container);
     extra.extend(super::value_predicates(container));
-    if generics.type_params().next().is_some() {
-        for field in tracked {
-            let ty = field.ty;
-            extra.push(match field.kind() {
-                FieldKind::Plain => syn::parse_quote!(
-                    #ty: #private::serde::Serialize + #private::serde::de::DeserializeOwned
-                ),
-                kind => {
-                    let payload = payload(&kind, ty);
-                    syn::parse_quote!(#payload: #reactive_model::StatePatch)
-                }
-            });
-        }
+    // Guards (see `structural_predicates`): a field type that is not serialisable is reported
+    // once, by the struct's own `#[derive(Serialize, Deserialize)]`, not again in these bodies.
+    for field in tracked {
+        let ty = field.ty;
+        extra.push(match field.kind() {
+            FieldKind::Plain => syn::parse_quote!(
+                for<'__guard> #ty: #private::serde::Serialize + #private::serde::de::DeserializeOwned
+            ),
+            kind => {
+                let payload = payload(&kind, ty);
+                syn::parse_quote!(for<'__guard> #payload: #reactive_model::StatePatch)
+            }
+        });
     }
     let serde_where = super::where_clause(container, extra);
 

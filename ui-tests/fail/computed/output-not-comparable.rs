@@ -1,3 +1,4 @@
+//! A computed property's value is compared to cut off propagation: it needs `PartialEq`.
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
@@ -5,6 +6,7 @@ struct Player {
     hp: u32,
 }
 
+#[derive(Clone)]
 struct Label(String);
 
 #[computed]
@@ -14,4 +16,7 @@ impl PlayerModel {
     }
 }
 
-fn main() {}
+fn main() {
+    let player = PlayerModel::new(Player { hp: 1 });
+    let _ = player.label();
+}

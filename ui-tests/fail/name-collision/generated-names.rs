@@ -1,7 +1,6 @@
 use reactive_model::Model;
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(hp, label))]
 struct Player {
     snapshot: u32,
     hp: u32,

@@ -1,7 +1,7 @@
 use reactive_model::Model;
 
 #[derive(Model, Clone, PartialEq, Debug)]
-#[model(computed(ratio), handle = "PlayerHandle")]
+#[model(handle = "PlayerHandle")]
 struct Player {
     hp: u32,
 }

@@ -1,3 +1,4 @@
+//! `#[computed]` goes on the handle (`PlayerModel`), not on the struct.
 use reactive_model::{computed, Model};
 
 #[derive(Model, Clone, PartialEq, Debug)]
@@ -6,10 +7,12 @@ struct Player {
 }
 
 #[computed]
-impl PlayerModel {
+impl Player {
     fn doubled(&self) -> u32 {
-        self.hp() * 2
+        self.hp * 2
     }
 }
 
-fn main() {}
+fn main() {
+    let _ = Player { hp: 1 }.doubled();
+}
