@@ -277,10 +277,7 @@ fn assertions(container: &Container<'_>) -> TokenStream {
             FieldKind::Keyed { item, key } => {
                 let hash = name_hash(&crate::ast::unraw(&key));
                 checks.push(quote_spanned!(key.span()=>
-                    #reactive_model::__private::assert_field_of::<#hash, _>(
-                        ::core::marker::PhantomData::<#item>,
-                    );
-                    #reactive_model::__private::assert_key_of::<#hash, _>(
+                    #reactive_model::__private::assert_keyed_by::<#hash, _, _>(
                         ::core::marker::PhantomData::<#item>,
                     );
                 ));
@@ -335,9 +332,12 @@ fn value_predicates(container: &Container<'_>) -> Vec<WherePredicate> {
             syn::parse_quote!(#ident: #value_traits)
         })
         .collect();
-    let ident = container.ident;
-    let (_, ty_generics, _) = container.generics.split_for_impl();
-    predicates.push(syn::parse_quote!(for<'__guard> #ident #ty_generics: #value_traits));
+    // The struct's own guard only where it is not already implied at every use: for a generic
+    // struct, `Pair<Opaque>` without `Clone` is reported (once per trait) through `T`'s bounds.
+    if container.generics.type_params().next().is_none() {
+        let ident = container.ident;
+        predicates.push(syn::parse_quote!(for<'__guard> #ident: #value_traits));
+    }
     for field in container.fields() {
         let ty = field.ty;
         match field.kind() {

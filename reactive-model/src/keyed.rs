@@ -49,6 +49,11 @@ use std::hash::Hash;
 /// assert_key::<String>();
 /// assert_key::<char>();
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the key of a keyed list",
+    label = "the items' key field: its type must be `Clone + Eq + Hash + Debug + Display`",
+    note = "a patch names an item of a keyed list by its key's `Display` text (`/items/<key>`)"
+)]
 pub trait ListKey: Clone + Eq + Hash + Debug + Display + 'static {}
 impl<K: Clone + Eq + Hash + Debug + Display + 'static> ListKey for K {}
 

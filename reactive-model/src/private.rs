@@ -94,25 +94,14 @@ pub trait IsModel: Model {}
 /// derive.
 pub fn assert_model_value<T: Clone + PartialEq + fmt::Debug + 'static>() {}
 
-/// Fails to compile, under `keyed = "..."`, when `T` has no field of that name. (`T` is inferred
-/// from the argument so that the error points at the call, which is spanned at the key.)
-pub fn assert_field_of<const NAME: u64, T: FieldOf<NAME>>(_: std::marker::PhantomData<T>) {}
-
-/// Fails to compile, under `keyed = "..."`, when the key field's type is not a
-/// [`ListKey`](crate::ListKey) (patch paths name items by the key's `Display` text). Holds when
-/// `T` has no such field, so that a missing field is reported once, by [`assert_field_of`].
-pub fn assert_key_of<const NAME: u64, T: KeyOf<NAME>>(_: std::marker::PhantomData<T>) {}
-
-/// The items of `Self` have a [`ListKey`](crate::ListKey) in their field `NAME` (or no field of
-/// that name, which [`assert_field_of`] reports).
-#[diagnostic::on_unimplemented(
-    message = "the key of a keyed list must be cloneable, hashable and printable with `Debug` and `Display`",
-    label = "the type of this field is not a `ListKey`",
-    note = "a patch names an item of a keyed list by its key's `Display` text (`/items/<key>`)"
-)]
-pub trait KeyOf<const NAME: u64> {}
-
-impl<const NAME: u64, T: FieldOf<NAME>> KeyOf<NAME> for T where T::Type: crate::ListKey {}
+/// Fails to compile, under `keyed = "..."`, when `T` has no field of that name, or when that
+/// field's type is not a [`ListKey`](crate::ListKey) (patch paths name items by the key's
+/// `Display` text). `T` and the key type are inferred from the argument, so that the error
+/// points at the call, which is spanned at the key, and names the key's type.
+pub fn assert_keyed_by<const NAME: u64, T: FieldOf<NAME, Type = K>, K: crate::ListKey>(
+    _: std::marker::PhantomData<T>,
+) {
+}
 
 /// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
 /// finds the type of `Item::id`.
