@@ -1,10 +1,10 @@
 //! A stable hash of a name, used to link macro expansions that cannot see each other.
 //!
-//! The derive on `Player` needs the type of `Item::id` (for `#[model(keyed = "id")]`) and the
-//! output type of the computed property `hp_ratio`, but a macro only sees its own input. Each
-//! name is therefore turned into a `u64` const generic (`FieldOf<H>`, `ComputedProperty<H>`):
-//! the expansion that defines a name implements the trait for its hash, the expansion that uses
-//! the name projects through it, and the compiler connects the two.
+//! The derive on `Player` needs the type of `Item::id` (for `#[model(keyed = "id")]`), but a
+//! macro only sees its own input. The name is therefore turned into a `u64` const generic
+//! (`FieldOf<H>`): the derive on `Item` implements the trait for each field's hash, the derive
+//! on `Player` projects through it, and the compiler connects the two. (Computed properties
+//! need no hash: their block adds named items to the field enum, see `computed.rs`.)
 
 /// FNV-1a, 64 bits: deterministic across builds and platforms, which is all that is needed.
 /// Names in one model are few; a collision between two of them would surface as a
