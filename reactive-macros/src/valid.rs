@@ -11,7 +11,7 @@ use quote::ToTokens;
 use std::collections::BTreeMap;
 
 /// Methods every handle has; a field or computed property of the same name would shadow one.
-const HANDLE_METHODS: &[&str] = &[
+pub(crate) const HANDLE_METHODS: &[&str] = &[
     "new",
     "snapshot",
     "snapshot_untracked",

@@ -108,6 +108,17 @@
 //! | field | `#[model(keyed = "id")]` | a `Vec<Item>` of models keyed by `Item::id` |
 //! | struct | `#[model(serde)]` | `PlayerPatch` implements `StatePatch` and serialises as JSON Patch; `PlayerField` implements `Serialize`/`Deserialize` (feature `serde`) |
 //!
+//! ## Computed properties
+//!
+//! A computed property is a method of a [`computed`] block on the handle, and declared nowhere
+//! else: `#[computed] impl PlayerModel { fn hp_ratio(&self) -> f32 { .. } }`. The derive finds
+//! the block's properties by itself: `PlayerModel::new` creates one lazy memo per property
+//! (recomputed only when what it read changes, its readers notified only when the value
+//! differs), `describe()` lists them, and the block adds a constant per property to the field
+//! enum, `PlayerField::HpRatio`, for `subscribe` and `track_field`. One block per model; in
+//! another module than the struct, import the field enum beside the handle
+//! (`use super::{PlayerField, PlayerModel};`), since the block adds the constants to it.
+//!
 //! Anything else inside `#[model(...)]` is an error, as is using the derive on an enum, a
 //! union, a tuple or unit struct, or a struct with lifetime parameters. Generic structs work:
 //! the generated impls require each type parameter to be `Clone + PartialEq + Debug + 'static`

@@ -9,11 +9,13 @@ use syn::spanned::Spanned;
 
 pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
     let field_enum = super::valid::field_enum_path(block, &mut errors);
-    let valid = block
-        .methods
+    let names_free = errors.len();
+    let methods = super::valid::check_names(block, &mut errors);
+    let names_free = errors.len() == names_free;
+    let valid = methods
         .iter()
         .map(|method| super::valid::check_method(method, &mut errors))
-        .fold(true, |all, valid| all && valid);
+        .fold(names_free, |all, valid| all && valid);
 
     let attrs = &block.attrs;
     let self_ty = &block.self_ty;
@@ -21,7 +23,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
     let (Some(field_enum), true) = (field_enum, valid) else {
         // Getters whose bodies are never run, so that the model and every caller still
         // type-check and only the mistakes are reported.
-        let getters = block.methods.iter().map(|method| {
+        let getters = methods.iter().map(|method| {
             let body = quote!(::core::unreachable!(
                 "invalid computed property; see the errors above"
             ));
@@ -41,7 +43,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
 
     let reactive_model = crate::runtime_path::model_runtime();
     let private = quote!(#reactive_model::__private);
-    let getters = block.methods.iter().enumerate().map(|(index, method)| {
+    let getters = methods.iter().copied().enumerate().map(|(index, method)| {
         let output = output_type(method);
         // Spanned at the output type: a type without `Clone` is reported there.
         let read = quote_spanned!(output.span()=>
@@ -49,8 +51,8 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
         );
         getter(method, read)
     });
-    let bodies = block.methods.iter().map(body);
-    let constants = block.methods.iter().enumerate().map(|(index, method)| {
+    let bodies = methods.iter().copied().map(body);
+    let constants = methods.iter().copied().enumerate().map(|(index, method)| {
         let vis = &method.vis;
         let name = crate::ast::unraw(&method.ident);
         let constant = crate::ast::variant_ident(&method.ident);
@@ -62,7 +64,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
             #vis const #constant: Self = Self::__Computed(#private::ComputedId::new(#index, #name));
         }
     });
-    let infos = block.methods.iter().enumerate().map(|(index, method)| {
+    let infos = methods.iter().copied().enumerate().map(|(index, method)| {
         let name = crate::ast::unraw(&method.ident);
         let index = index as u32;
         let ty = method
@@ -78,7 +80,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
             }
         }
     });
-    let memos = block.methods.iter().map(|method| {
+    let memos = methods.iter().copied().map(|method| {
         let output = output_type(method);
         let compute = compute_ident(method);
         // Spanned at the output type: a type without `PartialEq` is reported there.

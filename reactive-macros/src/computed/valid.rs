@@ -4,6 +4,34 @@ use super::ast::{ComputedImpl, Method, is_ref_self};
 use crate::ctxt::Errors;
 use proc_macro2::TokenStream;
 
+/// The methods whose names are free: not one of the handle's own methods, not a name an earlier
+/// method of the block took. Records an error for each other one, which gets no getter, so that
+/// the compiler does not report the clash again.
+pub(crate) fn check_names<'m>(block: &'m ComputedImpl, errors: &mut Errors) -> Vec<&'m Method> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut free = Vec::new();
+    for method in &block.methods {
+        let name = crate::ast::unraw(&method.ident);
+        if crate::valid::HANDLE_METHODS.contains(&name.as_str()) {
+            errors.error_spanned_by(
+                &method.ident,
+                format!(
+                    "computed property `{name}` would replace the handle's own `{name}` method; \
+                     rename it"
+                ),
+            );
+        } else if !seen.insert(name.clone()) {
+            errors.error_spanned_by(
+                &method.ident,
+                format!("computed property `{name}` is defined twice in this block"),
+            );
+        } else {
+            free.push(method);
+        }
+    }
+    free
+}
+
 /// Whether `method` is a well-formed computed property; records what is wrong otherwise.
 pub(crate) fn check_method(method: &Method, errors: &mut Errors) -> bool {
     let before = errors.len();
