@@ -119,10 +119,13 @@ impl<T: 'static> ErasedMemo for Memo<T> {
     }
 }
 
+/// The memos of one model, type-erased, in the order of its `#[computed]` block.
+type Memos = Box<[Box<dyn ErasedMemo>]>;
+
 /// The memos of a model's computed properties, in the order of its `#[computed]` block: one
 /// signal holding them type-erased, or nothing for a model without computed properties.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ComputedSlots(Option<Signal<Box<[Box<dyn ErasedMemo>]>>>);
+pub struct ComputedSlots(Option<Signal<Memos>>);
 
 impl ComputedSlots {
     /// No computed properties: no signal either.
