@@ -15,17 +15,25 @@
 //! #[derive(Model, Clone, PartialEq, Debug)]
 //! struct Player { name: String, score: u32 }
 //!
+//! // A computed property: declared once, here; cached, recomputed when `score` changes.
+//! #[computed]
+//! impl PlayerModel {
+//!     fn total(&self) -> u32 {
+//!         self.score() * 10
+//!     }
+//! }
+//!
 //! let seen = Rc::new(RefCell::new(Vec::new()));
 //! let (player, root) = create_root(|| {
 //!     let player = PlayerModel::new(Player { name: "Ada".into(), score: 0 });
-//!     let total = Memo::new(move || player.score() * 10);
 //!     let seen = seen.clone();
-//!     Effect::new(move || seen.borrow_mut().push(total.get()));
+//!     Effect::new(move || seen.borrow_mut().push(player.total()));
 //!     player
 //! });
 //! player.set_score(4);
 //! player.set_name("Grace".into()); // the effect does not read the name: it does not run
 //! assert_eq!(*seen.borrow(), [0, 40]);
+//! assert_eq!(Player::describe().computed[0].name, "total");
 //! root.dispose();
 //! ```
 //!
