@@ -276,9 +276,10 @@ fn assertions(container: &Container<'_>) -> TokenStream {
         match field.kind() {
             FieldKind::Keyed { item, key } => {
                 let hash = name_hash(&crate::ast::unraw(&key));
+                let private = quote!(#reactive_model::__private);
                 checks.push(quote_spanned!(key.span()=>
-                    #reactive_model::__private::assert_keyed_by::<#hash, _, _>(
-                        ::core::marker::PhantomData::<#item>,
+                    #private::assert_keyed_by::<#hash, _, _>(
+                        (&#private::KeyedProbe::<#item>::new()).item(),
                     );
                 ));
             }
@@ -308,6 +309,8 @@ fn assertions(container: &Container<'_>) -> TokenStream {
         const _: () = {
             #[allow(dead_code)]
             fn requirements #impl_generics () #where_clause {
+                #[allow(unused_imports)]
+                use #reactive_model::__private::{KeyedItemOfModel as _, KeyedItemOfOther as _};
                 #(#checks)*
             }
         };

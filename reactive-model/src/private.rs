@@ -103,6 +103,59 @@ pub fn assert_keyed_by<const NAME: u64, T: FieldOf<NAME, Type = K>, K: crate::Li
 ) {
 }
 
+/// Chooses what [`assert_keyed_by`] checks: a keyed list's item type itself when it is a model
+/// ([`KeyedItemOfModel`], found first), [`NotAModel`] otherwise ([`KeyedItemOfOther`], found
+/// through one more reference), so that an item that is not a model is reported once, by
+/// `impl IsModel`, and not again as "no field of this name".
+pub struct KeyedProbe<T>(std::marker::PhantomData<T>);
+
+impl<T> KeyedProbe<T> {
+    /// The probe for the item type `T`.
+    #[allow(clippy::new_without_default)] // only generated code makes these
+    pub fn new() -> Self {
+        KeyedProbe(std::marker::PhantomData)
+    }
+}
+
+/// The item type, when it is a model: its key field is checked.
+pub trait KeyedItemOfModel {
+    /// The type to check.
+    type Item;
+    /// A marker of it.
+    fn item(&self) -> std::marker::PhantomData<Self::Item>;
+}
+
+impl<T: IsModel> KeyedItemOfModel for KeyedProbe<T> {
+    type Item = T;
+    fn item(&self) -> std::marker::PhantomData<T> {
+        std::marker::PhantomData
+    }
+}
+
+/// Any other item type: nothing to check here (`impl IsModel` reports it).
+pub trait KeyedItemOfOther {
+    /// A marker of [`NotAModel`].
+    fn item(&self) -> std::marker::PhantomData<NotAModel>;
+}
+
+impl<T> KeyedItemOfOther for &KeyedProbe<T> {
+    fn item(&self) -> std::marker::PhantomData<NotAModel> {
+        std::marker::PhantomData
+    }
+}
+
+/// Stands in for a keyed list's item type that is not a model, which is reported elsewhere: has
+/// every field, keyed by `u32`.
+pub struct NotAModel(u32);
+
+impl<const NAME: u64> FieldOf<NAME> for NotAModel {
+    type Type = u32;
+
+    fn field(&self) -> &u32 {
+        &self.0
+    }
+}
+
 /// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
 /// finds the type of `Item::id`.
 #[diagnostic::on_unimplemented(
