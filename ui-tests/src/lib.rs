@@ -114,6 +114,25 @@ mod tests {
     }
 
     #[test]
+    fn a_field_enum_serialises_fields_and_computed_properties_by_name() {
+        let all = serde_json::to_string(InventoryField::ALL).unwrap();
+        assert_eq!(all, r#"["owner","slots","total"]"#);
+        let back: Vec<InventoryField> = serde_json::from_str(&all).unwrap();
+        assert_eq!(back, InventoryField::ALL);
+        assert_eq!(
+            serde_json::from_str::<InventoryField>(r#""total""#).unwrap(),
+            InventoryField::Total
+        );
+        let unknown = serde_json::from_str::<InventoryField>(r#""totl""#).unwrap_err();
+        assert!(
+            unknown
+                .to_string()
+                .contains("unknown field or computed property `totl`"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
     fn a_model_without_tracked_fields_has_empty_field_and_patch_enums() {
         use reactive_model::ModelField;
         let constant = ConstantModel::new(Constant { value: 3 });

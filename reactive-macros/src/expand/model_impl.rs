@@ -15,6 +15,22 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
     let (impl_generics, ty_generics, _) = container.generics.split_for_impl();
     let impl_where = impl_where(container);
     let is_model_where = super::is_model_where(container);
+    // A nested or keyed type that is not a model is reported by this impl, under its self type:
+    // spanned at that field's type when there is only one such field, so the error points there.
+    let mut model_fields = container
+        .fields()
+        .iter()
+        .filter(|field| matches!(field.kind(), FieldKind::Nested | FieldKind::Keyed { .. }));
+    let is_model_self = match (model_fields.next(), model_fields.next()) {
+        (Some(field), None) => {
+            let ty = match field.kind() {
+                FieldKind::Keyed { item, .. } => item,
+                _ => field.ty,
+            };
+            syn::Ident::new(&ident.to_string(), syn::spanned::Spanned::span(ty))
+        }
+        _ => ident.clone(),
+    };
     let describe = describe_body(container);
     let diff = super::patch::diff_body(container);
     let (old, new) = super::patch::diff_params();
@@ -56,7 +72,7 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
             #serde_check
 
             #[automatically_derived]
-            impl #impl_generics #reactive_model::__private::IsModel for #ident #ty_generics #is_model_where {}
+            impl #impl_generics #reactive_model::__private::IsModel for #is_model_self #ty_generics #is_model_where {}
 
             #[automatically_derived]
             impl #impl_generics #reactive_model::Model for #ident #ty_generics #impl_where {
