@@ -22,7 +22,6 @@ mod patch;
 
 use crate::ast::{Container, FieldKind};
 use crate::ctxt::{Errors, with_fallback};
-use crate::name_hash::name_hash;
 use proc_macro2::{Spacing, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::{Ident, Type, WherePredicate};
@@ -166,14 +165,22 @@ fn write_tokens(tokens: TokenStream, out: &mut String) {
     }
 }
 
-/// `::reactive_model::__private::FieldOf<HASH>`: links `keyed = "id"` to the item's field `id`.
+/// `::reactive_model::__private::FieldOf<(Ch<'i'>, Ch<'d'>)>`: links `keyed = "id"` to the
+/// item's field `id`.
 fn field_of_trait(name: &Ident) -> TokenStream {
     let reactive_model = crate::runtime_path::model_runtime();
-    let hash = name_hash(&crate::ast::unraw(name));
-    quote_spanned!(name.span()=> #reactive_model::__private::FieldOf<#hash>)
+    let spelled = spelled_name(name);
+    quote_spanned!(name.span()=> #reactive_model::__private::FieldOf<#spelled>)
 }
 
-/// The key type of a keyed field: `<Item as FieldOf<hash("id")>>::Type`, spanned at `"id"`
+/// A field's name as a type both expansions can write: `(Ch<'i'>, Ch<'d'>,)` for `id`.
+fn spelled_name(name: &Ident) -> TokenStream {
+    let reactive_model = crate::runtime_path::model_runtime();
+    let chars = crate::ast::unraw(name).chars().collect::<Vec<_>>();
+    quote_spanned!(name.span()=> (#(#reactive_model::__private::Ch<#chars>,)*))
+}
+
+/// The key type of a keyed field: `<Item as FieldOf<(Ch<'i'>, Ch<'d'>,)>>::Type`, spanned at `"id"`
 /// so that a missing field is reported there.
 fn key_type(item: &Type, key: &Ident) -> TokenStream {
     let field_of = field_of_trait(key);
@@ -275,10 +282,10 @@ fn assertions(container: &Container<'_>) -> TokenStream {
     for field in keyed_fields {
         match field.kind() {
             FieldKind::Keyed { item, key } => {
-                let hash = name_hash(&crate::ast::unraw(&key));
+                let spelled = spelled_name(&key);
                 let private = quote!(#reactive_model::__private);
                 checks.push(quote_spanned!(key.span()=>
-                    #private::assert_keyed_by::<#hash, _, _>(
+                    #private::assert_keyed_by::<#spelled, _, _>(
                         (&#private::KeyedProbe::<#item>::new()).item(),
                     );
                 ));

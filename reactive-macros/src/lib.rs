@@ -54,7 +54,6 @@ mod attr;
 mod computed;
 mod ctxt;
 mod expand;
-mod name_hash;
 mod runtime_path;
 mod state_derive;
 mod valid;

@@ -1,9 +1,9 @@
 //! What the generated code names and users do not: `reactive_model::__private`. Not part of the
 //! stable API.
 //!
-//! The traits here link expansions that cannot see each other (see the docs of
-//! `reactive-macros`' `name_hash`): the const parameter is a hash of a field or computed
-//! property name.
+//! `FieldOf` links expansions that cannot see each other: its parameter is a field's name
+//! spelled as a type, one [`Ch`] per character (`(Ch<'i'>, Ch<'d'>)` for `id`), which both
+//! expansions can write without sharing a path, and which reads as the name in a message.
 
 use crate::{Model, ModelField, ModelPatch};
 use reactive_state::{Path, Segment};
@@ -98,7 +98,7 @@ pub fn assert_model_value<T: Clone + PartialEq + fmt::Debug + 'static>() {}
 /// field's type is not a [`ListKey`](crate::ListKey) (patch paths name items by the key's
 /// `Display` text). `T` and the key type are inferred from the argument, so that the error
 /// points at the call, which is spanned at the key, and names the key's type.
-pub fn assert_keyed_by<const NAME: u64, T: FieldOf<NAME, Type = K>, K: crate::ListKey>(
+pub fn assert_keyed_by<Name, T: FieldOf<Name, Type = K>, K: crate::ListKey>(
     _: std::marker::PhantomData<T>,
 ) {
 }
@@ -148,7 +148,7 @@ impl<T> KeyedItemOfOther for &KeyedProbe<T> {
 /// every field, keyed by `u32`.
 pub struct NotAModel(u32);
 
-impl<const NAME: u64> FieldOf<NAME> for NotAModel {
+impl<Name> FieldOf<Name> for NotAModel {
     type Type = u32;
 
     fn field(&self) -> &u32 {
@@ -156,15 +156,18 @@ impl<const NAME: u64> FieldOf<NAME> for NotAModel {
     }
 }
 
-/// The field of `Self` whose name hashes to `NAME`: how `#[model(keyed = "id")]` on `Player`
-/// finds the type of `Item::id`.
+/// One character of a field's name, spelled as a type: see [`FieldOf`].
+pub struct Ch<const C: char>;
+
+/// The field of `Self` whose name is spelled `Name` (`(Ch<'i'>, Ch<'d'>)` for `id`): how
+/// `#[model(keyed = "id")]` on `Player` finds the type of `Item::id`.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no field with the name given to `keyed`",
     label = "`{Self}` has no field of this name",
     note = "`#[model(keyed = \"...\")]` names the field of the list's item type that is the \
             item's key; the item type derives `Model`"
 )]
-pub trait FieldOf<const NAME: u64> {
+pub trait FieldOf<Name> {
     /// The field's type.
     type Type;
 

@@ -1,5 +1,5 @@
 //! `impl Model for Player` (`describe`, `diff`), and the link impls other expansions project
-//! through: `FieldOf<hash>` for each field, `HasComputedSlots` for the computed memos.
+//! through: `FieldOf<name>` for each field, `HasComputedSlots` for the computed memos.
 
 use super::{field_of_trait, impl_where, where_clause};
 use crate::ast::{Container, FieldKind};
