@@ -236,3 +236,67 @@ impl<H: Copy + 'static> ComputedCell<H> {
         let _ = self.0.set(handle);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reactive_core::{Signal, create_root};
+
+    #[test]
+    fn a_computed_id_prints_like_the_constant_that_names_it() {
+        assert_eq!(format!("{:?}", ComputedId::new(0, "hp_ratio")), "HpRatio");
+        assert_eq!(format!("{:?}", ComputedId::new(1, "is_down_")), "IsDown");
+        assert_eq!(ComputedId::new(2, "total").name(), "total");
+        assert_eq!(ComputedId::new(2, "total").index(), 2);
+        assert!(
+            ComputedId::new(0, "b") < ComputedId::new(1, "a"),
+            "ordered by position"
+        );
+    }
+
+    #[test]
+    fn slots_without_memos_hold_no_signal_and_do_nothing() {
+        let (_, root) = create_root(|| {
+            let slots = ComputedSlots::new(Vec::new());
+            assert_eq!(slots, ComputedSlots::NONE);
+            slots.track(ComputedId::new(0, "x"));
+            slots.dispose();
+            assert!(!slots.is_disposed());
+        });
+        root.dispose();
+    }
+
+    #[test]
+    fn slots_read_back_each_memo_by_index_and_dispose_them_all() {
+        let (_, root) = create_root(|| {
+            let n = Signal::new(2_u32);
+            let cell = ComputedCell::<Signal<u32>>::new();
+            let slots = ComputedSlots::new(vec![
+                cell.memo(|n: &Signal<u32>| n.get() * 10),
+                cell.memo(|n: &Signal<u32>| n.get() % 2 == 0),
+            ]);
+            cell.set(n);
+            assert_eq!(slots.memo::<u32>(0).get(), 20);
+            assert!(slots.memo::<bool>(1).get());
+            n.set(3);
+            assert_eq!(slots.memo::<u32>(0).get(), 30);
+            let first = slots.memo::<u32>(0);
+            slots.dispose();
+            assert!(slots.is_disposed());
+            assert!(first.is_disposed());
+        });
+        root.dispose();
+    }
+
+    #[test]
+    #[should_panic(expected = "was not created with its model")]
+    fn a_slot_read_as_the_wrong_type_panics_with_the_reason() {
+        let (_, root) = create_root(|| {
+            let cell = ComputedCell::<u8>::new();
+            let slots = ComputedSlots::new(vec![cell.memo(|n: &u8| *n)]);
+            cell.set(1);
+            slots.memo::<String>(0);
+        });
+        root.dispose();
+    }
+}
