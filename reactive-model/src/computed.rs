@@ -273,7 +273,7 @@ mod tests {
             let cell = ComputedCell::<Signal<u32>>::new();
             let slots = ComputedSlots::new(vec![
                 cell.memo(|n: &Signal<u32>| n.get() * 10),
-                cell.memo(|n: &Signal<u32>| n.get() % 2 == 0),
+                cell.memo(|n: &Signal<u32>| n.get().is_multiple_of(2)),
             ]);
             cell.set(n);
             assert_eq!(slots.memo::<u32>(0).get(), 20);
