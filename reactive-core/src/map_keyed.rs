@@ -38,8 +38,12 @@ use crate::traits::With;
 /// signals cannot be written while the output is computed; a reader that needs positions finds
 /// them in the output.
 ///
-/// **Cost.** Reading the list and hashing its keys is linear in its length; `map` runs once per
-/// entering key, disposal once per leaving key, and nothing runs for items that stay or move.
+/// **Cost.** `map` runs once per entering key, disposal once per leaving key, and nothing runs
+/// for items that stay or move. Keys are looked up in a hash map only where the order changed:
+/// the unchanged prefix and suffix, and keys that kept their place relative to their
+/// neighbours (the inside of a swap, everything an item moved across), are compared with the
+/// previous order one by one. What stays linear in the list's length is computing each key,
+/// that comparison and copying the output (a few nanoseconds per row: `benches/map_keyed.rs`).
 /// The output notifies its readers only when keys entered, left or moved. Like every memo it is
 /// lazy: nothing is mapped until it is read.
 ///
@@ -94,6 +98,8 @@ where
     let state = Rc::new(RefCell::new(Mapped::<K, U> {
         entries: HashMap::new(),
         order: Vec::new(),
+        values: Vec::new(),
+        pass: 0,
     }));
     let changed = Rc::new(Cell::new(true));
     let changed_in_compute = changed.clone();
@@ -111,16 +117,42 @@ where
 /// The per-item results and the previous order of keys.
 struct Mapped<K, U> {
     entries: HashMap<K, Entry<U>>,
+    /// The keys in the order of the last computation (unique).
     order: Vec<K>,
+    /// The results in that order: the last output.
+    values: Vec<U>,
+    /// Counts computations; marks which entries the current one has claimed.
+    pass: u64,
 }
 
 struct Entry<U> {
     owner: Owner,
     value: U,
+    /// The pass that last found this key in the changed middle of the new list.
+    claimed_in: u64,
+}
+
+/// What a computation changes, found before any user code runs.
+struct Plan<U> {
+    /// The unchanged prefix ends at `start`; the changed middle is `start..start +
+    /// middle.len()` in the new list and `start..old_end` in the old order; the rest is an
+    /// unchanged suffix.
+    start: usize,
+    old_end: usize,
+    /// The new middle's results: kept ones filled in, entering ones `None`.
+    middle: Vec<Option<U>>,
+    /// Positions (in the new list) of the entering items.
+    entering: Vec<usize>,
+    /// Positions (in the old order) of the leaving keys.
+    leaving: Vec<usize>,
 }
 
 /// Brings `state` in line with `items`; returns the output and whether any key entered, left or
-/// moved. No borrow of `state` is held while user code (`key`, `map`, cleanups) runs.
+/// moved. No borrow of `state` is held while `key`, `map` or cleanups run.
+///
+/// The common prefix and suffix of the old and new orders are compared key by key and kept
+/// without hashing; only the changed middle is looked up, so appending, removing or editing
+/// near one place costs hashing in proportion to the change (plus one comparison per key).
 fn state_reconcile<T, K, U>(
     state: &RefCell<Mapped<K, U>>,
     items: &[T],
@@ -134,45 +166,163 @@ where
     U: Clone,
 {
     let keys: Vec<K> = untrack(|| items.iter().map(key).collect());
-    let mut position: HashMap<&K, usize> = HashMap::with_capacity(keys.len());
-    for (i, k) in keys.iter().enumerate() {
-        if let Some(first) = position.insert(k, i) {
-            panic!(
-                "reactive: map_keyed (called at {at}): the key {k:?} appears twice in the list, \
-                 at positions {first} and {i}; keys must be unique"
-            );
-        }
-    }
-
-    let entering: Vec<usize> = {
-        let st = state.borrow();
-        (0..keys.len())
-            .filter(|&i| !st.entries.contains_key(&keys[i]))
-            .collect()
-    };
-    let created = map_entering(&entering, items, map, scope);
-
-    let (output, leaving, moved) = {
+    let plan = {
         let mut st = state.borrow_mut();
-        let entered = !created.is_empty();
-        for (i, entry) in entering.iter().zip(created) {
-            st.entries.insert(keys[*i].clone(), entry);
+        match plan(&mut st, &keys, at) {
+            Some(plan) => plan,
+            None => return (st.values.clone(), false),
         }
-        let old_order = std::mem::take(&mut st.order);
-        let leaving: Vec<Owner> = old_order
+    };
+    let created = map_entering(&plan.entering, items, map, scope);
+
+    let (output, leaving) = {
+        let mut st = state.borrow_mut();
+        let st = &mut *st;
+        let mut values = Vec::with_capacity(keys.len());
+        values.extend_from_slice(&st.values[..plan.start]);
+        let mut created = created.into_iter();
+        for (slot, at) in plan.middle.into_iter().zip(plan.start..) {
+            values.push(match slot {
+                Some(kept) => kept,
+                None => {
+                    let entry = created.next().expect("one new entry per entering item");
+                    let value = entry.value.clone();
+                    st.entries.insert(keys[at].clone(), entry);
+                    value
+                }
+            });
+        }
+        values.extend_from_slice(&st.values[plan.old_end..]);
+        let leaving: Vec<Owner> = plan
+            .leaving
             .iter()
-            .filter(|k| !position.contains_key(k))
-            .filter_map(|k| st.entries.remove(k))
+            .filter_map(|&j| st.entries.remove(&st.order[j]))
             .map(|entry| entry.owner)
             .collect();
-        let moved = entered || !leaving.is_empty() || old_order != keys;
-        let output = keys.iter().map(|k| st.entries[k].value.clone()).collect();
-        drop(position);
         st.order = keys;
-        (output, leaving, moved)
+        st.values = values;
+        (st.values.clone(), leaving)
     };
     dispose_all(leaving);
-    (output, moved)
+    (output, true)
+}
+
+/// Finds the changed middle and sorts its keys into kept, entering and leaving; `None` when the
+/// order is unchanged. Only marks entries (with this pass's number) before it may panic on a
+/// duplicate key, so a failed computation leaves the state as it was.
+fn plan<K, U>(st: &mut Mapped<K, U>, keys: &[K], at: &'static Location<'static>) -> Option<Plan<U>>
+where
+    K: Eq + Hash + Debug,
+    U: Clone,
+{
+    st.pass += 1;
+    let pass = st.pass;
+    let old = &st.order;
+    let mut start = 0;
+    while start < keys.len().min(old.len()) && keys[start] == old[start] {
+        start += 1;
+    }
+    let (mut new_end, mut old_end) = (keys.len(), old.len());
+    while new_end > start && old_end > start && keys[new_end - 1] == old[old_end - 1] {
+        new_end -= 1;
+        old_end -= 1;
+    }
+    if start == new_end && start == old_end {
+        return None;
+    }
+
+    let old = &st.order;
+    let mut middle = Vec::with_capacity(new_end - start);
+    let mut entering = Vec::new();
+    let mut entering_at: HashMap<&K, usize> = HashMap::new();
+    let mut claimed = 0;
+    // Keys that kept their place relative to their neighbours are kept without a lookup: the
+    // key at new position `i` is compared with the old key at `i + shift`, and when that fails,
+    // with its two neighbours (an item moved or inserted earlier shifts the rest by one). So a
+    // swap, or one item moved across the list, hashes only the keys that moved.
+    let mut matched_old = vec![false; old_end - start];
+    let mut shift: isize = 0;
+    for (i, k) in keys.iter().enumerate().take(new_end).skip(start) {
+        let in_old_middle = |j: isize| {
+            (start as isize..old_end as isize)
+                .contains(&j)
+                .then(|| j as usize)
+                .filter(|&j| !matched_old[j - start] && old[j] == *k)
+        };
+        let base = i as isize + shift;
+        let found = in_old_middle(base)
+            .or_else(|| in_old_middle(base + 1))
+            .or_else(|| in_old_middle(base - 1));
+        if let Some(j) = found {
+            matched_old[j - start] = true;
+            shift = j as isize - i as isize;
+            middle.push(Some(st.values[j].clone()));
+            continue;
+        }
+        match st.entries.get_mut(k) {
+            Some(entry) if entry.claimed_in == pass => duplicate(keys, k, i, at),
+            Some(entry) => {
+                entry.claimed_in = pass;
+                claimed += 1;
+                middle.push(Some(entry.value.clone()));
+            }
+            None => {
+                if entering_at.insert(k, i).is_some() {
+                    duplicate(keys, k, i, at);
+                }
+                entering.push(i);
+                middle.push(None);
+            }
+        }
+    }
+    let mut leaving = Vec::new();
+    let mut kept_from_old_middle = 0;
+    for (j, k) in old.iter().enumerate().take(old_end).skip(start) {
+        if matched_old[j - start] {
+            continue;
+        }
+        if st.entries[k].claimed_in == pass {
+            kept_from_old_middle += 1;
+        } else {
+            leaving.push(j);
+        }
+    }
+    // Every claimed key is a distinct entry, and every matched old position is matched once.
+    // A claimed key not counted above is in the unchanged prefix or suffix, or was also matched
+    // by its place: the new list holds it twice.
+    if kept_from_old_middle != claimed {
+        let mut seen = HashMap::with_capacity(keys.len());
+        let (i, k) = keys
+            .iter()
+            .enumerate()
+            .find(|(i, k)| seen.insert(*k, *i).is_some())
+            .expect("a key claimed twice is in the list twice");
+        duplicate(keys, k, i, at);
+    }
+    Some(Plan {
+        start,
+        old_end,
+        middle,
+        entering,
+        leaving,
+    })
+}
+
+/// Panics for a key found twice: `later` is one position of `k`, the first is looked up.
+#[track_caller]
+#[cold]
+fn duplicate<K: Eq + Debug>(keys: &[K], k: &K, later: usize, at: &Location<'_>) -> ! {
+    let first = keys.iter().position(|x| x == k).unwrap_or(later);
+    let second = keys
+        .iter()
+        .enumerate()
+        .skip(first + 1)
+        .find(|(_, x)| *x == k)
+        .map_or(later, |(i, _)| i);
+    panic!(
+        "reactive: map_keyed (called at {at}): the key {k:?} appears twice in the list, at \
+         positions {first} and {second}; keys must be unique"
+    )
 }
 
 /// Runs `map` for each entering item under a new owner of its own. If one panics, the owners
@@ -187,7 +337,11 @@ fn map_entering<T, U>(
     for &i in entering {
         let owner = scope.run_in(Owner::new);
         match catch_unwind(AssertUnwindSafe(|| owner.run_in(|| map(&items[i])))) {
-            Ok(value) => created.push(Entry { owner, value }),
+            Ok(value) => created.push(Entry {
+                owner,
+                value,
+                claimed_in: 0,
+            }),
             Err(panic) => {
                 let mut owners: Vec<Owner> = created.into_iter().map(|e| e.owner).collect();
                 owners.push(owner);

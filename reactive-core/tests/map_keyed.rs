@@ -273,6 +273,29 @@ fn a_duplicate_key_panics_naming_it_and_the_list_recovers_when_fixed() {
 }
 
 #[test]
+fn a_key_repeated_from_the_unchanged_prefix_suffix_or_place_is_a_duplicate() {
+    let ids = Signal::new(vec![1, 2, 3]);
+    let rows = map_keyed(ids, |id| *id, |id| *id);
+    rows.get();
+    for (list, key, first, second) in [
+        (vec![1, 2, 3, 1], 1, 0, 3),
+        (vec![3, 1, 2, 3], 3, 0, 3),
+        (vec![3, 2, 2], 2, 1, 2), // 2 kept at its place, and claimed again
+    ] {
+        ids.set(list);
+        let message = std::panic::catch_unwind(|| rows.get())
+            .expect_err("duplicate keys panic")
+            .downcast::<String>()
+            .expect("a formatted message");
+        let expected =
+            format!("the key {key} appears twice in the list, at positions {first} and {second}");
+        assert!(message.contains(&expected), "{message}");
+    }
+    ids.set(vec![3, 2, 1]);
+    assert_eq!(rows.get(), [3, 2, 1]);
+}
+
+#[test]
 fn a_panicking_mapping_disposes_the_owners_it_created_and_leaves_the_rest() {
     let ids = Signal::new(vec![1]);
     let cleaned = Rc::new(RefCell::new(Vec::new()));
@@ -369,6 +392,48 @@ fn apply(list: &mut Vec<u32>, edit: &Edit) {
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Lists drawn from few keys often repeat one: reading the output panics exactly then,
+    /// naming a repeated key, and changes nothing; lists without repeats map as from scratch.
+    #[test]
+    fn map_keyed_panics_exactly_on_duplicate_keys_and_recovers(
+        lists in proptest::collection::vec(proptest::collection::vec(0..6u32, 0..8), 1..30),
+    ) {
+        let ledger = Rc::new(Ledger::default());
+        let ids = Signal::new(Vec::new());
+        let (rows, root) = create_root(|| mapped_rows(ids, &ledger));
+        let mut shown: Vec<u32> = Vec::new();
+        for list in lists {
+            ids.set(list.clone());
+            let mut seen = std::collections::HashSet::new();
+            let repeated: Vec<u32> = list.iter().copied().filter(|k| !seen.insert(*k)).collect();
+            let before = (ledger.mapped.borrow().clone(), ledger.cleaned.borrow().clone());
+            match std::panic::catch_unwind(|| rows.get()) {
+                Ok(out) => {
+                    prop_assert!(repeated.is_empty(), "{:?} has repeats but mapped", list);
+                    let keys: Vec<u32> = out.iter().map(|r| r.0).collect();
+                    prop_assert_eq!(&keys, &list);
+                    for k in 0..6 {
+                        let entered = u32::from(list.contains(&k) && !shown.contains(&k));
+                        let left = u32::from(!list.contains(&k) && shown.contains(&k));
+                        prop_assert_eq!(ledger.mapped(k), before.0.get(&k).copied().unwrap_or(0) + entered);
+                        prop_assert_eq!(ledger.cleaned(k), before.1.get(&k).copied().unwrap_or(0) + left);
+                    }
+                    shown = list;
+                }
+                Err(panic) => {
+                    let message = panic.downcast::<String>().expect("a formatted message");
+                    prop_assert!(
+                        repeated.iter().any(|k| message.contains(&format!("the key {k} appears twice"))),
+                        "{:?}: {}", list, message
+                    );
+                    prop_assert_eq!(&*ledger.mapped.borrow(), &before.0);
+                    prop_assert_eq!(&*ledger.cleaned.borrow(), &before.1);
+                }
+            }
+        }
+        root.dispose();
+    }
 
     /// After every edit (some in batches, some read only after several edits) the output is the
     /// list mapped from scratch; each key was mapped once per entry and cleaned up once per exit;
