@@ -244,9 +244,9 @@ where
     let mut shift: isize = 0;
     for (i, k) in keys.iter().enumerate().take(new_end).skip(start) {
         let in_old_middle = |j: isize| {
-            (start as isize..old_end as isize)
-                .contains(&j)
-                .then(|| j as usize)
+            usize::try_from(j)
+                .ok()
+                .filter(|&j| (start..old_end).contains(&j))
                 .filter(|&j| !matched_old[j - start] && old[j] == *k)
         };
         let base = i as isize + shift;
