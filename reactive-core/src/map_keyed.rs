@@ -29,7 +29,8 @@ use crate::traits::With;
 /// - `map` computes an item's result. It runs untracked, under the item's owner: what it
 ///   creates belongs to the item, and [`on_cleanup`](crate::on_cleanup) in it runs when the item
 ///   leaves. It runs while the output is computed, so, like a memo, it may create nodes but
-///   not write signals (an effect it creates may).
+///   not write signals (an effect it creates may). The cleanups of leaving items run during
+///   that computation too, under the same rule.
 ///
 /// **Kept means kept.** An item whose key stays is not mapped again, even if the item's value
 /// under that key changed: put what changes in signals or models (the usual shape is a list of
