@@ -535,11 +535,28 @@ mod tests {
     }
 
     #[test]
-    #[should_panic(expected = "after it was disposed")]
-    fn a_panicking_trait_read_of_a_disposed_handle_says_so() {
+    fn a_panicking_trait_method_on_a_disposed_handle_names_the_callers_line() {
         let s = Signal::new(1);
         s.dispose();
-        Get::get(&s);
+        let message = |f: &dyn Fn()| {
+            *std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .expect_err("a disposed handle panics")
+                .downcast::<String>()
+                .expect("a formatted message")
+        };
+        let line = line!() + 2;
+        let messages = [
+            message(&|| drop(Get::get(&s))),
+            message(&|| drop(GetUntracked::get_untracked(&s))),
+            message(&|| Track::track(&s)),
+            message(&|| Set::set(&s, 2)),
+            message(&|| Update::update(&s, |v| *v += 1)),
+        ];
+        for (i, m) in messages.iter().enumerate() {
+            assert!(m.contains("after it was disposed"), "{m}");
+            let at = format!("{}:{}:", file!(), line + i as u32);
+            assert!(m.contains(&at), "{m} should name {at}");
+        }
     }
 
     #[test]
