@@ -546,8 +546,8 @@ mod tests {
         };
         let line = line!() + 2;
         let messages = [
-            message(&|| drop(Get::get(&s))),
-            message(&|| drop(GetUntracked::get_untracked(&s))),
+            message(&|| _ = Get::get(&s)),
+            message(&|| _ = GetUntracked::get_untracked(&s)),
             message(&|| Track::track(&s)),
             message(&|| Set::set(&s, 2)),
             message(&|| Update::update(&s, |v| *v += 1)),
