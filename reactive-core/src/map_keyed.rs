@@ -232,8 +232,11 @@ where
         return None;
     }
 
-    let old = &st.order;
-    let mut middle = Vec::with_capacity(new_end - start);
+    // The middles, indexed from 0: new position `start + i`, old position `start + j`.
+    let new_middle = &keys[start..new_end];
+    let old_middle = &st.order[start..old_end];
+    let old_values = &st.values[start..old_end];
+    let mut middle = Vec::with_capacity(new_middle.len());
     let mut entering = Vec::new();
     let mut entering_at: HashMap<&K, usize> = HashMap::new();
     let mut claimed = 0;
@@ -241,51 +244,49 @@ where
     // key at new position `i` is compared with the old key at `i + shift`, and when that fails,
     // with its two neighbours (an item moved or inserted earlier shifts the rest by one). So a
     // swap, or one item moved across the list, hashes only the keys that moved.
-    let mut matched_old = vec![false; old_end - start];
+    let mut matched_old = vec![false; old_middle.len()];
     let mut shift: isize = 0;
-    for (i, k) in keys.iter().enumerate().take(new_end).skip(start) {
-        let in_old_middle = |j: isize| {
-            usize::try_from(j)
-                .ok()
-                .filter(|&j| (start..old_end).contains(&j))
-                .filter(|&j| !matched_old[j - start] && old[j] == *k)
+    for (i, k) in new_middle.iter().enumerate() {
+        let unmatched_at = |j: isize| {
+            let j = usize::try_from(j).ok()?;
+            (old_middle.get(j) == Some(k) && matched_old.get(j) == Some(&false)).then_some(j)
         };
         let base = i as isize + shift;
-        let found = in_old_middle(base)
-            .or_else(|| in_old_middle(base + 1))
-            .or_else(|| in_old_middle(base - 1));
+        let found = unmatched_at(base)
+            .or_else(|| unmatched_at(base + 1))
+            .or_else(|| unmatched_at(base - 1));
         if let Some(j) = found {
-            matched_old[j - start] = true;
+            matched_old[j] = true;
             shift = j as isize - i as isize;
-            middle.push(Some(st.values[j].clone()));
+            middle.push(Some(old_values[j].clone()));
             continue;
         }
         match st.entries.get_mut(k) {
-            Some(entry) if entry.claimed_in == pass => duplicate(keys, k, i, at),
+            Some(entry) if entry.claimed_in == pass => duplicate(keys, k, start + i, at),
             Some(entry) => {
                 entry.claimed_in = pass;
                 claimed += 1;
                 middle.push(Some(entry.value.clone()));
             }
             None => {
-                if entering_at.insert(k, i).is_some() {
-                    duplicate(keys, k, i, at);
+                if entering_at.insert(k, start + i).is_some() {
+                    duplicate(keys, k, start + i, at);
                 }
-                entering.push(i);
+                entering.push(start + i);
                 middle.push(None);
             }
         }
     }
     let mut leaving = Vec::new();
     let mut kept_from_old_middle = 0;
-    for (j, k) in old.iter().enumerate().take(old_end).skip(start) {
-        if matched_old[j - start] {
+    for (j, (k, &matched)) in old_middle.iter().zip(&matched_old).enumerate() {
+        if matched {
             continue;
         }
         if st.entries[k].claimed_in == pass {
             kept_from_old_middle += 1;
         } else {
-            leaving.push(j);
+            leaving.push(start + j);
         }
     }
     // Every claimed key is a distinct entry, and every matched old position is matched once.
