@@ -198,7 +198,11 @@ macro_rules! read_methods {
                 self.try_with_untracked(T::clone)
             }
 
-            /// Subscribes the current memo or effect to this node without reading it.
+            /// Subscribes the current memo or effect to this node without reading it (a memo
+            /// is brought up to date first, so that it learns its own sources).
+            ///
+            /// # Panics
+            /// If the node was disposed; see [`Track::try_track`](crate::Track::try_track).
             ///
             /// ```
             /// # use reactive_core::*;
@@ -207,10 +211,7 @@ macro_rules! read_methods {
             /// ```
             #[track_caller]
             pub fn track(&self) {
-                let at = std::panic::Location::caller();
-                $crate::engine::with_engine(|e| e.track_only(self.raw.id, at))
-                    .map_err(|e| e.with_created_at(self.raw.defined_at()))
-                    .unwrap_or_else(|e| $crate::error::fail(e))
+                $crate::traits::Track::try_track(self).unwrap_or_else(|e| $crate::error::fail(e))
             }
 
             /// The node's id (for diagnostics and graph snapshots).

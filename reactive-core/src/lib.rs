@@ -35,6 +35,8 @@
 //! | a value computed from others | [`Memo`] | its computed value differs from the last one |
 //! | work to do when things change (render, log, sync) | [`Effect`] | — it is the reader |
 //! | "is this row the selected one?" for many rows | [`Selector`] | the answer for that row flips |
+//! | a list to turn into per-item views, rows or models | [`map_keyed`] | keys enter, leave or move |
+//! | a parameter or field that may be any readable value | [`Derived`] (`Copy`), [`MaybeReactive`] (or a constant) | its source changes |
 //! | a lifetime for a group of nodes | [`create_root`], [`Owner`] | — disposes what it owns |
 //! | a value for everything below an owner | [`provide_context`] / [`use_context`] | — |
 //!
@@ -50,6 +52,42 @@
 //!    Every computation runs at most once and sees only new values.
 //! 4. **Dispose**: when an owner goes, its nodes' cleanups run, values drop and slots are
 //!    reused. A handle to a disposed node reports [`ReactiveError::Disposed`].
+//!
+//! ## Reading and writing through traits
+//!
+//! Each handle has its own `get`, `with`, `set`… methods, and the same operations are traits,
+//! so a function can take "anything readable" (`impl Get<Value = T>`) or "anything writable"
+//! (`impl Set<Value = T>`). The handles' own methods come first in method calls, so importing
+//! the traits changes nothing for code that names a handle type.
+//!
+//! | trait | what it does | fallible twin | implemented by |
+//! |---|---|---|---|
+//! | [`Reactive`] | names the value type (`Value`) every other trait shares | — | all below |
+//! | [`Track`] | subscribes the running memo or effect, without reading | `try_track` | [`Signal`], [`ReadSignal`], [`Memo`], [`Derived`], [`MaybeReactive`] |
+//! | [`WithUntracked`] | lends `&Value` to a closure, untracked | `try_with_untracked` | [`Signal`], [`ReadSignal`], [`Memo`], [`Derived`], [`MaybeReactive`] |
+//! | [`With`] | lends `&Value` to a closure and subscribes | `try_with` | [`Signal`], [`ReadSignal`], [`Memo`], [`Derived`], [`MaybeReactive`] |
+//! | [`GetUntracked`] | clones the value out, untracked | `try_get_untracked` | every [`WithUntracked`] (blanket) |
+//! | [`Get`] | clones the value out and subscribes | `try_get` | every [`With`] (blanket) |
+//! | [`Set`] | replaces the value, notifies | `try_set` | [`Signal`], [`WriteSignal`] |
+//! | [`Update`] | changes the value in place, notifies, returns the closure's result | `try_update` | [`Signal`], [`WriteSignal`] |
+//!
+//! The `try_` methods return [`ReactiveError`] (a disposed handle is
+//! [`ReactiveError::Disposed`], naming where it was used); the others panic with the same
+//! message. [`Derived<T>`](Derived) erases which source it reads: a signal, a memo or a
+//! closure, in one `Copy` handle. [`MaybeReactive<T>`](MaybeReactive) may also be a constant;
+//! a function taking `impl Into<MaybeReactive<T>>` accepts a value, a signal, a memo or a
+//! `Derived`, and one taking `impl IntoMaybeReactive<T, M>` accepts a closure too.
+//!
+//! ```
+//! use reactive_core::{Get, Memo, Signal};
+//!
+//! fn percent(part: impl Get<Value = u32> + 'static, whole: impl Get<Value = u32> + 'static) -> Memo<u32> {
+//!     Memo::new(move || part.get() * 100 / whole.get())
+//! }
+//! let hp = Signal::new(30);
+//! let max_hp = Memo::new(|| 40);
+//! assert_eq!(percent(hp, max_hp).get(), 75);
+//! ```
 //!
 //! ## Errors, not surprises
 //!
@@ -81,21 +119,26 @@
 //! - `tracing`: `trace` spans around memo and effect runs and flushes (nothing when off).
 
 mod batch;
+mod derived;
 mod diagnostics;
 mod effect;
 mod engine;
 mod error;
 mod handle;
+mod map_keyed;
 mod memo;
 mod owner;
 mod selector;
 mod signal;
+mod traits;
 
 pub use batch::{batch, try_batch, untrack};
+pub use derived::{Derived, IntoMaybeReactive, MaybeReactive, marker};
 pub use diagnostics::{EdgeSnapshot, GraphSnapshot, NodeSnapshot, NodeState, Runtime};
 pub use effect::Effect;
 pub use engine::{NodeId, NodeKind};
 pub use error::{NodeInfo, ReactiveError};
+pub use map_keyed::map_keyed;
 pub use memo::Memo;
 pub use owner::{
     Owner, create_root, expect_context, on_cleanup, provide_context, try_on_cleanup,
@@ -103,3 +146,4 @@ pub use owner::{
 };
 pub use selector::Selector;
 pub use signal::{ReadSignal, Signal, WriteSignal};
+pub use traits::{Get, GetUntracked, Reactive, Set, Track, Update, With, WithUntracked};

@@ -156,6 +156,7 @@ fn check_method_names(container: &Container<'_>, errors: &mut Errors) {
                 format!("with_{name}"),
                 format!("set_{name}"),
                 format!("update_{name}"),
+                format!("{name}_signal"),
             ],
             crate::ast::FieldKind::Nested | crate::ast::FieldKind::Keyed { .. } => {
                 vec![name.clone(), format!("set_{name}")]

@@ -84,6 +84,7 @@
 //! | `PlayerModel` | the handle: `Copy`, `!Send`; `PlayerModel::new(player)` or `player.into_model()` |
 //! | `player.hp()`, `with_hp(\|hp\| ..)` | read one field, subscribing the running effect/memo to it only |
 //! | `set_hp(v)`, `update_hp(\|hp\| ..)` | write one field; its readers re-run only if the value changed |
+//! | `hp_signal()` | the field's `ReadSignal`, for code taking any readable value (`impl Get<Value = u32>`, `Derived`) |
 //! | `player.pos()` | a `#[model(nested)]` field: the nested model's handle |
 //! | `player.inventory()` | a `#[model(keyed = "id")]` field: a [`KeyedList`] |
 //! | `player.id()` | a `#[model(skip)]` field: stored, read-only, untracked |

@@ -100,7 +100,9 @@ pub mod sourcing {
 /// What most programs use, in one import: `use reactive::prelude::*;`.
 pub mod prelude {
     pub use reactive_core::{
-        Effect, Memo, Owner, ReactiveError, Selector, Signal, batch, create_root, untrack,
+        Derived, Effect, Get, GetUntracked, IntoMaybeReactive, MaybeReactive, Memo, Owner,
+        Reactive, ReactiveError, Selector, Set, Signal, Track, Update, With, WithUntracked, batch,
+        create_root, map_keyed, untrack,
     };
     pub use reactive_state::{Patch, Path, Segment, path};
 

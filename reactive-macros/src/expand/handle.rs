@@ -340,6 +340,12 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
         FieldKind::Plain => {
             let with = format_ident!("with_{}", shown);
             let update = format_ident!("update_{}", shown);
+            let signal = format_ident!("{}_signal", shown);
+            let signal_doc = format!(
+                " The signal of [`{shown}`](Self::{shown}), read-only: for code that takes any \
+                 readable value (`impl Get<Value = T>`, `Derived`, `MaybeReactive`). Reading it \
+                 tracks like the getter; writes go through [`{setter}`](Self::{setter})."
+            );
             let tracked = format!(
                 "\n\n Tracked: the running effect or memo re-runs when `{shown}` changes, and only then."
             );
@@ -368,6 +374,12 @@ fn field_accessors(container: &Container<'_>, field: &Field<'_>) -> TokenStream 
                 #[track_caller]
                 #vis fn #with<__R>(&self, #f: impl ::core::ops::FnOnce(&#ty) -> __R) -> __R {
                     self.#name.with(#f)
+                }
+
+                #[doc = #signal_doc]
+                #[inline]
+                #vis fn #signal(&self) -> #reactive_model::__private::core::ReadSignal<#ty> {
+                    self.#name.read_only()
                 }
 
                 #[doc = #set_doc]

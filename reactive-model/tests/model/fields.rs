@@ -174,3 +174,29 @@ fn a_read_after_dispose_panics_naming_the_callers_line_not_the_derive() {
         }
     });
 }
+
+#[test]
+fn a_field_signal_is_any_readable_value_and_sees_the_setters_writes() {
+    use reactive_core::{Derived, Get, Memo};
+    fn doubled(n: impl Get<Value = u32> + 'static) -> Memo<u32> {
+        Memo::new(move || n.get() * 2)
+    }
+    in_root(|| {
+        let model = PlayerModel::new(player());
+        let hp = model.hp_signal();
+        let twice = doubled(hp);
+        let name: Derived<String> = model.name_signal().into();
+        let runs = Runs::effect(move || {
+            name.get();
+        });
+        model.set_hp(12);
+        assert_eq!(twice.get(), 24);
+        assert_eq!(
+            runs.get(),
+            1,
+            "reading the name signal tracks the name only"
+        );
+        model.set_name("Grace".into());
+        assert_eq!((runs.get(), name.get()), (2, "Grace".to_string()));
+    });
+}

@@ -9,6 +9,8 @@ struct Player {
     label: String,
     set_label: String,
     __marker: u8,
+    mana: u32,
+    mana_signal: u32,
 }
 
 fn main() {}
