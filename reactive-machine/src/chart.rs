@@ -64,6 +64,8 @@ pub(crate) enum Delay {
 pub(crate) enum Guard {
     /// A guard from the setup, by interned slot.
     Named { slot: usize, params: Option<Value> },
+    /// An SCXML condition.
+    Expr(crate::scxml::expr::Expr),
 }
 
 /// An executable action.
@@ -80,6 +82,20 @@ pub(crate) enum Action {
     },
     /// Cancel delayed events sent with this id.
     Cancel { id: String, implicit: bool },
+    /// SCXML `<assign location expr>`: the variable must be declared.
+    Assign {
+        location: String,
+        expr: crate::scxml::expr::Expr,
+    },
+    /// SCXML `<log label expr>`: recorded in the machine's log.
+    Log {
+        label: String,
+        expr: Option<crate::scxml::expr::Expr>,
+    },
+    /// SCXML `<if>`/`<elseif>`/`<else>`: the first branch whose condition holds (`None`: else).
+    If {
+        branches: Vec<(Option<crate::scxml::expr::Expr>, Vec<Action>)>,
+    },
 }
 
 /// A transition.

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, VecDeque};
 use crate::chart::{Action, Chart, Delay, Dialect, Guard, StateKind, Sx, Transition};
 use crate::error::RunError;
 use crate::event::Event;
+use crate::scxml::expr::{EvalError, Expr};
 use crate::setup::{ActionArgs, ActionFn, Context, DelayFn, GuardArgs, GuardFn};
 
 /// A macrostep that runs more microsteps than this is a livelock.
@@ -59,6 +60,8 @@ pub(crate) struct Run {
     pub touched: Vec<Sx>,
     /// Whether an action may have changed the context since the signals were last published.
     pub context_touched: bool,
+    /// What SCXML `<log>` elements wrote: label and value.
+    pub logs: Vec<(String, serde_json::Value)>,
 }
 
 /// A borrowed interpreter: the chart, the setup's functions and one machine's state.
@@ -66,6 +69,8 @@ pub(crate) struct Interp<'a> {
     pub chart: &'a Chart,
     pub fns: &'a Resolved,
     pub run: &'a mut Run,
+    /// Conditions that failed to evaluate during a selection (each raises `error.execution`).
+    pub eval_errors: std::cell::Cell<usize>,
 }
 
 impl Run {
@@ -82,6 +87,7 @@ impl Run {
             now: 0,
             touched: Vec::new(),
             context_touched: true,
+            logs: Vec::new(),
         }
     }
 
@@ -109,6 +115,7 @@ impl<'a> Interp<'a> {
             return Err(RunError::Done);
         }
         let transitions = self.select(&event);
+        self.raise_eval_errors();
         self.microstep(&transitions, &event);
         self.settle(event)
     }
@@ -130,6 +137,7 @@ impl<'a> Interp<'a> {
             } else {
                 Vec::new()
             };
+            self.raise_eval_errors();
             let eventless = !transitions.is_empty();
             if !eventless {
                 let Some(event) = self.run.internal.pop_front() else {
@@ -137,6 +145,7 @@ impl<'a> Interp<'a> {
                 };
                 last = event;
                 transitions = self.select(&last);
+                self.raise_eval_errors();
             }
             // XState: after an eventless microstep that changed nothing, eventless transitions
             // are tried again only after the next internal event (otherwise a targetless
@@ -272,6 +281,15 @@ impl<'a> Interp<'a> {
     pub fn guard_holds(&self, guard: Option<&Guard>, event: &Event) -> bool {
         match guard {
             None => true,
+            Some(Guard::Expr(e)) => match self.eval(e) {
+                Ok(v) => crate::scxml::expr::truthy(&v),
+                Err(_) => {
+                    // SCXML: a condition that cannot be evaluated is false and raises
+                    // `error.execution` (queued once the selection is over).
+                    self.eval_errors.set(self.eval_errors.get() + 1);
+                    false
+                }
+            },
             Some(Guard::Named { slot, params }) => (self.fns.guards[*slot])(&GuardArgs {
                 context: &self.run.context,
                 event,
@@ -455,9 +473,54 @@ impl<'a> Interp<'a> {
         self.run.internal.clear();
     }
 
+    fn raise_eval_errors(&mut self) {
+        for _ in 0..self.eval_errors.replace(0) {
+            self.run.internal.push_back(Event::new("error.execution"));
+        }
+    }
+
+    /// Evaluates an SCXML expression over the context.
+    fn eval(&self, e: &Expr) -> Result<serde_json::Value, EvalError> {
+        let in_state = |id: &str| self.chart.lookup(id).is_some_and(|s| self.run.active[s]);
+        crate::scxml::expr::eval(e, &self.run.context, &in_state)
+    }
+
+    /// Runs a block of actions. An SCXML element that fails raises `error.execution` and ends
+    /// the block.
     fn run_actions(&mut self, actions: &[Action], event: &Event) {
+        if self.run_block(actions, event).is_err() {
+            self.run.internal.push_back(Event::new("error.execution"));
+        }
+    }
+
+    fn run_block(&mut self, actions: &[Action], event: &Event) -> Result<(), EvalError> {
         for action in actions {
             match action {
+                Action::Assign { location, expr } => {
+                    let v = self.eval(expr)?;
+                    let slot = self.run.context.get_mut(location).ok_or(EvalError)?;
+                    *slot = v;
+                    self.run.context_touched = true;
+                }
+                Action::Log { label, expr } => {
+                    let v = match expr {
+                        Some(e) => self.eval(e)?,
+                        None => serde_json::Value::Null,
+                    };
+                    self.run.logs.push((label.clone(), v));
+                }
+                Action::If { branches } => {
+                    for (cond, body) in branches {
+                        let take = match cond {
+                            Some(c) => crate::scxml::expr::truthy(&self.eval(c)?),
+                            None => true,
+                        };
+                        if take {
+                            self.run_block(body, event)?;
+                            break;
+                        }
+                    }
+                }
                 Action::Named { slot, params } => {
                     let mut raised = Vec::new();
                     let f = &self.fns.actions[*slot];
@@ -501,6 +564,7 @@ impl<'a> Interp<'a> {
                 }
             }
         }
+        Ok(())
     }
 
     /// Adds a timer in (due, seq) order.

@@ -1,7 +1,7 @@
 //! # reactive-machine
 //!
-//! Statecharts that run XState v5 machine configs with the W3C SCXML algorithm's semantics,
-//! whose state lives on the reactive graph: the configuration, each `matches(...)` answer and
+//! Statecharts that run XState v5 machine configs and SCXML documents with the W3C SCXML
+//! algorithm's semantics, whose state lives on the reactive graph: the configuration, each `matches(...)` answer and
 //! each context field are signals, so effects and memos follow a machine without polling.
 //!
 //! ```
@@ -47,6 +47,7 @@
 //! | you want | use |
 //! |---|---|
 //! | a definition from XState JSON (or to write one back, or draw it) | [`Chart::from_xstate_json`], [`Chart::to_xstate_json`], [`Chart::to_mermaid`] |
+//! | a definition from an SCXML document | [`Chart::from_scxml`] |
 //! | the guards, actions and delays it names | [`Setup`] |
 //! | to run it | [`Machine`]: [`send`](Machine::send), [`run_timers`](Machine::run_timers) |
 //! | to follow it from effects and memos | [`MachineView`]: `matches`, `value`, `field`, `context`, `is_done` |
@@ -64,6 +65,16 @@
 //! machine completion; delayed events on a [`Clock`]. An XState chart follows XState v5 where
 //! it departs from SCXML (see [`Dialect`]); the differential test in `tests/differential.rs`
 //! runs random machines on both and compares every step.
+//!
+//! ## SCXML's data model
+//!
+//! SCXML documents run without ECMAScript: variables (`<data id expr>`) hold integers, strings,
+//! booleans or null; expressions are literals, variables, `+ - * / %`, comparisons, `&&`, `||`,
+//! `!`, parentheses and `In('state')`; executable content is `<raise>`, `<send>` to the machine
+//! itself (with `delay`), `<cancel>`, `<assign>`, `<log>` (read with
+//! [`Machine::take_logs`]) and `<if>`. A failing expression raises `error.execution`. Any other
+//! element, attribute or expression is a [`DefinitionError::Unsupported`] naming it and its
+//! line. The crate README reports the W3C tests this expresses and passes.
 //!
 //! ## Design
 //!
@@ -85,6 +96,7 @@ mod error;
 mod event;
 mod interpreter;
 mod machine;
+mod scxml;
 mod setup;
 mod snapshot;
 mod xstate;

@@ -178,6 +178,7 @@ impl Machine {
                 chart: &chart,
                 fns: &self.fns,
                 run: &mut self.run,
+                eval_errors: Default::default(),
             });
             self.publish();
             out
@@ -243,6 +244,7 @@ impl Machine {
             chart: &chart,
             fns: &self.fns,
             run: &mut run,
+            eval_errors: Default::default(),
         };
         !self.run.done
             && untrack(|| interp.select(&event))
@@ -255,6 +257,11 @@ impl Machine {
     /// read after this panic with [`ReactiveError::Disposed`](reactive_core::ReactiveError).
     pub fn dispose(self) {
         self.view.inner.owner.dispose();
+    }
+
+    /// Takes what SCXML `<log>` elements wrote since the last call: each label and value.
+    pub fn take_logs(&mut self) -> Vec<(String, Value)> {
+        std::mem::take(&mut self.run.logs)
     }
 
     /// A cloneable read handle for effects and memos.

@@ -280,3 +280,93 @@ fn the_mermaid_diagram_shows_states_regions_and_labelled_transitions() {
         assert!(d.contains(line), "missing {line:?} in\n{d}");
     }
 }
+
+#[test]
+fn scxml_descriptors_match_token_prefixes() {
+    let chart = Chart::from_scxml(
+        r#"<scxml xmlns="http://www.w3.org/2005/07/scxml"><state id="a">
+             <transition event="error" target="b"/></state><state id="b"/></scxml>"#,
+    )
+    .unwrap();
+    let mut m = Machine::new(chart, &Setup::new()).unwrap();
+    m.send("errors").unwrap();
+    assert!(m.matches("a"), "`error` does not match `errors`");
+    m.send("error.net.down").unwrap();
+    assert!(m.matches("b"));
+}
+
+#[test]
+fn scxml_internal_transitions_do_not_exit_their_source() {
+    let chart = Chart::from_scxml(
+        r#"<scxml xmlns="http://www.w3.org/2005/07/scxml">
+             <datamodel><data id="exits" expr="0"/></datamodel>
+             <state id="p"><onexit><assign location="exits" expr="exits + 1"/></onexit>
+               <transition event="in" type="internal" target="c2"/>
+               <transition event="out" target="c2"/>
+               <state id="c1"/><state id="c2"/></state></scxml>"#,
+    )
+    .unwrap();
+    let mut m = Machine::new(chart, &Setup::new()).unwrap();
+    m.send("in").unwrap();
+    assert_eq!(m.field("exits"), 0);
+    m.send("out").unwrap();
+    assert_eq!(m.field("exits"), 1);
+}
+
+#[test]
+fn an_scxml_expression_that_fails_raises_error_execution_and_ends_its_block() {
+    let chart = Chart::from_scxml(
+        r#"<scxml xmlns="http://www.w3.org/2005/07/scxml">
+             <datamodel><data id="n" expr="0"/></datamodel>
+             <state id="a">
+               <onentry><assign location="n" expr="nope + 1"/><assign location="n" expr="5"/></onentry>
+               <transition event="error.execution" target="b"/></state>
+             <state id="b"/></scxml>"#,
+    )
+    .unwrap();
+    let m = Machine::new(chart, &Setup::new()).unwrap();
+    assert!(m.matches("b"));
+    assert_eq!(m.field("n"), 0, "the rest of the block did not run");
+}
+
+#[test]
+fn scxml_elements_outside_the_data_model_are_errors_naming_element_and_line() {
+    let err = Chart::from_scxml(
+        "<scxml xmlns=\"http://www.w3.org/2005/07/scxml\">\n<state id=\"a\">\n<onentry><script>x = 1</script></onentry>\n</state></scxml>",
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        DefinitionError::Unsupported {
+            path: "line 3".into(),
+            name: "<script>".into()
+        }
+    );
+    let err = Chart::from_scxml(
+        "<scxml xmlns=\"http://www.w3.org/2005/07/scxml\">\n<state id=\"a\">\n<transition cond=\"_event.name == 'x'\"/></state></scxml>",
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, DefinitionError::Unsupported { ref path, .. } if path == "line 3"),
+        "{err}"
+    );
+}
+
+#[test]
+fn scxml_delayed_send_and_cancel_use_the_clock() {
+    let chart = Chart::from_scxml(
+        r#"<scxml xmlns="http://www.w3.org/2005/07/scxml">
+             <state id="a"><onentry><send event="late" delay="1.5s" id="t"/><send event="soon" delay="200ms"/></onentry>
+               <transition event="soon" target="b"><cancel sendid="t"/></transition>
+               <transition event="late" target="c"/></state>
+             <state id="b"/><state id="c"/></scxml>"#,
+    )
+    .unwrap();
+    let clock = ManualClock::new();
+    let mut m = Machine::with_clock(chart, &Setup::new(), clock.clone()).unwrap();
+    assert_eq!(m.pending().len(), 2);
+    clock.advance(200);
+    m.run_timers().unwrap();
+    assert!(m.matches("b"));
+    assert!(m.pending().is_empty(), "the cancel removed the 1.5 s event");
+}
