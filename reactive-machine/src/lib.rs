@@ -48,6 +48,7 @@
 //! |---|---|
 //! | a definition from XState JSON (or to write one back, or draw it) | [`Chart::from_xstate_json`], [`Chart::to_xstate_json`], [`Chart::to_mermaid`] |
 //! | a definition from an SCXML document | [`Chart::from_scxml`] |
+//! | to write a definition in Rust, events as an enum | [`ChartBuilder`], [`MachineEvent`] |
 //! | the guards, actions and delays it names | [`Setup`] |
 //! | to run it | [`Machine`]: [`send`](Machine::send), [`run_timers`](Machine::run_timers) |
 //! | to follow it from effects and memos | [`MachineView`]: `matches`, `value`, `field`, `context`, `is_done` |
@@ -90,6 +91,7 @@
 //!   its own: [`Machine::run_timers`] fires what is due, and [`Machine::next_due`] says when
 //!   to call it next.
 
+mod builder;
 mod chart;
 mod clock;
 mod error;
@@ -101,6 +103,7 @@ mod setup;
 mod snapshot;
 mod xstate;
 
+pub use builder::{ChartBuilder, MachineEvent, StateBuilder, Transition};
 pub use chart::{Chart, Dialect, HistoryDepth, StateKind};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::{DefinitionError, RestoreError, RunError, StartError};

@@ -112,7 +112,7 @@ impl Chart {
         Chart::from_xstate(&Json::from_value(value))
     }
 
-    fn from_xstate(json: &Json) -> Result<Chart, DefinitionError> {
+    pub(crate) fn from_xstate(json: &Json) -> Result<Chart, DefinitionError> {
         let mut loader = Loader {
             states: Vec::new(),
             names: Names::default(),
