@@ -178,6 +178,8 @@ pub struct Chart {
     pub(crate) names: Names,
     pub(crate) by_id: HashMap<String, Sx>,
     pub(crate) by_path: HashMap<String, Sx>,
+    /// Whether any state has an eventless transition (if not, macrosteps skip looking).
+    pub(crate) has_eventless: bool,
 }
 
 impl Chart {
@@ -198,6 +200,7 @@ impl Chart {
             .enumerate()
             .map(|(i, s)| (s.path.clone(), i))
             .collect();
+        let has_eventless = states.iter().any(|s| !s.always.is_empty());
         Chart {
             states,
             dialect,
@@ -205,6 +208,7 @@ impl Chart {
             names,
             by_id,
             by_path,
+            has_eventless,
         }
     }
 
@@ -277,6 +281,11 @@ impl Chart {
             m = self.states[p].parent;
         }
         out
+    }
+
+    /// The proper ancestors of `s`, parent first, without allocating.
+    pub(crate) fn ancestors(&self, s: Sx) -> impl Iterator<Item = Sx> + '_ {
+        std::iter::successors(self.states[s].parent, |&p| self.states[p].parent)
     }
 
     /// The children of `s` that are not history states.

@@ -62,6 +62,13 @@ pub(crate) struct Run {
     pub context_touched: bool,
     /// What SCXML `<log>` elements wrote: label and value.
     pub logs: Vec<(String, serde_json::Value)>,
+    /// Whether the last exit recorded a history value different from the one before.
+    pub history_changed: bool,
+    /// Whether some active state's parent is not active (XState can get there; see
+    /// `machine::closed`): selection then walks the configuration closed under ancestors.
+    pub unclosed: bool,
+    /// A buffer reused by each microstep (the entered order before it).
+    pub spare: Vec<Sx>,
 }
 
 /// A borrowed interpreter: the chart, the setup's functions and one machine's state.
@@ -88,6 +95,9 @@ impl Run {
             touched: Vec::new(),
             context_touched: true,
             logs: Vec::new(),
+            history_changed: false,
+            unclosed: false,
+            spare: Vec::new(),
         }
     }
 
@@ -132,7 +142,7 @@ impl<'a> Interp<'a> {
                     microsteps: MAX_MICROSTEPS,
                 });
             }
-            let mut transitions = if try_eventless {
+            let mut transitions = if try_eventless && self.chart.has_eventless {
                 self.select_eventless(&last)
             } else {
                 Vec::new()
@@ -175,10 +185,11 @@ impl<'a> Interp<'a> {
         let chart: &'a Chart = self.chart;
         let mut enabled = Vec::new();
         match chart.dialect {
-            Dialect::XState => {
+            Dialect::XState if self.run.unclosed => {
                 let closed = crate::machine::closed(chart, self.run.entered.iter().copied());
                 self.select_xstate(0, &closed, event, &mut enabled);
             }
+            Dialect::XState => self.select_xstate(0, &self.run.active, event, &mut enabled),
             Dialect::Scxml => {
                 for s in self.atomic_active() {
                     for st in std::iter::once(s).chain(chart.proper_ancestors(s, None)) {
@@ -334,32 +345,54 @@ impl<'a> Interp<'a> {
         if transitions.is_empty() {
             return;
         }
-        let mut exit: Vec<Sx> = Vec::new();
-        for t in transitions {
-            for s in self.exit_set(t) {
-                if !exit.contains(&s) {
-                    exit.push(s);
-                }
+        let exit: Vec<Sx> = match transitions {
+            // One transition's exit set comes in document order: reversed, deepest first.
+            [t] => {
+                let mut exit = self.exit_set(t);
+                exit.reverse();
+                exit
             }
-        }
-        exit.sort_unstable_by(|a, b| b.cmp(a));
+            _ => {
+                let mut flags = vec![false; self.run.active.len()];
+                for t in transitions {
+                    for s in self.exit_set(t) {
+                        flags[s] = true;
+                    }
+                }
+                (0..flags.len()).rev().filter(|&s| flags[s]).collect()
+            }
+        };
         // XState keeps its list of active states (and so the order of eventless selection)
         // when a microstep ends with the same states and history it began with.
-        let before = (self.chart.dialect == Dialect::XState && !exit.is_empty())
-            .then(|| (self.run.entered.clone(), self.run.history.clone()));
+        let before = (self.chart.dialect == Dialect::XState && !exit.is_empty()).then(|| {
+            let mut saved = std::mem::take(&mut self.run.spare);
+            saved.clear();
+            saved.extend_from_slice(&self.run.entered);
+            saved
+        });
+        self.run.history_changed = false;
         self.exit_states(&exit, event);
         for t in transitions {
             self.run_actions(&t.actions, event);
         }
         let (enter, default) = self.entry_set(transitions);
         self.enter_states(&enter, &default, event);
-        if let Some((entered, history)) = before
-            && history == self.run.history
-            && entered.len() == self.run.entered.len()
-            && entered.iter().all(|&s| self.run.active[s])
-        {
-            self.run.entered = entered;
+        if let Some(mut entered) = before {
+            if !self.run.history_changed
+                && entered.len() == self.run.entered.len()
+                && entered.iter().all(|&s| self.run.active[s])
+            {
+                std::mem::swap(&mut self.run.entered, &mut entered);
+            }
+            self.run.spare = entered;
         }
+        let chart = self.chart;
+        let active = &self.run.active;
+        self.run.unclosed = self
+            .run
+            .entered
+            .iter()
+            .any(|&s| chart.states[s].parent.is_some_and(|p| !active[p]));
     }
 
     fn exit_states(&mut self, exit: &[Sx], event: &Event) {
@@ -378,7 +411,10 @@ impl<'a> Interp<'a> {
                         crate::chart::HistoryDepth::Shallow => chart.states[x].parent == Some(s),
                     })
                     .collect();
-                self.run.history.insert(h, recorded);
+                if self.run.history.get(&h) != Some(&recorded) {
+                    self.run.history_changed = true;
+                    self.run.history.insert(h, recorded);
+                }
             }
         }
         for &s in exit {

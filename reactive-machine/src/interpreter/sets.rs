@@ -36,6 +36,16 @@ impl Interp<'_> {
         out
     }
 
+    /// The effective targets, borrowed when no target is a history state (the common case).
+    pub(crate) fn targets_of<'t>(&self, t: &'t Transition) -> std::borrow::Cow<'t, [Sx]> {
+        let raw = t.targets.as_deref().unwrap_or(&[]);
+        if raw.iter().any(|&x| self.chart.is_history(x)) {
+            std::borrow::Cow::Owned(self.effective_targets(t))
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+
     fn effective_target(&self, s: Sx, out: &mut Vec<Sx>) {
         if !self.chart.is_history(s) {
             if !out.contains(&s) {
@@ -76,7 +86,8 @@ impl Interp<'_> {
     /// for a transition that exits nothing outside the whole machine.
     pub(crate) fn domain(&self, t: &Transition) -> Option<Sx> {
         let chart = self.chart;
-        let targets = self.effective_targets(t);
+        let targets = self.targets_of(t);
+        let targets: &[Sx] = &targets;
         let src = t.source;
         match chart.dialect {
             Dialect::XState => {
@@ -88,7 +99,7 @@ impl Interp<'_> {
                     return Some(src);
                 }
                 let head = targets.first().copied().unwrap_or(src);
-                let lca = chart.proper_ancestors(head, None).into_iter().find(|&a| {
+                let lca = chart.ancestors(head).find(|&a| {
                     targets
                         .iter()
                         .chain(std::iter::once(&src))
@@ -165,7 +176,7 @@ impl Interp<'_> {
                 let include_self = t.source != s || domain != Some(t.source) || t.reenter;
                 self.add_descendants(s, include_self, &mut set);
             }
-            for s in self.effective_targets(t) {
+            for &s in self.targets_of(t).iter() {
                 let mut ancestors = chart.proper_ancestors(s, domain);
                 let mut reentrancy = domain;
                 if chart.dialect == Dialect::XState {
