@@ -236,8 +236,11 @@ impl Chart {
         {
             let _ = writeln!(out, "{pad}[*] --> {}", self.mermaid_name(*c));
         }
-        for (i, &c) in node.children.iter().enumerate() {
-            if node.kind == StateKind::Parallel && i > 0 {
+        // Regions first, separated by `--`; history states after them (they are no region).
+        let (regions, histories): (Vec<Sx>, Vec<Sx>) =
+            node.children.iter().partition(|&&c| !self.is_history(c));
+        for (i, c) in regions.into_iter().chain(histories).enumerate() {
+            if node.kind == StateKind::Parallel && i > 0 && !self.is_history(c) {
                 let _ = writeln!(out, "{pad}--");
             }
             let child = &self.states[c];
