@@ -48,6 +48,7 @@
 //! | `sourcing` | no | event sourcing ([`sourcing`]) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
 //! | `testing` | no | the event-store conformance suite, the given/when/then aggregate harness | `reactive-sourcing` |
+//! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals ([`machine`]) | `reactive-machine` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -95,6 +96,12 @@ pub mod store {
 #[cfg(feature = "sourcing")]
 pub mod sourcing {
     pub use reactive_sourcing::*;
+}
+
+/// Statecharts (the `reactive-machine` crate).
+#[cfg(feature = "machine")]
+pub mod machine {
+    pub use reactive_machine::*;
 }
 
 /// What most programs use, in one import: `use reactive::prelude::*;`.
