@@ -8,7 +8,11 @@
 //! valgrind --tool=callgrind target/release/profile create   # 10 × 100,000 effects, one source each
 //! valgrind --tool=callgrind target/release/profile append   # 5,000 single appends, then
 //!                                                           # 5,000 raw rusqlite inserts
+//! target/release/profile history   # createComputations1to1 fresh, then after the dynamic graphs
 //! ```
+//!
+//! `history` prints wall times (medians of 7 units): what it measures is memory locality, which
+//! instruction counts do not show.
 //!
 //! Callgrind counts instructions, which repeat exactly for the same binary whatever else the
 //! machine is doing; the optimisation log in `benches/README.md` quotes these counts.
@@ -103,14 +107,53 @@ fn append() {
     assert_eq!(raw.rows(), APPENDS as i64);
 }
 
+/// `createComputations1to1` (the report's case, full size) timed on a fresh engine, then again
+/// after one run of each dynamic graph on the same thread; prints both medians.
+fn history() {
+    use benches::adapter::ReactiveCore;
+    use benches::case::{Group, Instance, Scale, all_cases, instantiate};
+    use std::time::{Duration, Instant};
+
+    let cases = all_cases();
+    let create = cases
+        .iter()
+        .find(|case| case.name == "createComputations1to1")
+        .expect("the case exists");
+    let median = |instance: &mut dyn Instance| {
+        let mut samples: Vec<Duration> = (0..7)
+            .map(|_| {
+                instance.before();
+                let start = Instant::now();
+                instance.unit();
+                let elapsed = start.elapsed();
+                instance.after();
+                elapsed
+            })
+            .collect();
+        samples.sort();
+        samples[3]
+    };
+    let build = || instantiate::<ReactiveCore>(create, Scale::FULL).expect("supported");
+    let fresh = median(&mut *build());
+    for case in cases.iter().filter(|case| case.group == Group::Dynamic) {
+        let mut instance = instantiate::<ReactiveCore>(case, Scale::FULL).expect("supported");
+        instance.before();
+        instance.unit();
+        instance.after();
+    }
+    let after = median(&mut *build());
+    println!("createComputations1to1: fresh {fresh:?}, after the dynamic graphs {after:?}");
+}
+
 fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("deep") => deep(),
         Some("update") => update(),
         Some("create") => create(),
         Some("append") => append(),
+        Some("history") => benches::harness::run_on_big_stack(history),
         _ => {
-            eprintln!("usage: profile deep|update|create|append");
+            eprintln!("usage: profile deep|update|create|append|history");
             return ExitCode::FAILURE;
         }
     }
