@@ -4,7 +4,7 @@
 //! Requested bytes undercount a node: glibc's `malloc` rounds every request up to a 16-byte
 //! size class of at least 32 bytes and keeps an 8-byte size word in front of each chunk. The
 //! allocator tells what it handed out: `malloc_usable_size(ptr)` is the chunk's usable part,
-//! and the chunk is that plus one size word. That is what [`Snapshot::chunk_bytes`] counts, so
+//! and the chunk is that plus one size word. That is what [`Snapshot::chunk_bytes_since`] counts, so
 //! a node's figure includes size-class rounding and per-allocation headers as well as the
 //! unused capacity of the containers it lives in (not the free space `malloc` keeps around).
 //!
