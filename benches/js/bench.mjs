@@ -232,14 +232,16 @@ function mux() {
   const N = 100;
   const heads = [];
   for (let i = 0; i < N; i++) heads.push(fw.signal(0));
+  // The index → value list, rebuilt on every change: a fresh array, like the Rust side's
+  // fresh `Vec` (the same structure on both sides).
   const all = fw.computed(() => {
-    const map = new Map();
-    for (let i = 0; i < N; i++) map.set(i, heads[i].read());
-    return map;
+    const values = new Array(N);
+    for (let i = 0; i < N; i++) values[i] = heads[i].read();
+    return values;
   });
   const split = [];
   for (let i = 0; i < N; i++) {
-    const pick = fw.computed(() => all.read().get(i));
+    const pick = fw.computed(() => all.read()[i]);
     const plusOne = fw.computed(() => pick.read() + 1);
     fw.effect(() => {
       plusOne.read();

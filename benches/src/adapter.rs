@@ -9,6 +9,8 @@
 //! bench and test runs on [`ReactiveCore`] alone.
 
 #[cfg(feature = "peers")]
+mod alien;
+#[cfg(feature = "peers")]
 mod leptos;
 mod reactive_core;
 #[cfg(feature = "peers")]
@@ -18,6 +20,8 @@ mod sycamore;
 
 use std::sync::Arc;
 
+#[cfg(feature = "peers")]
+pub use self::alien::{AlienRoot, AlienSignals, LOCK as ALIEN_SIGNALS_LOCK};
 #[cfg(feature = "peers")]
 pub use self::leptos::LeptosReactive;
 pub use self::reactive_core::ReactiveCore;
@@ -157,6 +161,7 @@ pub fn for_each_library(visit: &mut impl LibraryVisitor) {
     visit.visit::<ReactiveCore>();
     #[cfg(feature = "peers")]
     {
+        visit.visit::<AlienSignals>();
         visit.visit::<Sycamore>();
         visit.visit::<LeptosReactive>();
         visit.visit::<ReactiveGraph>();
@@ -171,8 +176,9 @@ pub trait LibraryVisitor {
 
 /// The names of the Rust libraries [`for_each_library`] visits, in report order.
 #[cfg(feature = "peers")]
-pub const LIBRARY_NAMES: [&str; 4] = [
+pub const LIBRARY_NAMES: [&str; 5] = [
     ReactiveCore::NAME,
+    AlienSignals::NAME,
     Sycamore::NAME,
     LeptosReactive::NAME,
     ReactiveGraph::NAME,
@@ -193,6 +199,16 @@ macro_rules! library_tests {
             #[test]
             fn reactive_core() {
                 $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::ReactiveCore>);
+            }
+
+            #[cfg(feature = "peers")]
+            #[test]
+            fn alien_signals() {
+                // Its runtime is one process-wide static: one test at a time.
+                let _only_user = $crate::adapter::ALIEN_SIGNALS_LOCK
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                $crate::harness::run_on_big_stack(super::$check::<$crate::adapter::AlienSignals>);
             }
 
             #[cfg(feature = "peers")]

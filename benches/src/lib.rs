@@ -8,6 +8,7 @@
 //! | library | adapter |
 //! |---|---|
 //! | `reactive-core` (this workspace) | [`adapter::ReactiveCore`] |
+//! | `alien-signals` 0.1 (Rust port) | `adapter::AlienSignals` |
 //! | `sycamore-reactive` 0.9 | `adapter::Sycamore` |
 //! | `leptos_reactive` 0.6 | `adapter::LeptosReactive` |
 //! | `reactive_graph` 0.2 | `adapter::ReactiveGraph` |

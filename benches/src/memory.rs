@@ -2,32 +2,35 @@
 //! in a fresh process per measurement so no earlier arena growth is reused).
 //!
 //! Each population is created under a root made beforehand (not counted) and is kept alive
-//! while the allocator is read. What is counted is the net heap growth: bytes allocated minus
-//! bytes freed, container slack from growth included.
+//! while the allocator is read; then the root is disposed and the allocator read again. What is
+//! counted is the net heap growth: bytes allocated minus bytes freed, container slack from
+//! growth included, at each of [`SIZES`] nodes.
 
 use std::hint::black_box;
 
 use crate::adapter::Reactive;
 
-/// Nodes per population.
+/// Nodes per population in the headline figures.
 pub const NODES: usize = 100_000;
-/// Signals read by every effect of the edge population.
+/// The population sizes measured: a container's unused capacity depends on where the size
+/// falls between two growth steps, so one size alone can flatter or penalise a layout.
+pub const SIZES: [usize; 3] = [1_000, 10_000, NODES];
+/// Signals read by every effect of the edge population (which has `nodes / EDGE_SIGNALS`
+/// effects, so `nodes` edges).
 pub const EDGE_SIGNALS: usize = 100;
-/// Effects of the edge population; `EDGE_SIGNALS × EDGE_EFFECTS` = [`NODES`] edges.
-pub const EDGE_EFFECTS: usize = 1_000;
 
 /// What a measurement creates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Population {
-    /// [`NODES`] signals holding an `i64`.
+    /// `nodes` signals holding an `i64`.
     Signals,
-    /// [`NODES`] memos returning a constant `i64`, each read once (so lazy memos compute and
+    /// `nodes` memos returning a constant `i64`, each read once (so lazy memos compute and
     /// store their value); they read nothing, so no edge is made.
     Memos,
-    /// [`NODES`] effects that read nothing (each has run once).
+    /// `nodes` effects that read nothing (each has run once).
     Effects,
-    /// [`EDGE_SIGNALS`] signals and [`EDGE_EFFECTS`] effects, each reading every signal:
-    /// [`NODES`] edges.
+    /// [`EDGE_SIGNALS`] signals and `nodes / EDGE_SIGNALS` effects, each reading every signal:
+    /// `nodes` edges.
     Edges,
     /// The same nodes as [`Population::Edges`] without the reads: subtracted from it to get the
     /// bytes of the edges alone.
@@ -61,22 +64,23 @@ impl Population {
     }
 }
 
-/// Creates `population` under `root`. The nodes belong to the root; dispose it to free them.
-pub fn populate<L: Reactive>(root: &L::Root, population: Population) {
+/// Creates `population` of `nodes` nodes (or edges) under `root`. The nodes belong to the root;
+/// dispose it to free them.
+pub fn populate<L: Reactive>(root: &L::Root, population: Population, nodes: usize) {
     L::run_in(root, || match population {
         Population::Signals => {
-            for i in 0..NODES as i64 {
+            for i in 0..nodes as i64 {
                 L::signal(i);
             }
         }
         Population::Memos => {
-            for i in 0..NODES as i64 {
+            for i in 0..nodes as i64 {
                 let memo = L::memo(move || black_box(i));
                 L::untrack(|| L::read_memo(memo));
             }
         }
         Population::Effects => {
-            for _ in 0..NODES {
+            for _ in 0..nodes {
                 L::effect(|| {
                     black_box(());
                 });
@@ -85,7 +89,7 @@ pub fn populate<L: Reactive>(root: &L::Root, population: Population) {
         Population::Edges | Population::EdgeBaseline => {
             let signals: Vec<_> = (0..EDGE_SIGNALS as i64).map(L::signal).collect();
             let reads = population == Population::Edges;
-            for _ in 0..EDGE_EFFECTS {
+            for _ in 0..nodes / EDGE_SIGNALS {
                 let signals = signals.clone();
                 L::effect(move || {
                     if reads {
@@ -114,7 +118,7 @@ mod tests {
     fn populate_and_dispose<L: Reactive>() {
         for population in Population::ALL {
             let ((), root) = L::root(|| ());
-            populate::<L>(&root, population);
+            populate::<L>(&root, population, 1_000);
             L::dispose(root);
         }
     }

@@ -140,10 +140,13 @@ pub(crate) struct Link {
 pub(crate) struct Graph {
     pub nodes: SlotMap<NodeId, Node>,
     pub links: Vec<Link>,
-    /// Head of the free list threaded through `Link::next_dep` of free links.
+    /// Head of the free list threaded through `Link::next_dep` of free links (whose `dep` is
+    /// the null key).
     pub free_link: u32,
     /// Number of links in use.
     pub live_links: usize,
+    /// Links freed since the free list was last put in address order.
+    pub frees_since_sort: usize,
 }
 
 /// The per-thread runtime state.
@@ -197,6 +200,7 @@ impl Engine {
                 links: Vec::new(),
                 free_link: NONE,
                 live_links: 0,
+                frees_since_sort: 0,
             }),
             observer: Cell::new(None),
             owner: Cell::new(None),

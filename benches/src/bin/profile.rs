@@ -8,7 +8,18 @@
 //! valgrind --tool=callgrind target/release/profile create   # 10 × 100,000 effects, one source each
 //! valgrind --tool=callgrind target/release/profile append   # 5,000 single appends, then
 //!                                                           # 5,000 raw rusqlite inserts
+//! target/release/profile history   # createComputations1to1 fresh, then after the dynamic graphs
+//!
+//! # the `deep` and `update` workloads written once over the benchmarks' adapter, to compare
+//! # instruction counts with alien-signals' Rust port (needs `--features peers`):
+//! valgrind --tool=callgrind target/release/profile deep-via reactive-core
+//! valgrind --tool=callgrind target/release/profile deep-via alien-signals
+//! valgrind --tool=callgrind target/release/profile update-via reactive-core
+//! valgrind --tool=callgrind target/release/profile update-via alien-signals
 //! ```
+//!
+//! `history` prints wall times (medians of 7 units): what it measures is memory locality, which
+//! instruction counts do not show.
 //!
 //! Callgrind counts instructions, which repeat exactly for the same binary whatever else the
 //! machine is doing; the optimisation log in `benches/README.md` quotes these counts.
@@ -103,14 +114,136 @@ fn append() {
     assert_eq!(raw.rows(), APPENDS as i64);
 }
 
+/// `createComputations1to1` (the report's case, full size) timed on a fresh engine, then again
+/// after one run of each dynamic graph on the same thread; prints both medians.
+fn history() {
+    use benches::adapter::ReactiveCore;
+    use benches::case::{Group, Instance, Scale, all_cases, instantiate};
+    use std::time::{Duration, Instant};
+
+    let cases = all_cases();
+    let create = cases
+        .iter()
+        .find(|case| case.name == "createComputations1to1")
+        .expect("the case exists");
+    let median = |instance: &mut dyn Instance| {
+        let mut samples: Vec<Duration> = (0..7)
+            .map(|_| {
+                instance.before();
+                let start = Instant::now();
+                instance.unit();
+                let elapsed = start.elapsed();
+                instance.after();
+                elapsed
+            })
+            .collect();
+        samples.sort();
+        samples[3]
+    };
+    let build = || instantiate::<ReactiveCore>(create, Scale::FULL).expect("supported");
+    let fresh = median(&mut *build());
+    for case in cases.iter().filter(|case| case.group == Group::Dynamic) {
+        let mut instance = instantiate::<ReactiveCore>(case, Scale::FULL).expect("supported");
+        instance.before();
+        instance.unit();
+        instance.after();
+    }
+    let after = median(&mut *build());
+    println!("createComputations1to1: fresh {fresh:?}, after the dynamic graphs {after:?}");
+}
+
+/// [`deep`], written over the adapter.
+fn deep_via<L: benches::adapter::Reactive>() {
+    let ((head, runs), root) = L::root(|| {
+        let head = L::signal(0i64);
+        let mut tail = L::memo(move || L::read(head));
+        for _ in 0..50 {
+            let prev = tail;
+            tail = L::memo(move || L::read_memo(prev) + 1);
+        }
+        let runs = Rc::new(Cell::new(0));
+        let r = runs.clone();
+        L::effect(move || {
+            black_box(L::read_memo(tail));
+            r.set(r.get() + 1);
+        });
+        (head, runs)
+    });
+    for i in 0..10_000 {
+        L::batch(|| L::write(head, i));
+    }
+    assert_eq!(runs.get(), 10_000);
+    L::dispose(root);
+}
+
+/// [`update`], written over the adapter.
+fn update_via<L: benches::adapter::Reactive>() {
+    let ((s, runs), root) = L::root(|| {
+        let s = L::signal(0i64);
+        let runs = Rc::new(Cell::new(0));
+        for _ in 0..1_000 {
+            let r = runs.clone();
+            L::effect(move || {
+                black_box(L::read(s));
+                r.set(r.get() + 1);
+            });
+        }
+        (s, runs)
+    });
+    for i in 0..2_000 {
+        L::batch(|| L::write(s, i + 1));
+    }
+    assert_eq!(runs.get(), 1_000 * 2_001);
+    L::dispose(root);
+}
+
+/// Runs `deep-via` or `update-via` on the library called `library`.
+fn via(workload: &str, library: Option<&str>) -> bool {
+    use benches::adapter::{LibraryVisitor, Reactive, for_each_library};
+
+    struct Run<'a> {
+        workload: &'a str,
+        library: &'a str,
+        ran: bool,
+    }
+    impl LibraryVisitor for Run<'_> {
+        fn visit<L: Reactive>(&mut self) {
+            if !L::NAME.starts_with(self.library) {
+                return;
+            }
+            match self.workload {
+                "deep-via" => deep_via::<L>(),
+                _ => update_via::<L>(),
+            }
+            self.ran = true;
+        }
+    }
+    let Some(library) = library else {
+        return false;
+    };
+    let mut run = Run {
+        workload,
+        library,
+        ran: false,
+    };
+    for_each_library(&mut run);
+    run.ran
+}
+
 fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("deep") => deep(),
         Some("update") => update(),
         Some("create") => create(),
         Some("append") => append(),
+        Some("history") => benches::harness::run_on_big_stack(history),
+        Some(workload @ ("deep-via" | "update-via"))
+            if via(workload, std::env::args().nth(2).as_deref()) => {}
         _ => {
-            eprintln!("usage: profile deep|update|create|append");
+            eprintln!(
+                "usage: profile deep|update|create|append|history\n       \
+                 profile deep-via|update-via <library>"
+            );
             return ExitCode::FAILURE;
         }
     }

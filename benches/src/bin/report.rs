@@ -9,10 +9,13 @@
 //! ```
 //!
 //! `--no-js` skips the Node reference. The binary counts allocations (its global allocator is
-//! `stats_alloc`'s), which the memory probes read; see `benches/README.md` for what that costs.
+//! `counting::Counting`, which asks glibc for each allocation's real size), which the memory
+//! probes read; see `benches/README.md` for what that costs.
 
 // The binary's modules live in `report/` beside this file (a crate root's `mod` would look
 // in `src/bin/`).
+#[path = "report/counting.rs"]
+mod counting;
 #[path = "report/event_store.rs"]
 mod event_store;
 #[path = "report/javascript.rs"]
@@ -34,11 +37,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use stats_alloc::{INSTRUMENTED_SYSTEM, StatsAlloc};
-
-/// Counts every allocation, so the memory probes can measure the heap a node takes.
+/// Counts every allocation (requested and usable bytes), so the memory probes can measure the
+/// heap a node takes.
 #[global_allocator]
-static GLOBAL: &StatsAlloc<std::alloc::System> = &INSTRUMENTED_SYSTEM;
+static GLOBAL: counting::Counting = counting::Counting;
 
 /// What the run does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

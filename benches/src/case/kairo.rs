@@ -250,7 +250,8 @@ fn diamond<L: Reactive>() -> Box<dyn FnMut()> {
 fn mux<L: Reactive>() -> Box<dyn FnMut()> {
     const N: usize = 100;
     let heads: Rc<[L::Signal<i64>]> = (0..N).map(|_| L::signal(0i64)).collect();
-    // The index → value map, rebuilt on every change (a fresh object in JavaScript).
+    // The index → value list, rebuilt on every change: a fresh `Vec` here, a fresh array in
+    // the JavaScript harness (the same structure on both sides).
     let all = {
         let heads = Rc::clone(&heads);
         L::memo(move || Fresh::new(heads.iter().map(|&head| L::read(head)).collect::<Vec<_>>()))

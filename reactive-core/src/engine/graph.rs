@@ -5,6 +5,8 @@
 //! expects next simply confirms that link. Only a different read inserts a link; the links
 //! left after the cursor when the run ends are the sources no longer read, and are unlinked.
 
+use slotmap::Key;
+
 use super::{Engine, Graph, Link, NONE, NodeId};
 
 impl Engine {
@@ -174,9 +176,24 @@ fn remove_sub_link(g: &mut Graph, l: &Link) {
     }
 }
 
+/// Takes a link slot: the head of the free list, or a new slot at the end.
+///
+/// Freed slots are reused last-freed first, which keeps the churn of dynamic graphs in cache.
+/// After a large disposal, though, that order is the disposal's order, scattered over the
+/// arena, and building a new graph would chase it from slot to slot. So once most of the
+/// arena is free and most of it was freed since the last time, the free list is put back in
+/// address order first (see [`sort_free_links`]): creation then fills the arena front to back
+/// whatever ran before.
 fn alloc_link(g: &mut Graph, link: Link) -> u32 {
     g.live_links += 1;
     if g.free_link != NONE {
+        let free = g.links.len() - g.live_links;
+        if g.frees_since_sort >= SORT_AFTER_FREES
+            && 2 * g.frees_since_sort >= g.links.len()
+            && free > g.live_links
+        {
+            sort_free_links(g);
+        }
         let id = g.free_link;
         g.free_link = g.links[id as usize].next_dep;
         g.links[id as usize] = link;
@@ -191,12 +208,96 @@ fn alloc_link(g: &mut Graph, link: Link) -> u32 {
     }
 }
 
+/// Frees below this many are never worth re-threading the free list for.
+const SORT_AFTER_FREES: usize = 1024;
+
+/// Re-threads the free list in ascending slot order: one pass over the arena, paid for by the
+/// (at least half an arena of) frees since the last pass, so O(1) amortised per free.
+fn sort_free_links(g: &mut Graph) {
+    let mut head = NONE;
+    for (id, l) in g.links.iter_mut().enumerate().rev() {
+        if l.dep.is_null() {
+            l.next_dep = head;
+            head = id as u32;
+        }
+    }
+    g.free_link = head;
+    g.frees_since_sort = 0;
+}
+
 fn free_link(g: &mut Graph, id: u32) {
     g.live_links -= 1;
+    g.frees_since_sort += 1;
     let l = &mut g.links[id as usize];
+    l.dep = NodeId::null();
     l.next_dep = g.free_link;
     l.prev_dep = NONE;
     l.next_sub = NONE;
     l.prev_sub = NONE;
     g.free_link = id;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::with_engine;
+    use crate::{Effect, Owner, Signal};
+
+    fn free_slots_in_list_order() -> Vec<u32> {
+        with_engine(|e| {
+            let g = e.graph.borrow();
+            let mut order = Vec::new();
+            let mut id = g.free_link;
+            while id != NONE {
+                order.push(id);
+                id = g.links[id as usize].next_dep;
+            }
+            order
+        })
+    }
+
+    #[test]
+    fn links_freed_by_a_large_disposal_are_reused_front_to_back() {
+        // Build a graph whose links are freed in a scattered order: each effect reads a
+        // different, interleaved set of signals.
+        let root = Owner::new();
+        root.run_in(|| {
+            let signals: Vec<_> = (0..64).map(Signal::new).collect();
+            for i in 0..64usize {
+                let reads: Vec<_> = (0..64).map(|j| signals[(i * 7 + j * 13) % 64]).collect();
+                Effect::new(move || {
+                    for s in &reads {
+                        s.get();
+                    }
+                });
+            }
+        });
+        root.dispose();
+        let scattered = free_slots_in_list_order();
+        assert!(scattered.len() >= 64 * 64);
+        assert!(
+            !scattered.windows(2).all(|w| w[0] < w[1]),
+            "the disposal left the free list out of address order"
+        );
+
+        // The next creation takes the slots in address order.
+        let root = Owner::new();
+        let first = root.run_in(|| {
+            let s = Signal::new(0);
+            Effect::new(move || {
+                s.get();
+            });
+            free_slots_in_list_order()
+        });
+        assert!(
+            first.windows(2).all(|w| w[0] < w[1]),
+            "free slots are threaded in ascending order after the sort"
+        );
+        let lowest_free = *scattered.iter().min().expect("free slots");
+        assert!(
+            !first.contains(&lowest_free),
+            "the lowest free slot was the one reused"
+        );
+        root.dispose();
+    }
 }

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use benches::adapter::LIBRARY_NAMES;
+use benches::memory::{NODES, SIZES};
 use benches::scaling::Shape;
 
 use crate::event_store::{BACKENDS, StoreReport};
@@ -54,6 +55,19 @@ pub fn format_ns(ns: f64) -> String {
         2
     };
     format!("{value:.decimals$} {unit}")
+}
+
+/// `n` with a comma between groups of three digits.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
 
 /// The geometric mean of `ratios` (NaN when empty).
@@ -140,7 +154,8 @@ impl Document<'_> {
         };
         let _ = writeln!(
             out,
-            "**Libraries**: reactive-core (this workspace), sycamore-reactive 0.9.4, \
+            "**Libraries**: reactive-core (this workspace), alien-signals 0.1.4 (the Rust port), \
+             sycamore-reactive 0.9.4, \
              leptos_reactive 0.6.15, reactive_graph 0.2.16 (effects flushed with \
              `Executor::poll_local()` after every write), {js}.\n"
         );
@@ -216,7 +231,10 @@ impl Document<'_> {
              the lazy dynamic graphs) cannot give the specified counts. *does not finish*: \
              reactive_graph marks the nodes downstream of a write once per path, not once per \
              node, so the count of path visits shown (computed from the graph) is the work of one \
-             unit; above 10⁸ it would take hours.\n"
+             unit; above 10⁸ it would take hours. molBench measures mostly its memos' \
+             arithmetic: its memos and effects compute `fib(16)` \
+             recursively (about 3,200 calls each time), so its \
+             times say little about the signals engine.\n"
         );
         for (index, note) in notes.iter().enumerate() {
             let _ = writeln!(out, "[{}] {note}\n", index + 1);
@@ -264,28 +282,54 @@ impl Document<'_> {
         let _ = writeln!(out, "## Memory per node\n");
         let _ = writeln!(
             out,
-            "Net heap bytes per node (allocated minus freed, container growth included), \
-             measured with a counting global allocator while 100,000 nodes are created under a \
-             root made beforehand, each population in a fresh process. Signal: an `i64` signal. \
-             Memo: a memo returning a constant `i64`, read once, no sources. Effect: an effect \
-             reading nothing, after its first run. Edge: 1,000 effects each reading the same 100 \
-             signals, minus the same nodes without the reads.\n"
+            "Net heap bytes per node, each population in a fresh process under a root made \
+             beforehand: what glibc's `malloc` handed out (each chunk's `malloc_usable_size` plus \
+             its 8-byte header, allocated minus freed, container capacity included), and in \
+             brackets what the code requested. Signal: an `i64` signal. Memo: a memo returning a \
+             constant `i64`, read once, no sources. Effect: an effect reading nothing, after its \
+             first run. Edge: effects each reading the same 100 signals, minus the same nodes \
+             without the reads. At {} nodes:\n",
+            thousands(NODES)
         );
         let _ = writeln!(out, "| library | signal | memo | effect | edge |");
         let _ = writeln!(out, "|---|---:|---:|---:|---:|");
         for row in self.memory {
             let _ = write!(out, "| {} |", row.library);
-            for bytes in &row.per_node {
-                match bytes {
-                    Ok(bytes) => {
-                        let _ = write!(out, " {bytes:.0} B |");
-                    }
-                    Err(error) => {
-                        let _ = write!(out, " failed: {error} |");
-                    }
-                }
+            for bytes in row.headline() {
+                let _ = match bytes {
+                    Ok(bytes) => write!(out, " {:.0} B ({:.0} B) |", bytes.chunks, bytes.requested),
+                    Err(error) => write!(out, " failed: {error} |"),
+                };
             }
             let _ = writeln!(out);
+        }
+        let _ = writeln!(
+            out,
+            "\nBy population size (handed-out bytes per node; growth steps of the containers \
+             show as jumps), and what is still held once the root of the largest population is \
+             disposed (per node created):\n"
+        );
+        let mut header = String::from("| library | node |");
+        let mut rule = String::from("|---|---|");
+        for size in SIZES {
+            let _ = write!(header, " {} |", thousands(size));
+            rule.push_str("---:|");
+        }
+        let _ = writeln!(out, "{header} kept after disposal |\n{rule}---:|");
+        for row in self.memory {
+            for (kind, name) in ["signal", "memo", "effect", "edge"].iter().enumerate() {
+                let _ = write!(out, "| {} | {name} |", row.library);
+                for figures in &row.by_size {
+                    let _ = match &figures[kind] {
+                        Ok(bytes) => write!(out, " {:.0} B |", bytes.chunks),
+                        Err(_) => write!(out, " failed |"),
+                    };
+                }
+                let _ = match &row.headline()[kind] {
+                    Ok(bytes) => writeln!(out, " {:.0} B |", bytes.kept),
+                    Err(_) => writeln!(out, " failed |"),
+                };
+            }
         }
         let _ = writeln!(out);
     }
@@ -408,6 +452,14 @@ mod tests {
         assert_eq!(format_ns(1_234.0), "1.23 µs");
         assert_eq!(format_ns(123_456_789.0), "123 ms");
         assert_eq!(format_ns(2.5e9), "2.50 s");
+    }
+
+    #[test]
+    fn thousands_are_separated_by_commas() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(100_000), "100,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

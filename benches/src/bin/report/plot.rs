@@ -10,8 +10,9 @@ use plotters::prelude::*;
 use crate::scaling::ScalingPoint;
 
 /// One colour per library, in `LIBRARY_NAMES` order.
-const COLOURS: [RGBColor; 4] = [
+const COLOURS: [RGBColor; 5] = [
     RGBColor(214, 39, 40),
+    RGBColor(255, 127, 14),
     RGBColor(31, 119, 180),
     RGBColor(44, 160, 44),
     RGBColor(148, 103, 189),
