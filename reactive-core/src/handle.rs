@@ -278,6 +278,7 @@ macro_rules! write_methods {
                     &self.raw,
                     value,
                     |_, _| false,
+                    None,
                     std::panic::Location::caller(),
                 )
                 .map(|_| ())
@@ -316,7 +317,13 @@ macro_rules! write_methods {
             where
                 T: PartialEq,
             {
-                $crate::handle::replace(&self.raw, value, T::eq, std::panic::Location::caller())
+                $crate::handle::replace(
+                    &self.raw,
+                    value,
+                    T::eq,
+                    Some($crate::engine::same_value::<T>),
+                    std::panic::Location::caller(),
+                )
             }
 
             /// Changes the value in place and notifies subscribers.
@@ -354,8 +361,9 @@ macro_rules! write_methods {
                     &self.raw,
                     |v: &mut T| {
                         f(v);
-                        true
+                        (true, None)
                     },
+                    None,
                     std::panic::Location::caller(),
                 )
                 .map(|_| ())
@@ -403,8 +411,9 @@ macro_rules! write_methods {
                     |v: &mut T| {
                         let old = v.clone();
                         f(v);
-                        *v != old
+                        (*v != old, Some(old))
                     },
+                    Some($crate::engine::same_value::<T>),
                     std::panic::Location::caller(),
                 )
             }
@@ -434,7 +443,8 @@ pub(crate) use {handle_impls, read_methods, write_methods};
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::engine::{Caller, with_engine};
+use crate::engine::revert::SameValue;
+use crate::engine::{Before, Caller, with_engine};
 use crate::error::ReactiveError;
 
 /// Reads the value of a node of type `T`.
@@ -450,10 +460,13 @@ pub(crate) fn read<T: 'static, R>(
 }
 
 /// Replaces a signal's value unless `same(old, new)`; returns whether it was replaced.
+/// `compared` is the type's comparison when the write compares values (`set_if_changed`): such
+/// a write is undone by writing the old value back in the same batch (`engine/revert.rs`).
 pub(crate) fn replace<T: 'static>(
     raw: &Raw,
     value: T,
     same: impl FnOnce(&T, &T) -> bool,
+    compared: Option<SameValue>,
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
@@ -466,17 +479,30 @@ pub(crate) fn replace<T: 'static>(
         let changed = !same(downcast(&**rc), &value);
         let mut old = None;
         if changed {
-            match std::rc::Rc::get_mut(rc) {
-                Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
-                // An outer `with` of this signal still looks at the old value: keep it alive.
-                None => *rc = std::rc::Rc::new(value),
+            if let Some(same) = compared.filter(|_| e.keeps_before(raw.id)) {
+                // The first write of this batch: keep what the readers saw.
+                let before = std::mem::replace(rc, std::rc::Rc::new(value));
+                e.keep_before(
+                    raw.id,
+                    Before {
+                        value: before,
+                        same,
+                    },
+                );
+            } else {
+                match std::rc::Rc::get_mut(rc) {
+                    Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
+                    // An outer `with` of this signal still looks at the old value: keep it
+                    // alive.
+                    None => *rc = std::rc::Rc::new(value),
+                }
             }
         }
         // The new value is stored: a panicking `Drop` of the old one must not skip the
         // notification. Dropped before notifying, as an in-place assignment would.
         let dropped = catch_unwind(AssertUnwindSafe(move || drop(old)));
         let slot = guard.slot.take().expect("slot present until put back");
-        let notified = e.put_back(raw.id, slot, changed);
+        let notified = e.put_back(raw.id, slot, changed, compared.is_some());
         if let Err(panic) = dropped {
             resume_unwind(panic);
         }
@@ -485,10 +511,12 @@ pub(crate) fn replace<T: 'static>(
     .map_err(|e| e.with_created_at(raw.defined_at()))
 }
 
-/// Changes a signal's value in place; `f` returns whether to notify.
+/// Changes a signal's value in place; `f` returns whether to notify and, for a comparing
+/// update (`compared` is `Some`), the value before the change.
 pub(crate) fn update<T: 'static>(
     raw: &Raw,
-    f: impl FnOnce(&mut T) -> bool,
+    f: impl FnOnce(&mut T) -> (bool, Option<T>),
+    compared: Option<SameValue>,
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
@@ -512,13 +540,26 @@ pub(crate) fn update<T: 'static>(
         };
         let slot = guard.slot.take().expect("slot present until put back");
         match outcome {
-            Ok(changed) => e.put_back(raw.id, slot, changed).map(|()| changed),
+            Ok((changed, old)) => {
+                if let (true, Some(same), Some(old)) = (changed, compared, old) {
+                    if e.keeps_before(raw.id) {
+                        // The first write of this batch: keep what the readers saw.
+                        let before = Before {
+                            value: std::rc::Rc::new(old),
+                            same,
+                        };
+                        e.keep_before(raw.id, before);
+                    }
+                }
+                e.put_back(raw.id, slot, changed, compared.is_some())
+                    .map(|()| changed)
+            }
             // The closure may have changed the value in place before it panicked, and there is
             // no copy to restore (no `Clone` bound): notify, so every reader sees the value the
             // node now holds, then let the panic continue. A failure of that flush gives way to
             // the closure's panic, which is the cause.
             Err(panic) => {
-                let _ = catch_unwind(AssertUnwindSafe(|| e.put_back(raw.id, slot, true)));
+                let _ = catch_unwind(AssertUnwindSafe(|| e.put_back(raw.id, slot, true, false)));
                 resume_unwind(panic)
             }
         }

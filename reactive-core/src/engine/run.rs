@@ -5,8 +5,11 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
+use std::time::Instant;
+
 use super::{Caller, Compute, Engine, NodeId, NodeKind, flags};
 use crate::error::ReactiveError;
+use crate::observer::{RunOutcome, RuntimeEvent};
 
 /// A computation starts on a new stack segment when less than this is left: the room a memo
 /// or effect body is guaranteed for itself and for reaching the next nested run.
@@ -51,11 +54,21 @@ impl Engine {
             node.deps_tail = super::NONE;
             (node.compute.take(), node.value.take(), node.kind)
         };
-        #[cfg(feature = "tracing")]
-        let _span = match kind {
-            NodeKind::Memo => tracing::trace_span!("reactive.memo", node = ?id).entered(),
-            _ => tracing::trace_span!("reactive.effect", node = ?id).entered(),
-        };
+        if self.hooked.get() {
+            return self.run_observed(id, kind, compute, value);
+        }
+        self.run_body(id, kind, compute, value)
+    }
+
+    /// The body of [`run_computation`](Self::run_computation), once the node is marked running.
+    #[inline]
+    fn run_body(
+        &self,
+        id: NodeId,
+        kind: NodeKind,
+        compute: Option<Box<dyn Compute>>,
+        value: Option<Rc<dyn Any>>,
+    ) -> bool {
         let mut guard = RunGuard {
             engine: self,
             id,
@@ -82,6 +95,47 @@ impl Engine {
         let changed = guard.changed;
         drop(guard);
         changed
+    }
+
+    /// [`run_body`](Self::run_body) told to the runtime observer: why it runs (the sources
+    /// recorded when it was marked), how it ended and how long it took.
+    #[cold]
+    #[inline(never)]
+    fn run_observed(
+        &self,
+        id: NodeId,
+        kind: NodeKind,
+        compute: Option<Box<dyn Compute>>,
+        value: Option<Rc<dyn Any>>,
+    ) -> bool {
+        let triggered_by = self.triggers.borrow_mut().remove(id).unwrap_or_default();
+        let node = self.info_of(id);
+        let started = Instant::now();
+        // The node is marked running and its body taken out: a panicking observer must not
+        // strand it, so the run goes ahead and that panic continues after it.
+        let told = catch_unwind(AssertUnwindSafe(|| {
+            self.emit(|_| RuntimeEvent::RunStarted {
+                node: node.clone(),
+                triggered_by: triggered_by.clone(),
+            })
+        }));
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.run_body(id, kind, compute, value)));
+        let run = match outcome {
+            Ok(true) => RunOutcome::Changed,
+            Ok(false) if kind == NodeKind::Memo => RunOutcome::Unchanged,
+            Ok(false) => RunOutcome::Changed,
+            Err(_) => RunOutcome::Panicked,
+        };
+        self.emit(|_| RuntimeEvent::RunFinished {
+            node,
+            triggered_by,
+            outcome: run,
+            duration: started.elapsed(),
+        });
+        match (outcome, told) {
+            (Err(panic), _) | (Ok(_), Err(panic)) => resume_unwind(panic),
+            (Ok(changed), Ok(())) => changed,
+        }
     }
 }
 
