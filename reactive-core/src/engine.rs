@@ -18,7 +18,7 @@ use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::rc::Rc;
 
-use slotmap::{SecondaryMap, SlotMap, SparseSecondaryMap, new_key_type};
+use slotmap::{SecondaryMap, SlotMap, new_key_type};
 
 use crate::error::{NodeInfo, ReactiveError};
 use crate::observer::{RuntimeEvent, RuntimeObserver};
@@ -84,6 +84,8 @@ pub(crate) struct Node {
     /// State bits, see [`flags`].
     pub flags: u8,
     /// Counts this node's runs; links confirmed during the current run carry the same number.
+    /// A signal never runs: while it is written in a batch and not settled (`DIRTY`), this is
+    /// the index of what its readers last saw in [`Engine::befores`].
     pub epoch: u32,
     /// The current value (signals, memos). Taken out while a computation or `update` runs.
     pub value: Option<Rc<dyn Any>>,
@@ -164,8 +166,11 @@ pub(crate) struct Engine {
     pub cycle_catchers: Cell<u32>,
     /// Depth of nested `batch` calls.
     pub batch_depth: Cell<u32>,
-    /// For each signal written in a batch and not settled yet: what its readers last saw.
-    pub befores: RefCell<SparseSecondaryMap<NodeId, Before>>,
+    /// For each signal written in a batch and not settled yet: what its readers last saw, at
+    /// the index its `epoch` holds. Emptied whenever the last one is settled.
+    pub befores: RefCell<Vec<Option<Before>>>,
+    /// Entries of `befores` not settled yet.
+    pub befores_live: Cell<usize>,
     /// Whether an observer is installed: the one check event sites make when none is.
     pub hooked: Cell<bool>,
     /// The runtime observer.
@@ -218,7 +223,8 @@ impl Engine {
             computing_memo: Cell::new(None),
             cycle_catchers: Cell::new(0),
             batch_depth: Cell::new(0),
-            befores: RefCell::new(SparseSecondaryMap::new()),
+            befores: RefCell::new(Vec::new()),
+            befores_live: Cell::new(0),
             hooked: Cell::new(cfg!(feature = "tracing")),
             #[cfg(feature = "tracing")]
             hook: RefCell::new(Some(Rc::new(crate::observer::TracingObserver::default()))),
@@ -409,8 +415,14 @@ impl Engine {
         }
     }
 
-    /// Takes a signal's value out for writing, refusing writes inside a memo.
-    pub fn take_for_write(&self, id: NodeId, at: Caller) -> Result<Rc<dyn Any>, ReactiveError> {
+    /// Takes a signal's value out for writing, refusing writes inside a memo. Also says whether
+    /// a comparing write that changes the value must keep the old one (`engine/revert.rs`):
+    /// inside a batch, when the signal has readers and keeps none yet.
+    pub fn take_for_write(
+        &self,
+        id: NodeId,
+        at: Caller,
+    ) -> Result<(Rc<dyn Any>, bool), ReactiveError> {
         let mut g = self.graph.borrow_mut();
         if let Some(memo) = self.computing_memo.get() {
             if g.nodes.contains_key(id) {
@@ -424,8 +436,10 @@ impl Engine {
         let Some(node) = g.nodes.get_mut(id) else {
             return Err(ReactiveError::disposed(id, at));
         };
+        let keep =
+            self.batch_depth.get() > 0 && node.subs_head != NONE && node.flags & flags::DIRTY == 0;
         match node.value.take() {
-            Some(v) => Ok(v),
+            Some(v) => Ok((v, keep)),
             None => Err(ReactiveError::Borrowed {
                 node: self.info(&g, id),
                 at,
@@ -435,13 +449,15 @@ impl Engine {
 
     /// Puts a value taken by [`take_for_write`](Self::take_for_write) back and, when
     /// `changed`, notifies subscribers and flushes (unless batching). `compared`: the write
-    /// compared values (`set_if_changed`), so a revert within the batch can undo it.
+    /// compared values (`set_if_changed`), so a revert within the batch can undo it; `before`:
+    /// the value replaced, kept by the first such write of the batch.
     pub fn put_back(
         &self,
         id: NodeId,
         value: Rc<dyn Any>,
         changed: bool,
         compared: bool,
+        before: Option<Before>,
     ) -> Result<(), ReactiveError> {
         {
             let mut g = self.graph.borrow_mut();
@@ -452,9 +468,15 @@ impl Engine {
             };
             node.value = Some(value);
             if changed {
-                let before = self.mark_written(&mut g, id, compared);
+                let dropped = match before {
+                    Some(before) => {
+                        self.keep_before(&mut g, id, before);
+                        None
+                    }
+                    None => self.mark_written(&mut g, id, compared),
+                };
                 drop(g);
-                drop(before);
+                drop(dropped);
             }
         }
         if self.hooked.get() {

@@ -470,7 +470,7 @@ pub(crate) fn replace<T: 'static>(
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
-        let slot = e.take_for_write(raw.id, at)?;
+        let (slot, keep) = e.take_for_write(raw.id, at)?;
         let mut guard = PutBack {
             id: raw.id,
             slot: Some(slot),
@@ -478,17 +478,12 @@ pub(crate) fn replace<T: 'static>(
         let rc = guard.slot.as_mut().expect("slot present until put back");
         let changed = !same(downcast(&**rc), &value);
         let mut old = None;
+        let mut before = None;
         if changed {
-            if let Some(same) = compared.filter(|_| e.keeps_before(raw.id)) {
+            if let Some(same) = compared.filter(|_| keep) {
                 // The first write of this batch: keep what the readers saw.
-                let before = std::mem::replace(rc, std::rc::Rc::new(value));
-                e.keep_before(
-                    raw.id,
-                    Before {
-                        value: before,
-                        same,
-                    },
-                );
+                let value = std::mem::replace(rc, std::rc::Rc::new(value));
+                before = Some(Before { value, same });
             } else {
                 match std::rc::Rc::get_mut(rc) {
                     Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
@@ -502,7 +497,7 @@ pub(crate) fn replace<T: 'static>(
         // notification. Dropped before notifying, as an in-place assignment would.
         let dropped = catch_unwind(AssertUnwindSafe(move || drop(old)));
         let slot = guard.slot.take().expect("slot present until put back");
-        let notified = e.put_back(raw.id, slot, changed, compared.is_some());
+        let notified = e.put_back(raw.id, slot, changed, compared.is_some(), before);
         if let Err(panic) = dropped {
             resume_unwind(panic);
         }
@@ -520,7 +515,7 @@ pub(crate) fn update<T: 'static>(
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
-        let slot = e.take_for_write(raw.id, at)?;
+        let (slot, keep) = e.take_for_write(raw.id, at)?;
         let mut guard = PutBack {
             id: raw.id,
             slot: Some(slot),
@@ -541,17 +536,15 @@ pub(crate) fn update<T: 'static>(
         let slot = guard.slot.take().expect("slot present until put back");
         match outcome {
             Ok((changed, old)) => {
-                if let (true, Some(same), Some(old)) = (changed, compared, old) {
-                    if e.keeps_before(raw.id) {
-                        // The first write of this batch: keep what the readers saw.
-                        let before = Before {
-                            value: std::rc::Rc::new(old),
-                            same,
-                        };
-                        e.keep_before(raw.id, before);
-                    }
-                }
-                e.put_back(raw.id, slot, changed, compared.is_some())
+                // The first write of this batch: keep what the readers saw.
+                let before = match (changed && keep, compared, old) {
+                    (true, Some(same), Some(old)) => Some(Before {
+                        value: std::rc::Rc::new(old),
+                        same,
+                    }),
+                    _ => None,
+                };
+                e.put_back(raw.id, slot, changed, compared.is_some(), before)
                     .map(|()| changed)
             }
             // The closure may have changed the value in place before it panicked, and there is
@@ -559,7 +552,9 @@ pub(crate) fn update<T: 'static>(
             // node now holds, then let the panic continue. A failure of that flush gives way to
             // the closure's panic, which is the cause.
             Err(panic) => {
-                let _ = catch_unwind(AssertUnwindSafe(|| e.put_back(raw.id, slot, true, false)));
+                let _ = catch_unwind(AssertUnwindSafe(|| {
+                    e.put_back(raw.id, slot, true, false, None)
+                }));
                 resume_unwind(panic)
             }
         }

@@ -4,7 +4,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::diagnostics::Runtime;
-use crate::engine::{Engine, NodeId, with_engine};
+use crate::engine::{Engine, Graph, NONE, NodeId, flags, with_engine};
 use crate::error::NodeInfo;
 
 /// Receives the [`RuntimeEvent`]s of this thread's runtime, once installed with
@@ -198,19 +198,28 @@ impl Engine {
         self.with_observer(None, || observer.on_event(&event));
     }
 
-    /// Records that `source` changing made `sub` dirty (only while an observer is installed).
+    /// Records that `source` changed for each of its subscribers that is not running (those
+    /// are about to be marked dirty by it). Only while an observer is installed.
     #[cold]
     #[inline(never)]
-    pub(crate) fn record_trigger(&self, sub: NodeId, source: NodeId) {
+    pub(crate) fn record_triggers(&self, g: &Graph, source: NodeId) {
         let mut triggers = self.triggers.borrow_mut();
-        match triggers.get_mut(sub) {
-            Some(list) => {
-                if !list.contains(&source) {
-                    list.push(source);
-                }
+        let mut link = g.nodes[source].subs_head;
+        while link != NONE {
+            let l = &g.links[link as usize];
+            link = l.next_sub;
+            if g.nodes[l.sub].flags & flags::COMPUTING != 0 {
+                continue;
             }
-            None => {
-                triggers.insert(sub, vec![source]);
+            match triggers.get_mut(l.sub) {
+                Some(list) => {
+                    if !list.contains(&source) {
+                        list.push(source);
+                    }
+                }
+                None => {
+                    triggers.insert(l.sub, vec![source]);
+                }
             }
         }
     }

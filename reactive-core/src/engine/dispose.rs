@@ -119,7 +119,7 @@ impl Engine {
                 self.unlink_all_subs(&mut g, id);
                 g.nodes.remove(id).map(|n| {
                     let before = if n.kind == NodeKind::Signal && n.flags & flags::DIRTY != 0 {
-                        self.befores.borrow_mut().remove(id)
+                        self.take_before(n.epoch)
                     } else {
                         None
                     };

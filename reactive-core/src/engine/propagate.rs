@@ -23,14 +23,13 @@ impl Engine {
     /// with `level` (`DIRTY`, or `PENDING` when the change may yet be undone in the batch).
     pub(crate) fn propagate(&self, g: &mut Graph, source: NodeId, level: u8) {
         let mut stack = Pooled::take(&self.link_stacks);
+        if self.hooked.get() && level == flags::DIRTY {
+            self.record_triggers(g, source);
+        }
         let mut link = g.nodes[source].subs_head;
-        let record = self.hooked.get() && level == flags::DIRTY;
         while link != NONE {
             let l = &g.links[link as usize];
             let (sub, next) = (l.sub, l.next_sub);
-            if record {
-                self.record_trigger(sub, source);
-            }
             self.mark(g, sub, level, &mut stack.list);
             link = next;
         }
@@ -85,14 +84,13 @@ impl Engine {
             return;
         };
         let mut link = node.subs_head;
-        let record = self.hooked.get();
+        if self.hooked.get() {
+            self.record_triggers(g, memo);
+        }
         while link != NONE {
             let l = &g.links[link as usize];
             let (sub, next) = (l.sub, l.next_sub);
             let f = g.nodes[sub].flags;
-            if record && f & flags::COMPUTING == 0 {
-                self.record_trigger(sub, memo);
-            }
             if f & flags::PENDING != 0 {
                 g.nodes[sub].flags = f | flags::DIRTY;
             } else if f & (flags::DIRTY | flags::COMPUTING) == 0 {

@@ -34,27 +34,31 @@ pub(crate) struct Before {
 }
 
 impl Engine {
-    /// Whether a comparing write of `id` that changes its value must keep the value the
-    /// readers saw: inside a batch, when the signal has readers and is not already keeping one.
-    #[inline]
-    pub(crate) fn keeps_before(&self, id: NodeId) -> bool {
-        if self.batch_depth.get() == 0 {
-            return false;
-        }
-        let g = self.graph.borrow();
-        g.nodes
-            .get(id)
-            .is_some_and(|n| n.subs_head != super::NONE && n.flags & flags::DIRTY == 0)
+    /// The first comparing write of `id` in this batch changed its value: keeps `before` (the
+    /// value replaced), marks the signal written and its readers `PENDING`.
+    pub(crate) fn keep_before(&self, g: &mut Graph, id: NodeId, before: Before) {
+        let mut befores = self.befores.borrow_mut();
+        let node = &mut g.nodes[id];
+        node.flags |= flags::DIRTY;
+        node.epoch = befores.len() as u32;
+        befores.push(Some(before));
+        drop(befores);
+        self.befores_live.set(self.befores_live.get() + 1);
+        self.propagate(g, id, flags::PENDING);
     }
 
-    /// Records `before` for the signal `id` (whose value is taken out for the write) and marks it
-    /// written.
-    pub(crate) fn keep_before(&self, id: NodeId, before: Before) {
-        let mut g = self.graph.borrow_mut();
-        if let Some(node) = g.nodes.get_mut(id) {
-            node.flags |= flags::DIRTY;
-            self.befores.borrow_mut().insert(id, before);
+    /// Takes the `before` kept at `index` (a written signal's `epoch`).
+    pub(crate) fn take_before(&self, index: u32) -> Option<Before> {
+        let mut befores = self.befores.borrow_mut();
+        let taken = befores.get_mut(index as usize).and_then(Option::take);
+        if taken.is_some() {
+            let live = self.befores_live.get() - 1;
+            self.befores_live.set(live);
+            if live == 0 {
+                befores.clear();
+            }
         }
+        taken
     }
 
     /// A write of `id` that changed its value: marks its readers. A comparing write of a signal
@@ -71,7 +75,7 @@ impl Engine {
             return None;
         }
         node.flags &= !flags::DIRTY;
-        let before = self.befores.borrow_mut().remove(id);
+        let before = self.take_before(node.epoch);
         self.propagate(g, id, flags::DIRTY);
         before
     }
@@ -90,7 +94,7 @@ impl Engine {
             }
             node.flags &= !flags::DIRTY;
             let current = node.value.clone();
-            (self.befores.borrow_mut().remove(id), current)
+            (self.take_before(node.epoch), current)
         };
         let compared = match (&before, &current) {
             (Some(b), Some(c)) => catch_unwind(AssertUnwindSafe(|| (b.same)(&*b.value, &**c))),

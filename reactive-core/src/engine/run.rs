@@ -28,6 +28,15 @@ impl Engine {
     /// node keeps its previous value and all of its previous sources, a memo is left `FAILED`
     /// (recomputed on its next read) and an effect is left idle until a source changes.
     pub(crate) fn run_computation(&self, id: NodeId) -> bool {
+        if self.hooked.get() {
+            return self.run_observed(id);
+        }
+        self.run_plain(id)
+    }
+
+    /// [`run_computation`](Self::run_computation) with no observer to tell.
+    #[inline(always)]
+    fn run_plain(&self, id: NodeId) -> bool {
         let (compute, value, kind) = {
             let mut g = self.graph.borrow_mut();
             let Some(mut node) = g.nodes.get_mut(id) else {
@@ -54,21 +63,6 @@ impl Engine {
             node.deps_tail = super::NONE;
             (node.compute.take(), node.value.take(), node.kind)
         };
-        if self.hooked.get() {
-            return self.run_observed(id, kind, compute, value);
-        }
-        self.run_body(id, kind, compute, value)
-    }
-
-    /// The body of [`run_computation`](Self::run_computation), once the node is marked running.
-    #[inline]
-    fn run_body(
-        &self,
-        id: NodeId,
-        kind: NodeKind,
-        compute: Option<Box<dyn Compute>>,
-        value: Option<Rc<dyn Any>>,
-    ) -> bool {
         let mut guard = RunGuard {
             engine: self,
             id,
@@ -97,17 +91,18 @@ impl Engine {
         changed
     }
 
-    /// [`run_body`](Self::run_body) told to the runtime observer: why it runs (the sources
+    /// [`run_plain`](Self::run_plain) told to the runtime observer: why it runs (the sources
     /// recorded when it was marked), how it ended and how long it took.
     #[cold]
     #[inline(never)]
-    fn run_observed(
-        &self,
-        id: NodeId,
-        kind: NodeKind,
-        compute: Option<Box<dyn Compute>>,
-        value: Option<Rc<dyn Any>>,
-    ) -> bool {
+    fn run_observed(&self, id: NodeId) -> bool {
+        let runnable = match self.graph.borrow().nodes.get(id) {
+            Some(n) => n.flags & flags::COMPUTING == 0,
+            None => false,
+        };
+        if !runnable {
+            return false;
+        }
         let triggered_by = self.triggers.borrow_mut().remove(id).unwrap_or_default();
         let node = self.info_of(id);
         let started = Instant::now();
@@ -119,11 +114,12 @@ impl Engine {
                 triggered_by: triggered_by.clone(),
             })
         }));
-        let outcome = catch_unwind(AssertUnwindSafe(|| self.run_body(id, kind, compute, value)));
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.run_plain(id)));
         let run = match outcome {
             Ok(true) => RunOutcome::Changed,
-            Ok(false) if kind == NodeKind::Memo => RunOutcome::Unchanged,
-            Ok(false) => RunOutcome::Changed,
+            // A memo equal to its previous value (or, for either kind, a node its own cleanups
+            // disposed before its body could run).
+            Ok(false) => RunOutcome::Unchanged,
             Err(_) => RunOutcome::Panicked,
         };
         self.emit(|_| RuntimeEvent::RunFinished {
