@@ -72,8 +72,10 @@ pub enum RuntimeEvent {
     RunStarted {
         /// The memo or effect.
         node: NodeInfo,
-        /// The sources whose change made it run: signals written, memos whose value changed.
-        /// Empty for a first run (and for a memo read after its previous run panicked).
+        /// The sources whose change made it run: signals written, memos whose value changed,
+        /// as known when the run started (a memo source that recomputes inside this very run
+        /// and changes is not listed: it was not why the run started). Empty for a first run,
+        /// and for a memo read after its previous run panicked.
         triggered_by: Vec<NodeId>,
     },
     /// A run reported by [`RunStarted`](RuntimeEvent::RunStarted) ended (runs nest: a memo
@@ -106,7 +108,9 @@ pub enum RuntimeEvent {
 pub enum RunOutcome {
     /// A memo's value changed (and its readers were marked), or an effect ran to the end.
     Changed,
-    /// A memo recomputed to a value equal to the previous one: propagation stops there.
+    /// A memo recomputed to a value equal to the previous one: propagation stops there. (Also
+    /// reported, for either kind, when the node's own cleanups disposed it before its body
+    /// could run.)
     Unchanged,
     /// The computation panicked; the panic continues to the caller.
     Panicked,
