@@ -79,6 +79,7 @@ impl Engine {
 
     /// A memo recomputed to a new value: its subscribers that were waiting on a check must now
     /// recompute. A subscriber that is running right now is reading the new value already.
+    #[inline(always)]
     pub(crate) fn memo_changed(&self, g: &mut Graph, memo: NodeId) {
         let Some(node) = g.nodes.get(memo) else {
             return;
