@@ -122,7 +122,7 @@ impl Runtime {
     ///
     /// When no observer is installed, the engine checks a flag at each event site and does
     /// nothing else. With the `tracing` feature, each thread starts with a
-    /// [`TracingObserver`](crate::TracingObserver) installed.
+    /// `TracingObserver` installed.
     ///
     /// ```
     /// use reactive_core::{Effect, Runtime, RuntimeEvent, Signal};
