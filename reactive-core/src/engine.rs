@@ -167,10 +167,8 @@ pub(crate) struct Engine {
     /// Depth of nested `batch` calls.
     pub batch_depth: Cell<u32>,
     /// For each signal written in a batch and not settled yet: what its readers last saw, at
-    /// the index its `epoch` holds. Emptied whenever the last one is settled.
-    pub befores: RefCell<Vec<Option<Before>>>,
-    /// Entries of `befores` not settled yet.
-    pub befores_live: Cell<usize>,
+    /// the index its `epoch` holds (kept dense: a removal moves the last entry into the gap).
+    pub befores: RefCell<Vec<(NodeId, Before)>>,
     /// Whether an observer is installed: the one check event sites make when none is.
     pub hooked: Cell<bool>,
     /// The runtime observer.
@@ -224,7 +222,6 @@ impl Engine {
             cycle_catchers: Cell::new(0),
             batch_depth: Cell::new(0),
             befores: RefCell::new(Vec::new()),
-            befores_live: Cell::new(0),
             hooked: Cell::new(cfg!(feature = "tracing")),
             #[cfg(feature = "tracing")]
             hook: RefCell::new(Some(Rc::new(crate::observer::TracingObserver::default()))),

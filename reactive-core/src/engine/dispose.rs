@@ -119,7 +119,7 @@ impl Engine {
                 self.unlink_all_subs(&mut g, id);
                 g.nodes.remove(id).map(|n| {
                     let before = if n.kind == NodeKind::Signal && n.flags & flags::DIRTY != 0 {
-                        self.take_before(n.epoch)
+                        self.take_before(&mut g, id, n.epoch)
                     } else {
                         None
                     };

@@ -40,25 +40,28 @@ impl Engine {
         let mut befores = self.befores.borrow_mut();
         let node = &mut g.nodes[id];
         node.flags |= flags::DIRTY;
-        node.epoch = befores.len() as u32;
-        befores.push(Some(before));
+        node.epoch = u32::try_from(befores.len()).expect("fewer than 4 billion signals");
+        befores.push((id, before));
         drop(befores);
-        self.befores_live.set(self.befores_live.get() + 1);
         self.propagate(g, id, flags::PENDING);
     }
 
-    /// Takes the `before` kept at `index` (a written signal's `epoch`).
-    pub(crate) fn take_before(&self, index: u32) -> Option<Before> {
+    /// Takes the `before` of signal `id`, kept at `index` (its `epoch`). The last entry moves
+    /// into the gap, and its signal's `epoch` follows it, so the list never holds more than the
+    /// signals not settled yet.
+    pub(crate) fn take_before(&self, g: &mut Graph, id: NodeId, index: u32) -> Option<Before> {
         let mut befores = self.befores.borrow_mut();
-        let taken = befores.get_mut(index as usize).and_then(Option::take);
-        if taken.is_some() {
-            let live = self.befores_live.get() - 1;
-            self.befores_live.set(live);
-            if live == 0 {
-                befores.clear();
+        let index = index as usize;
+        if befores.get(index).is_none_or(|&(owner, _)| owner != id) {
+            return None;
+        }
+        let (_, before) = befores.swap_remove(index);
+        if let Some(&(moved, _)) = befores.get(index) {
+            if let Some(n) = g.nodes.get_mut(moved) {
+                n.epoch = index as u32;
             }
         }
-        taken
+        Some(before)
     }
 
     /// A write of `id` that changed its value: marks its readers. A comparing write of a signal
@@ -75,7 +78,8 @@ impl Engine {
             return None;
         }
         node.flags &= !flags::DIRTY;
-        let before = self.take_before(node.epoch);
+        let index = node.epoch;
+        let before = self.take_before(g, id, index);
         self.propagate(g, id, flags::DIRTY);
         before
     }
@@ -93,8 +97,8 @@ impl Engine {
                 return false;
             }
             node.flags &= !flags::DIRTY;
-            let current = node.value.clone();
-            (self.take_before(node.epoch), current)
+            let (current, index) = (node.value.clone(), node.epoch);
+            (self.take_before(&mut g, id, index), current)
         };
         let compared = match (&before, &current) {
             (Some(b), Some(c)) => catch_unwind(AssertUnwindSafe(|| (b.same)(&*b.value, &**c))),
