@@ -592,8 +592,9 @@ impl Drop for PutBack {
 pub(crate) fn downcast<T: 'static>(v: &dyn std::any::Any) -> &T {
     debug_assert!(v.is::<T>(), "{}", TYPE_INVARIANT);
     // SAFETY: `v` is the value of a node reached through a typed handle (`Signal<T>`,
-    // `ReadSignal<T>`, `WriteSignal<T>`, `Memo<T>`) or through the `MemoCompute<T>` that owns
-    // the node. Such handles are only created by the constructors that insert that node with a
+    // `ReadSignal<T>`, `WriteSignal<T>`, `Memo<T>`), through the `MemoCompute<T>` that owns
+    // the node, or by `engine::same_value::<T>` comparing a signal's current and kept values
+    // (stored with that function by a write through a typed handle of the signal). Such handles are only created by the constructors that insert that node with a
     // value of type `T`, and every later write stores a `T` again (`replace`, `update`,
     // `MemoCompute::run`). Keys are generational, so a handle never reaches a later node reusing
     // the slot, and handles are `!Send`/`!Sync`, so they never reach another thread's arena.
