@@ -1,5 +1,7 @@
 //! Batching writes and reading without tracking.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+
 use crate::engine::{Engine, with_engine};
 use crate::error::{ReactiveError, fail};
 
@@ -7,7 +9,10 @@ use crate::error::{ReactiveError, fail};
 /// effect runs once, after the outermost `batch` ends. Reads inside the batch see the new values
 /// (memos are brought up to date on read).
 ///
-/// If `f` panics, the writes it made stand and their effects stay scheduled for the next flush.
+/// If `f` panics, the writes it made stand and the effects they scheduled still run (when this
+/// is the outermost batch), then the panic continues to the caller. If one of those effects
+/// panics too, the first panic (the closure's) is the one that continues, and the effects not
+/// run yet stay queued for the next flush.
 ///
 /// # Panics
 /// If the effects never settle ([`ReactiveError::Unsettled`]); see [`try_batch`].
@@ -29,6 +34,8 @@ pub fn batch<R>(f: impl FnOnce() -> R) -> R {
 }
 
 /// Fallible [`batch`]: the flush error, if any, is returned (the closure's result is lost then).
+/// A panic of the closure is handled as in [`batch`]: the pending effects run, then the panic
+/// continues.
 ///
 /// ```
 /// # use reactive_core::*;
@@ -41,12 +48,23 @@ pub fn try_batch<R>(f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
 
 impl Engine {
     /// Runs `f` as a batch: effects it schedules run when the outermost batch ends.
+    ///
+    /// If `f` panics, the effects it made pending are flushed anyway (catch, flush, resume), so a
+    /// panic does not leave work scheduled that nothing would run until some unrelated write. A
+    /// panic or error of that flush gives way to `f`'s panic, which is the cause; the effects it
+    /// did not reach stay queued (the flush loop puts them back) for the next flush.
     pub(crate) fn batched<R>(&self, f: impl FnOnce() -> R) -> Result<R, ReactiveError> {
-        let value = {
+        let outcome = {
             let _depth = BatchDepth::enter(self);
-            f()
+            catch_unwind(AssertUnwindSafe(f))
         };
-        self.flush_if_idle().map(|()| value)
+        match outcome {
+            Ok(value) => self.flush_if_idle().map(|()| value),
+            Err(panic) => {
+                let _ = catch_unwind(AssertUnwindSafe(|| self.flush_if_idle()));
+                resume_unwind(panic)
+            }
+        }
     }
 }
 

@@ -9,6 +9,7 @@ mod dispose;
 mod flush;
 mod graph;
 mod propagate;
+pub(crate) mod revert;
 mod run;
 
 use std::any::{Any, TypeId};
@@ -17,10 +18,12 @@ use std::cell::{Cell, RefCell};
 use std::panic::Location;
 use std::rc::Rc;
 
-use slotmap::{SlotMap, new_key_type};
+use slotmap::{SecondaryMap, SlotMap, new_key_type};
 
 use crate::error::{NodeInfo, ReactiveError};
+use crate::observer::{RuntimeEvent, RuntimeObserver};
 
+pub(crate) use revert::{Before, same_value};
 pub(crate) use run::CycleUnwind;
 
 new_key_type! {
@@ -51,7 +54,8 @@ pub enum NodeKind {
 
 /// Node state bits.
 pub(crate) mod flags {
-    /// A direct source changed: the node must recompute.
+    /// A direct source changed: the node must recompute. On a signal: written in a batch by a
+    /// comparing write, not settled yet (see `engine/revert.rs`).
     pub const DIRTY: u8 = 1;
     /// A transitive source may have changed: check the sources, in order, before recomputing.
     pub const PENDING: u8 = 1 << 1;
@@ -80,6 +84,8 @@ pub(crate) struct Node {
     /// State bits, see [`flags`].
     pub flags: u8,
     /// Counts this node's runs; links confirmed during the current run carry the same number.
+    /// A signal never runs: while it is written in a batch and not settled (`DIRTY`), this is
+    /// the index of what its readers last saw in [`Engine::befores`].
     pub epoch: u32,
     /// The current value (signals, memos). Taken out while a computation or `update` runs.
     pub value: Option<Rc<dyn Any>>,
@@ -163,6 +169,18 @@ pub(crate) struct Engine {
     pub cycle_catchers: Cell<u32>,
     /// Depth of nested `batch` calls.
     pub batch_depth: Cell<u32>,
+    /// For each signal written in a batch and not settled yet: what its readers last saw, at
+    /// the index its `epoch` holds (kept dense: a removal moves the last entry into the gap).
+    pub befores: RefCell<Vec<(NodeId, Before)>>,
+    /// Whether an observer is installed: the one check event sites make when none is.
+    pub hooked: Cell<bool>,
+    /// The runtime observer.
+    pub hook: RefCell<Option<Rc<dyn RuntimeObserver>>>,
+    /// The observer is running (events it causes are not reported to it).
+    pub in_hook: Cell<bool>,
+    /// While an observer is installed: for each node marked dirty, the sources that did it.
+    /// Dense (indexed by slot, like the arena), so its memory follows the arena's.
+    pub triggers: RefCell<SecondaryMap<NodeId, Vec<NodeId>>>,
     /// A flush loop is running on the stack.
     pub flushing: Cell<bool>,
     /// Effects waiting for the next flush round, with their run-order keys.
@@ -207,6 +225,14 @@ impl Engine {
             computing_memo: Cell::new(None),
             cycle_catchers: Cell::new(0),
             batch_depth: Cell::new(0),
+            befores: RefCell::new(Vec::new()),
+            hooked: Cell::new(cfg!(feature = "tracing")),
+            #[cfg(feature = "tracing")]
+            hook: RefCell::new(Some(Rc::new(crate::observer::TracingObserver::default()))),
+            #[cfg(not(feature = "tracing"))]
+            hook: RefCell::new(None),
+            in_hook: Cell::new(false),
+            triggers: RefCell::new(SecondaryMap::new()),
             flushing: Cell::new(false),
             queue: RefCell::new(Vec::new()),
             queue_sorted: Cell::new(true),
@@ -264,6 +290,13 @@ impl Engine {
             }
             g.nodes[o].first_child = Some(id);
         }
+        drop(g);
+        if self.hooked.get() {
+            self.emit(|e| RuntimeEvent::Created {
+                node: e.info_of(id),
+                owner,
+            });
+        }
         id
     }
 
@@ -309,13 +342,11 @@ impl Engine {
         track: bool,
         at: Caller,
     ) -> Result<Rc<dyn Any>, ReactiveError> {
-        // Fast path: a signal, or a memo that is up to date.
+        // Fast path: a signal not written in this batch, or a memo that is up to date.
         {
             let mut g = self.graph.borrow_mut();
             if let Some(node) = g.nodes.get(id) {
-                if node.kind != NodeKind::Memo
-                    || node.flags & (flags::DIRTY | flags::PENDING | flags::FAILED) == 0
-                {
+                if node.flags & (flags::DIRTY | flags::PENDING | flags::FAILED) == 0 {
                     if let Some(value) = &node.value {
                         let value = value.clone();
                         if track {
@@ -337,6 +368,11 @@ impl Engine {
         track: bool,
         at: Caller,
     ) -> Result<Rc<dyn Any>, ReactiveError> {
+        if track && self.observer.get().is_some() {
+            // A signal written in this batch: the reader will see its current value, so settle
+            // it first (see `engine/revert.rs`).
+            self.settle(id);
+        }
         {
             let mut g = self.graph.borrow_mut();
             let Some(node) = g.nodes.get(id) else {
@@ -380,8 +416,14 @@ impl Engine {
         }
     }
 
-    /// Takes a signal's value out for writing, refusing writes inside a memo.
-    pub fn take_for_write(&self, id: NodeId, at: Caller) -> Result<Rc<dyn Any>, ReactiveError> {
+    /// Takes a signal's value out for writing, refusing writes inside a memo. Also says whether
+    /// a comparing write that changes the value must keep the old one (`engine/revert.rs`):
+    /// inside a batch, when the signal has readers and keeps none yet.
+    pub fn take_for_write(
+        &self,
+        id: NodeId,
+        at: Caller,
+    ) -> Result<(Rc<dyn Any>, bool), ReactiveError> {
         let mut g = self.graph.borrow_mut();
         if let Some(memo) = self.computing_memo.get() {
             if g.nodes.contains_key(id) {
@@ -395,8 +437,10 @@ impl Engine {
         let Some(node) = g.nodes.get_mut(id) else {
             return Err(ReactiveError::disposed(id, at));
         };
+        let keep =
+            self.batch_depth.get() > 0 && node.subs_head != NONE && node.flags & flags::DIRTY == 0;
         match node.value.take() {
-            Some(v) => Ok(v),
+            Some(v) => Ok((v, keep)),
             None => Err(ReactiveError::Borrowed {
                 node: self.info(&g, id),
                 at,
@@ -405,12 +449,16 @@ impl Engine {
     }
 
     /// Puts a value taken by [`take_for_write`](Self::take_for_write) back and, when
-    /// `changed`, notifies subscribers and flushes (unless batching).
+    /// `changed`, notifies subscribers and flushes (unless batching). `compared`: the write
+    /// compared values (`set_if_changed`), so a revert within the batch can undo it; `before`:
+    /// the value replaced, kept by the first such write of the batch.
     pub fn put_back(
         &self,
         id: NodeId,
         value: Rc<dyn Any>,
         changed: bool,
+        compared: bool,
+        before: Option<Before>,
     ) -> Result<(), ReactiveError> {
         {
             let mut g = self.graph.borrow_mut();
@@ -421,8 +469,22 @@ impl Engine {
             };
             node.value = Some(value);
             if changed {
-                self.propagate(&mut g, id);
+                let dropped = match before {
+                    Some(before) => {
+                        self.keep_before(&mut g, id, before);
+                        None
+                    }
+                    None => self.mark_written(&mut g, id, compared),
+                };
+                drop(g);
+                drop(dropped);
             }
+        }
+        if self.hooked.get() {
+            self.emit(|e| RuntimeEvent::Written {
+                signal: e.info_of(id),
+                changed,
+            });
         }
         if changed {
             self.flush_if_idle()
@@ -445,7 +507,15 @@ impl Engine {
                     at,
                 });
             }
-            self.propagate(&mut g, id);
+            let before = self.mark_written(&mut g, id, false);
+            drop(g);
+            drop(before);
+        }
+        if self.hooked.get() {
+            self.emit(|e| RuntimeEvent::Written {
+                signal: e.info_of(id),
+                changed: true,
+            });
         }
         self.flush_if_idle()
     }

@@ -279,6 +279,7 @@ macro_rules! write_methods {
                     &self.raw,
                     value,
                     |_, _| false,
+                    None,
                     std::panic::Location::caller(),
                 )
                 .map(|_| ())
@@ -317,7 +318,13 @@ macro_rules! write_methods {
             where
                 T: PartialEq,
             {
-                $crate::handle::replace(&self.raw, value, T::eq, std::panic::Location::caller())
+                $crate::handle::replace(
+                    &self.raw,
+                    value,
+                    T::eq,
+                    Some($crate::engine::same_value::<T>),
+                    std::panic::Location::caller(),
+                )
             }
 
             /// Changes the value in place and notifies subscribers.
@@ -355,8 +362,9 @@ macro_rules! write_methods {
                     &self.raw,
                     |v: &mut T| {
                         f(v);
-                        true
+                        (true, None)
                     },
+                    None,
                     std::panic::Location::caller(),
                 )
                 .map(|_| ())
@@ -404,8 +412,9 @@ macro_rules! write_methods {
                     |v: &mut T| {
                         let old = v.clone();
                         f(v);
-                        *v != old
+                        (*v != old, Some(old))
                     },
+                    Some($crate::engine::same_value::<T>),
                     std::panic::Location::caller(),
                 )
             }
@@ -435,7 +444,8 @@ pub(crate) use {handle_impls, read_methods, write_methods};
 
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use crate::engine::{Caller, with_engine};
+use crate::engine::revert::SameValue;
+use crate::engine::{Before, Caller, with_engine};
 use crate::error::ReactiveError;
 
 /// Reads the value of a node of type `T`.
@@ -451,14 +461,17 @@ pub(crate) fn read<T: 'static, R>(
 }
 
 /// Replaces a signal's value unless `same(old, new)`; returns whether it was replaced.
+/// `compared` is the type's comparison when the write compares values (`set_if_changed`): such
+/// a write is undone by writing the old value back in the same batch (`engine/revert.rs`).
 pub(crate) fn replace<T: 'static>(
     raw: &Raw,
     value: T,
     same: impl FnOnce(&T, &T) -> bool,
+    compared: Option<SameValue>,
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
-        let slot = e.take_for_write(raw.id, at)?;
+        let (slot, keep) = e.take_for_write(raw.id, at)?;
         let mut guard = PutBack {
             id: raw.id,
             slot: Some(slot),
@@ -466,18 +479,26 @@ pub(crate) fn replace<T: 'static>(
         let rc = guard.slot.as_mut().expect("slot present until put back");
         let changed = !same(downcast(&**rc), &value);
         let mut old = None;
+        let mut before = None;
         if changed {
-            match std::rc::Rc::get_mut(rc) {
-                Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
-                // An outer `with` of this signal still looks at the old value: keep it alive.
-                None => *rc = std::rc::Rc::new(value),
+            if let Some(same) = compared.filter(|_| keep) {
+                // The first write of this batch: keep what the readers saw.
+                let value = std::mem::replace(rc, std::rc::Rc::new(value));
+                before = Some(Before { value, same });
+            } else {
+                match std::rc::Rc::get_mut(rc) {
+                    Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
+                    // An outer `with` of this signal still looks at the old value: keep it
+                    // alive.
+                    None => *rc = std::rc::Rc::new(value),
+                }
             }
         }
         // The new value is stored: a panicking `Drop` of the old one must not skip the
         // notification. Dropped before notifying, as an in-place assignment would.
         let dropped = catch_unwind(AssertUnwindSafe(move || drop(old)));
         let slot = guard.slot.take().expect("slot present until put back");
-        let notified = e.put_back(raw.id, slot, changed);
+        let notified = e.put_back(raw.id, slot, changed, compared.is_some(), before);
         if let Err(panic) = dropped {
             resume_unwind(panic);
         }
@@ -486,14 +507,16 @@ pub(crate) fn replace<T: 'static>(
     .map_err(|e| e.with_created_at(raw.defined_at()))
 }
 
-/// Changes a signal's value in place; `f` returns whether to notify.
+/// Changes a signal's value in place; `f` returns whether to notify and, for a comparing
+/// update (`compared` is `Some`), the value before the change.
 pub(crate) fn update<T: 'static>(
     raw: &Raw,
-    f: impl FnOnce(&mut T) -> bool,
+    f: impl FnOnce(&mut T) -> (bool, Option<T>),
+    compared: Option<SameValue>,
     at: Caller,
 ) -> Result<bool, ReactiveError> {
     with_engine(|e| {
-        let slot = e.take_for_write(raw.id, at)?;
+        let (slot, keep) = e.take_for_write(raw.id, at)?;
         let mut guard = PutBack {
             id: raw.id,
             slot: Some(slot),
@@ -513,13 +536,26 @@ pub(crate) fn update<T: 'static>(
         };
         let slot = guard.slot.take().expect("slot present until put back");
         match outcome {
-            Ok(changed) => e.put_back(raw.id, slot, changed).map(|()| changed),
+            Ok((changed, old)) => {
+                // The first write of this batch: keep what the readers saw.
+                let before = match (changed && keep, compared, old) {
+                    (true, Some(same), Some(old)) => Some(Before {
+                        value: std::rc::Rc::new(old),
+                        same,
+                    }),
+                    _ => None,
+                };
+                e.put_back(raw.id, slot, changed, compared.is_some(), before)
+                    .map(|()| changed)
+            }
             // The closure may have changed the value in place before it panicked, and there is
             // no copy to restore (no `Clone` bound): notify, so every reader sees the value the
             // node now holds, then let the panic continue. A failure of that flush gives way to
             // the closure's panic, which is the cause.
             Err(panic) => {
-                let _ = catch_unwind(AssertUnwindSafe(|| e.put_back(raw.id, slot, true)));
+                let _ = catch_unwind(AssertUnwindSafe(|| {
+                    e.put_back(raw.id, slot, true, false, None)
+                }));
                 resume_unwind(panic)
             }
         }
@@ -557,8 +593,9 @@ impl Drop for PutBack {
 pub(crate) fn downcast<T: 'static>(v: &dyn std::any::Any) -> &T {
     debug_assert!(v.is::<T>(), "{}", TYPE_INVARIANT);
     // SAFETY: `v` is the value of a node reached through a typed handle (`Signal<T>`,
-    // `ReadSignal<T>`, `WriteSignal<T>`, `Memo<T>`) or through the `MemoCompute<T>` that owns
-    // the node. Such handles are only created by the constructors that insert that node with a
+    // `ReadSignal<T>`, `WriteSignal<T>`, `Memo<T>`), through the `MemoCompute<T>` that owns
+    // the node, or by `engine::same_value::<T>` comparing a signal's current and kept values
+    // (stored with that function by a write through a typed handle of the signal). Such handles are only created by the constructors that insert that node with a
     // value of type `T`, and every later write stores a `T` again (`replace`, `update`,
     // `MemoCompute::run`). Keys are generational, so a handle never reaches a later node reusing
     // the slot, and handles are `!Send`/`!Sync`, so they never reach another thread's arena.

@@ -51,7 +51,54 @@
 //!    actually changed, and a memo that recomputes to an equal value stops propagation (pull).
 //!    Every computation runs at most once and sees only new values.
 //! 4. **Dispose**: when an owner goes, its nodes' cleanups run, values drop and slots are
-//!    reused. A handle to a disposed node reports [`ReactiveError::Disposed`].
+//!    reused. A handle to a disposed node reports [`ReactiveError::Disposed`]. Cleanups run
+//!    untracked and with no owner, whatever was running when they were triggered.
+//!
+//! ## Batches
+//!
+//! A [`batch`] defers effects until it ends. Two rules make batches predictable:
+//!
+//! - **Written and written back is no change.** A signal changed by `set_if_changed` or
+//!   `update_if_changed` and then changed back within the same batch notifies nobody: no effect
+//!   runs, no memo recomputes. (Until a computation has *read* the new value inside the batch:
+//!   from then on it is a change for every reader. `set`, `update` and `notify` always notify.)
+//! - **A panicking batch still flushes.** If the closure panics, the effects its writes made
+//!   pending run, then the panic continues. If one of them panics too, the closure's panic is the
+//!   one you get, and the effects not run yet stay queued for the next flush.
+//!
+//! ```
+//! use reactive_core::{batch, Effect, Signal};
+//! use std::{cell::Cell, rc::Rc};
+//!
+//! let volume = Signal::new(5);
+//! let runs = Rc::new(Cell::new(0));
+//! let r = runs.clone();
+//! Effect::new(move || { volume.get(); r.set(r.get() + 1); });
+//! batch(|| {
+//!     volume.set_if_changed(11);
+//!     volume.set_if_changed(5); // back where it was
+//! });
+//! assert_eq!(runs.get(), 1); // only the first run
+//! ```
+//!
+//! ## Deliberate differences from alien-signals
+//!
+//! The engine follows the JavaScript signal libraries where they agree (alien-signals, Preact),
+//! except in two places, on purpose:
+//!
+//! - **Memos may not write signals**: a write while a memo computes is
+//!   [`ReactiveError::WriteInsideMemo`] (as in Svelte 5 and Angular). A memo is a cached pure
+//!   function; a write from inside it would depend on when it happens to be pulled. Write from an
+//!   [`Effect`] instead.
+//! - **Effects skipped by a panicking flush stay dirty** and run at the next flush, whatever
+//!   write causes it: a panic in one effect loses no work scheduled for the others.
+//!
+//! ## Seeing what the runtime does
+//!
+//! [`Runtime::set_observer`] installs one [`RuntimeObserver`] per thread, told every
+//! [`RuntimeEvent`]: nodes created and disposed, writes, memo recomputations and effect runs
+//! (which sources triggered them, how they ended, how long they took), flushes. When none is
+//! installed it costs a flag test. [`Runtime::graph_snapshot`] shows the graph at one moment.
 //!
 //! ## Reading and writing through traits
 //!
@@ -116,7 +163,8 @@
 //! ## Features
 //!
 //! - `serde`: `Signal<T>` (de)serialises as its value; graph snapshots serialise.
-//! - `tracing`: `trace` spans around memo and effect runs and flushes (nothing when off).
+//! - `tracing`: `trace` spans around memo and effect runs and flushes, and events for the rest,
+//!   from a `TracingObserver` installed on each thread (nothing is compiled when off).
 
 mod batch;
 mod derived;
@@ -127,6 +175,7 @@ mod error;
 mod handle;
 mod map_keyed;
 mod memo;
+mod observer;
 mod owner;
 mod selector;
 mod signal;
@@ -140,6 +189,9 @@ pub use engine::{NodeId, NodeKind};
 pub use error::{NodeInfo, ReactiveError};
 pub use map_keyed::map_keyed;
 pub use memo::Memo;
+#[cfg(feature = "tracing")]
+pub use observer::TracingObserver;
+pub use observer::{RunOutcome, RuntimeEvent, RuntimeObserver};
 pub use owner::{
     Owner, create_root, expect_context, on_cleanup, provide_context, try_on_cleanup,
     try_provide_context, use_context,

@@ -2,6 +2,7 @@
 //! behaviour it pins.
 
 mod behaviour {
+    mod cleanups;
     pub mod common;
     mod context;
     mod deep;
@@ -9,8 +10,10 @@ mod behaviour {
     mod effects;
     mod errors;
     mod memos;
+    mod observer;
     mod owners;
     mod panics;
+    mod revert;
     mod selector;
     mod signals;
 }

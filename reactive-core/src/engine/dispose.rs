@@ -7,7 +7,8 @@
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 
-use super::{Engine, Graph, NodeId};
+use super::{Engine, Graph, NodeId, NodeKind, flags};
+use crate::observer::RuntimeEvent;
 
 type Garbage = Box<dyn Any>;
 
@@ -68,7 +69,22 @@ impl Engine {
     /// owners first, while the whole subtree is still alive and readable (so a cleanup may
     /// read or save what its owner created); then the nodes are unlinked and freed, newest
     /// first. `own_cleanups` (those of a node about to re-run) run before all of them.
+    ///
+    /// Cleanups and destructors run untracked and ownerless, whoever triggered the disposal: a
+    /// cleanup reading a signal must not subscribe the effect or memo that happens to be running
+    /// (the one re-running, or one that disposed an owner), and a node a cleanup creates belongs
+    /// to no one rather than to whatever was running.
     fn dispose_collected(&self, order: Vec<NodeId>, own_cleanups: Option<Vec<Box<dyn FnOnce()>>>) {
+        self.with_owner(None, || {
+            self.dispose_collected_untracked(order, own_cleanups)
+        });
+    }
+
+    fn dispose_collected_untracked(
+        &self,
+        order: Vec<NodeId>,
+        own_cleanups: Option<Vec<Box<dyn FnOnce()>>>,
+    ) {
         let mut first_panic = None;
         let mut run_cleanups = |cleanups: Vec<Box<dyn FnOnce()>>| {
             for cleanup in cleanups.into_iter().rev() {
@@ -92,18 +108,35 @@ impl Engine {
             run_cleanups(cleanups);
         }
         for &id in order.iter().rev() {
-            let garbage: Option<[Option<Garbage>; 3]> = {
+            let mut disposed = None;
+            let garbage: Option<[Option<Garbage>; 4]> = {
                 let mut g = self.graph.borrow_mut();
+                if self.hooked.get() {
+                    disposed = g.nodes.contains_key(id).then(|| self.info(&g, id));
+                    self.triggers.borrow_mut().remove(id);
+                }
                 self.unlink_all_deps(&mut g, id);
                 self.unlink_all_subs(&mut g, id);
                 g.nodes.remove(id).map(|n| {
+                    let before = if n.kind == NodeKind::Signal && n.flags & flags::DIRTY != 0 {
+                        self.take_before(&mut g, id, n.epoch)
+                    } else {
+                        None
+                    };
                     [
                         n.value.map(|v| Box::new(v) as Garbage),
                         n.compute.map(|c| Box::new(c) as Garbage),
                         n.extras.map(|e| e as Garbage),
+                        before.map(|b| Box::new(b) as Garbage),
                     ]
                 })
             };
+            if let Some(node) = disposed {
+                let event = || self.emit(|_| RuntimeEvent::Disposed { node });
+                if let Err(p) = catch_unwind(AssertUnwindSafe(event)) {
+                    first_panic.get_or_insert(p);
+                }
+            }
             if let Err(p) = catch_unwind(AssertUnwindSafe(move || drop(garbage))) {
                 first_panic.get_or_insert(p);
             }

@@ -1,7 +1,11 @@
 //! The effect queue: batching and the flush loop.
 
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::time::Instant;
+
 use super::{Engine, Node, NodeId, flags};
 use crate::error::ReactiveError;
+use crate::observer::RuntimeEvent;
 
 /// How many flush rounds may follow one write before the loop is declared unsettled. A round
 /// runs every effect queued by the previous one; only effects that keep writing what they (or
@@ -38,11 +42,31 @@ impl Engine {
     /// first, then user effects in creation order (so an owner runs before what it owns, and an
     /// effect disposed by an earlier one in the same round does not run).
     fn flush(&self) -> Result<(), ReactiveError> {
-        #[cfg(feature = "tracing")]
-        let _span = tracing::trace_span!("reactive.flush").entered();
+        if self.hooked.get() {
+            return self.flush_observed();
+        }
+        self.flush_rounds(&mut 0)
+    }
+
+    /// [`flush`](Self::flush) told to the runtime observer.
+    #[cold]
+    #[inline(never)]
+    fn flush_observed(&self) -> Result<(), ReactiveError> {
+        let started = Instant::now();
+        self.emit(|_| RuntimeEvent::FlushStarted);
+        let mut rounds = 0;
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.flush_rounds(&mut rounds)));
+        self.emit(|_| RuntimeEvent::FlushFinished {
+            rounds,
+            duration: started.elapsed(),
+        });
+        outcome.unwrap_or_else(|panic| resume_unwind(panic))
+    }
+
+    /// The flush loop; counts the rounds it starts in `rounds`.
+    fn flush_rounds(&self, rounds: &mut usize) -> Result<(), ReactiveError> {
         self.flushing.set(true);
         let _guard = FlushGuard { engine: self };
-        let mut rounds = 0;
         loop {
             {
                 let mut queue = self.queue.borrow_mut();
@@ -54,9 +78,9 @@ impl Engine {
                 std::mem::swap(&mut *queue, &mut *running);
             }
             self.running_pos.set(0);
-            rounds += 1;
-            if rounds > MAX_FLUSH_ROUNDS {
-                return Err(self.unsettled(rounds - 1));
+            *rounds += 1;
+            if *rounds > MAX_FLUSH_ROUNDS {
+                return Err(self.unsettled(*rounds - 1));
             }
             if !self.queue_sorted.replace(true) {
                 self.running

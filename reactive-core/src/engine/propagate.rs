@@ -19,14 +19,18 @@ use super::{Caller, Engine, Graph, NONE, NodeId, NodeKind, Pooled, flags};
 use crate::error::ReactiveError;
 
 impl Engine {
-    /// Marks everything downstream of `source`, which just changed.
-    pub(crate) fn propagate(&self, g: &mut Graph, source: NodeId) {
+    /// Marks everything downstream of `source`, which just changed: its direct subscribers
+    /// with `level` (`DIRTY`, or `PENDING` when the change may yet be undone in the batch).
+    pub(crate) fn propagate(&self, g: &mut Graph, source: NodeId, level: u8) {
         let mut stack = Pooled::take(&self.link_stacks);
+        if self.hooked.get() && level == flags::DIRTY {
+            self.record_triggers(g, source);
+        }
         let mut link = g.nodes[source].subs_head;
         while link != NONE {
             let l = &g.links[link as usize];
             let (sub, next) = (l.sub, l.next_sub);
-            self.mark(g, sub, flags::DIRTY, &mut stack.list);
+            self.mark(g, sub, level, &mut stack.list);
             link = next;
         }
         self.mark_pending(g, &mut stack.list);
@@ -54,7 +58,9 @@ impl Engine {
             node.flags = old | level;
             return;
         }
-        node.flags = (old & !flags::FAILED) | level;
+        // `FAILED` stays: a memo whose last run panicked recomputes when next needed, even if
+        // a check then finds its sources unchanged.
+        node.flags = old | level;
         match node.kind {
             NodeKind::Effect => {
                 if old & flags::QUEUED == 0 {
@@ -73,11 +79,15 @@ impl Engine {
 
     /// A memo recomputed to a new value: its subscribers that were waiting on a check must now
     /// recompute. A subscriber that is running right now is reading the new value already.
+    #[inline(always)]
     pub(crate) fn memo_changed(&self, g: &mut Graph, memo: NodeId) {
         let Some(node) = g.nodes.get(memo) else {
             return;
         };
         let mut link = node.subs_head;
+        if self.hooked.get() {
+            self.record_triggers(g, memo);
+        }
         while link != NONE {
             let l = &g.links[link as usize];
             let (sub, next) = (l.sub, l.next_sub);
@@ -174,7 +184,18 @@ impl Engine {
             let (dep, next) = (l.dep, l.next_dep);
             match g.nodes.get(dep) {
                 None => g.nodes[s.node].flags |= flags::DIRTY,
-                Some(d) if d.kind != NodeKind::Memo => link = next,
+                Some(d) if d.kind != NodeKind::Memo => {
+                    if d.flags & flags::DIRTY == 0 {
+                        link = next;
+                    } else {
+                        // A signal written in this batch: settle it (it marks this node
+                        // `DIRTY` if its value really changed).
+                        drop(g);
+                        self.settle(dep);
+                        g = self.graph.borrow_mut();
+                        link = next_dep_checked(&mut g, link, s.node);
+                    }
+                }
                 Some(d) if d.flags & flags::COMPUTING != 0 => {
                     return Err(ReactiveError::Cycle {
                         node: self.info(&g, dep),

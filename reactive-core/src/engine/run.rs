@@ -5,8 +5,11 @@ use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
 
+use std::time::Instant;
+
 use super::{Caller, Compute, Engine, NodeId, NodeKind, flags};
 use crate::error::ReactiveError;
+use crate::observer::{RunOutcome, RuntimeEvent};
 
 /// A computation starts on a new stack segment when less than this is left: the room a memo
 /// or effect body is guaranteed for itself and for reaching the next nested run.
@@ -25,6 +28,15 @@ impl Engine {
     /// node keeps its previous value and all of its previous sources, a memo is left `FAILED`
     /// (recomputed on its next read) and an effect is left idle until a source changes.
     pub(crate) fn run_computation(&self, id: NodeId) -> bool {
+        if self.hooked.get() {
+            return self.run_observed(id);
+        }
+        self.run_plain(id)
+    }
+
+    /// [`run_computation`](Self::run_computation) with no observer to tell.
+    #[inline(always)]
+    fn run_plain(&self, id: NodeId) -> bool {
         let (compute, value, kind) = {
             let mut g = self.graph.borrow_mut();
             let Some(mut node) = g.nodes.get_mut(id) else {
@@ -50,11 +62,6 @@ impl Engine {
             node.epoch = node.epoch.wrapping_add(1);
             node.deps_tail = super::NONE;
             (node.compute.take(), node.value.take(), node.kind)
-        };
-        #[cfg(feature = "tracing")]
-        let _span = match kind {
-            NodeKind::Memo => tracing::trace_span!("reactive.memo", node = ?id).entered(),
-            _ => tracing::trace_span!("reactive.effect", node = ?id).entered(),
         };
         let mut guard = RunGuard {
             engine: self,
@@ -82,6 +89,49 @@ impl Engine {
         let changed = guard.changed;
         drop(guard);
         changed
+    }
+
+    /// [`run_plain`](Self::run_plain) told to the runtime observer: why it runs (the sources
+    /// recorded when it was marked), how it ended and how long it took.
+    #[cold]
+    #[inline(never)]
+    fn run_observed(&self, id: NodeId) -> bool {
+        let runnable = match self.graph.borrow().nodes.get(id) {
+            Some(n) => n.flags & flags::COMPUTING == 0,
+            None => false,
+        };
+        if !runnable {
+            return false;
+        }
+        let triggered_by = self.triggers.borrow_mut().remove(id).unwrap_or_default();
+        let node = self.info_of(id);
+        let started = Instant::now();
+        // The node is marked running and its body taken out: a panicking observer must not
+        // strand it, so the run goes ahead and that panic continues after it.
+        let told = catch_unwind(AssertUnwindSafe(|| {
+            self.emit(|_| RuntimeEvent::RunStarted {
+                node: node.clone(),
+                triggered_by: triggered_by.clone(),
+            })
+        }));
+        let outcome = catch_unwind(AssertUnwindSafe(|| self.run_plain(id)));
+        let run = match outcome {
+            Ok(true) => RunOutcome::Changed,
+            // A memo equal to its previous value (or, for either kind, a node its own cleanups
+            // disposed before its body could run).
+            Ok(false) => RunOutcome::Unchanged,
+            Err(_) => RunOutcome::Panicked,
+        };
+        self.emit(|_| RuntimeEvent::RunFinished {
+            node,
+            triggered_by,
+            outcome: run,
+            duration: started.elapsed(),
+        });
+        match (outcome, told) {
+            (Err(panic), _) | (Ok(_), Err(panic)) => resume_unwind(panic),
+            (Ok(changed), Ok(())) => changed,
+        }
     }
 }
 

@@ -209,3 +209,28 @@ fn try_reads_of_mutually_reading_memos_return_a_cycle_error_instead_of_panicking
     assert_eq!((a.get(), b.get(), downstream.get()), (0, 1, 10));
     assert_eq!(seen.take(), [Some(10)]);
 }
+
+/// Deliberate difference from alien-signals (issue 11, item 4), as in Svelte 5 and Angular: a
+/// memo is a pure function of its sources, so writing a signal while computing one is refused
+/// with a typed error, whichever write method is used, and the signal keeps its value.
+#[test]
+fn memos_may_not_write_signals_by_any_write_method() {
+    let s = Signal::new(0);
+    let attempts = Memo::new(move || {
+        [
+            s.try_set(1).err(),
+            s.try_set_if_changed(2).err(),
+            s.try_update(|v| *v = 3).err(),
+            s.try_update_if_changed(|v| *v = 4).err(),
+            try_batch(|| s.try_set(5)).ok().and_then(Result::err),
+        ]
+    });
+    let errors = attempts.get();
+    assert!(
+        errors
+            .iter()
+            .all(|e| matches!(e, Some(ReactiveError::WriteInsideMemo { .. }))),
+        "{errors:?}"
+    );
+    assert_eq!(s.get(), 0);
+}

@@ -101,8 +101,140 @@ fn panic_inside_a_batch_leaves_the_batch_closed() {
         })
     }));
     assert!(res.is_err());
+    assert_eq!(runs.get(), 2); // the write before the panic was flushed
     s.set(2); // not stuck in a batch: runs immediately
+    assert_eq!(runs.get(), 3);
+}
+
+/// The message of a caught panic payload.
+fn message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_batch_whose_closure_panics_runs_the_effects_it_made_pending_then_resumes_the_panic() {
+    let s = Signal::new(0);
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(s.get()));
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        batch(|| {
+            s.set(1);
+            s.set(2);
+            panic!("closure fails");
+        })
+    }))
+    .expect_err("the closure's panic continues");
+    assert_eq!(message(&*payload), "closure fails");
+    assert_eq!(seen.take(), [0, 2]);
+}
+
+#[test]
+fn try_batch_whose_closure_panics_also_flushes_then_resumes_the_panic() {
+    let s = Signal::new(0);
+    let runs = Counter::default();
+    let r = runs.clone();
+    Effect::new(move || {
+        s.get();
+        r.hit();
+    });
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        let _ = try_batch(|| {
+            s.set(1);
+            panic!("closure fails");
+        });
+    }))
+    .expect_err("the closure's panic continues");
+    assert_eq!(message(&*payload), "closure fails");
     assert_eq!(runs.get(), 2);
+}
+
+#[test]
+fn when_the_flush_after_a_panicking_batch_panics_too_the_first_panic_wins_and_the_rest_stay_queued()
+{
+    let s = Signal::new(0);
+    Effect::new(move || {
+        if s.get() == 1 {
+            panic!("effect fails");
+        }
+    });
+    let later = Counter::default();
+    let l = later.clone();
+    Effect::new(move || {
+        s.get();
+        l.hit();
+    });
+    let payload = catch_unwind(AssertUnwindSafe(|| {
+        batch(|| {
+            s.set(1);
+            panic!("closure fails");
+        })
+    }))
+    .expect_err("a panic continues");
+    assert_eq!(message(&*payload), "closure fails");
+    // The second effect was not reached by the interrupted flush: it is still scheduled.
+    assert_eq!(later.get(), 1);
+    let unrelated = Signal::new(0);
+    Effect::new(move || {
+        unrelated.get();
+    });
+    unrelated.set(1);
+    assert_eq!(later.get(), 2);
+}
+
+#[test]
+fn an_inner_batch_that_panics_flushes_nothing_until_the_outer_batch_ends() {
+    let s = Signal::new(0);
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    Effect::new(move || l.push(s.get()));
+    batch(|| {
+        let inner = catch_unwind(AssertUnwindSafe(|| {
+            batch(|| {
+                s.set(1);
+                panic!("inner fails");
+            })
+        }));
+        assert!(inner.is_err());
+        assert_eq!(seen.take(), [0], "flushed inside the outer batch");
+        s.set(2);
+    });
+    assert_eq!(seen.take(), [2]);
+}
+
+/// Deliberate difference from alien-signals (issue 11, item 4): an effect skipped because an
+/// earlier effect of the same flush panicked is not dropped; it stays dirty and runs at the next
+/// flush, whatever write causes that flush.
+#[test]
+fn effects_skipped_by_a_panicking_flush_stay_dirty_and_run_at_the_next_flush() {
+    let s = Signal::new(0);
+    Effect::new(move || {
+        if s.get() == 1 {
+            panic!("first effect fails");
+        }
+    });
+    let seen = super::common::Log::new();
+    let l = seen.clone();
+    let skipped = Effect::new(move || l.push(s.get())).named("skipped");
+    seen.take();
+    assert!(catch_unwind(AssertUnwindSafe(|| s.set(1))).is_err());
+    assert!(seen.take().is_empty());
+    let state = Runtime::graph_snapshot()
+        .nodes
+        .into_iter()
+        .find(|n| n.id == skipped.id())
+        .map(|n| n.state);
+    assert_eq!(state, Some(NodeState::Dirty));
+    let unrelated = Signal::new(0);
+    Effect::new(move || {
+        unrelated.get();
+    });
+    unrelated.set(1);
+    assert_eq!(seen.take(), [1]);
 }
 
 #[test]
