@@ -118,6 +118,7 @@
 //! - `serde`: `Signal<T>` (de)serialises as its value; graph snapshots serialise.
 //! - `tracing`: `trace` spans around memo and effect runs and flushes (nothing when off).
 
+mod any_memo;
 mod batch;
 mod derived;
 mod diagnostics;
@@ -132,6 +133,7 @@ mod selector;
 mod signal;
 mod traits;
 
+pub use any_memo::AnyMemo;
 pub use batch::{batch, try_batch, untrack};
 pub use derived::{Derived, IntoMaybeReactive, MaybeReactive, marker};
 pub use diagnostics::{EdgeSnapshot, GraphSnapshot, NodeSnapshot, NodeState, Runtime};
