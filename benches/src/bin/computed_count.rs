@@ -15,8 +15,8 @@
 use std::hint::black_box;
 use std::process::ExitCode;
 
-use reactive_core::create_root;
-use reactive_model::{Model, ModelHandle, computed};
+use reactive_core::{Memo, create_root};
+use reactive_model::{Model, computed};
 
 /// One stored field read by one computed property.
 #[derive(Model, Clone, PartialEq, Debug)]
@@ -36,7 +36,7 @@ impl PlayerModel {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [case, times] = args.as_slice() else {
-        eprintln!("usage: computed_count read|create TIMES");
+        eprintln!("usage: computed_count read|memo|create TIMES");
         return ExitCode::FAILURE;
     };
     let Ok(times) = times.parse::<u32>() else {
@@ -53,13 +53,22 @@ fn main() -> ExitCode {
             }
             black_box(sum);
         }
+        "memo" => {
+            let model = PlayerModel::new(player());
+            let memo = Memo::new(move || model.hp() * 100 / model.max_hp());
+            let mut sum = 0_u32;
+            for _ in 0..times {
+                sum = sum.wrapping_add(black_box(&memo).get());
+            }
+            black_box(sum);
+        }
         "create" => {
             for _ in 0..times {
                 let model = PlayerModel::new(black_box(player()));
                 black_box(&model).dispose();
             }
         }
-        _ => eprintln!("CASE is read or create"),
+        _ => eprintln!("CASE is read, memo or create"),
     });
     root.dispose();
     ExitCode::SUCCESS
