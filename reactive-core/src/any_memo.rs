@@ -123,8 +123,52 @@ impl std::fmt::Debug for AnyMemo {
 mod tests {
     use super::*;
     use crate::{Effect, Signal};
+    use proptest::prelude::*;
     use std::cell::Cell;
     use std::rc::Rc;
+
+    /// A memo's value in the reference model: which type, and the value.
+    #[derive(Clone, Debug, PartialEq)]
+    enum Value {
+        Int(u32),
+        Flag(bool),
+        Text(String),
+    }
+
+    fn erase(value: &Value) -> AnyMemo {
+        match value.clone() {
+            Value::Int(n) => Memo::new(move || n).into(),
+            Value::Flag(b) => Memo::new(move || b).into(),
+            Value::Text(t) => Memo::new(move || t.clone()).into(),
+        }
+    }
+
+    proptest! {
+        /// Memos of mixed types kept together read back exactly as a list of their values does,
+        /// and a downcast to any other type is refused.
+        #[test]
+        fn mixed_memos_read_back_as_their_own_type_only(
+            values in prop::collection::vec(
+                prop_oneof![
+                    any::<u32>().prop_map(Value::Int),
+                    any::<bool>().prop_map(Value::Flag),
+                    "[a-z]{0,4}".prop_map(Value::Text),
+                ],
+                0..12,
+            )
+        ) {
+            let memos: Vec<AnyMemo> = values.iter().map(erase).collect();
+            for (memo, value) in memos.iter().zip(&values) {
+                let int = memo.downcast::<u32>().map(|m| Value::Int(m.get()));
+                let flag = memo.downcast::<bool>().map(|m| Value::Flag(m.get()));
+                let text = memo.downcast::<String>().map(|m| Value::Text(m.get()));
+                let read: Vec<Value> = [int, flag, text].into_iter().flatten().collect();
+                prop_assert_eq!(read, vec![value.clone()]);
+            }
+            memos.iter().for_each(|memo| memo.dispose());
+            prop_assert!(memos.iter().all(|memo| memo.is_disposed()));
+        }
+    }
 
     #[test]
     fn a_downcast_to_the_memo_type_reads_the_same_memo() {
