@@ -166,6 +166,7 @@
 //! - `tracing`: `trace` spans around memo and effect runs and flushes, and events for the rest,
 //!   from a `TracingObserver` installed on each thread (nothing is compiled when off).
 
+mod any_memo;
 mod batch;
 mod derived;
 mod diagnostics;
@@ -181,6 +182,7 @@ mod selector;
 mod signal;
 mod traits;
 
+pub use any_memo::AnyMemo;
 pub use batch::{batch, try_batch, untrack};
 pub use derived::{Derived, IntoMaybeReactive, MaybeReactive, marker};
 pub use diagnostics::{EdgeSnapshot, GraphSnapshot, NodeSnapshot, NodeState, Runtime};

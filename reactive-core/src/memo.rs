@@ -102,6 +102,15 @@ impl<T: 'static> Memo<T> {
         }
     }
 
+    /// The typed handle of a memo node; only [`AnyMemo::downcast`](crate::AnyMemo::downcast)
+    /// calls it, after checking that the node's value is a `T`.
+    pub(crate) fn from_raw(raw: Raw) -> Self {
+        Memo {
+            raw,
+            _type: PhantomData,
+        }
+    }
+
     /// Names the memo for diagnostics. Returns `self`.
     ///
     /// ```

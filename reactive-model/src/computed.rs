@@ -9,11 +9,10 @@
 //! when they exist and the empty defaults are used otherwise.
 //!
 //! The memos are created with the model (lazy: none runs before it is read) and kept type-erased
-//! in one signal of the handle ([`ComputedSlots`]); each getter knows its property's index and
-//! type and reads its memo back.
+//! in the handle itself ([`ComputedSlots`], an array of [`AnyMemo`] as long as the block); each
+//! getter knows its property's index and type and reads its memo back with one type check.
 
-use reactive_core::{Memo, Signal};
-use std::any::Any;
+use reactive_core::{AnyMemo, Memo};
 use std::cell::OnceCell;
 use std::fmt;
 use std::rc::Rc;
@@ -81,148 +80,110 @@ pub trait NoComputedProperties {
     const __COMPUTED: &'static [ComputedInfo] = &[];
 
     /// Creates the memos of a model being created.
-    fn __computed_memos<H: Copy + 'static>(_: &ComputedCell<H>) -> ComputedSlots {
-        ComputedSlots::NONE
+    fn __computed_memos<H: Copy + 'static>(_: &ComputedCell<H>) -> ComputedSlots<0> {
+        ComputedSlots::new([])
     }
 }
 
 impl<T: ?Sized> NoComputedProperties for T {}
 
-/// One memo of any type: what [`ComputedSlots`] holds.
-pub trait ErasedMemo {
-    /// The `Memo<T>` itself, to be downcast by the getter that knows `T`.
-    fn as_any(&self) -> &dyn Any;
-    /// Subscribes the running effect or memo to it, computing it first if needed (a memo never
-    /// computed has no sources yet, so nothing would ever notify its readers).
-    fn track(&self);
-    /// Disposes it.
-    fn dispose(&self);
-    /// Whether it was disposed.
-    fn is_disposed(&self) -> bool;
-}
-
-impl<T: 'static> ErasedMemo for Memo<T> {
-    fn as_any(&self) -> &dyn Any {
-        self
-    }
-
-    fn track(&self) {
-        self.with(|_| ());
-    }
-
-    fn dispose(&self) {
-        Memo::dispose(*self);
-    }
-
-    fn is_disposed(&self) -> bool {
-        Memo::is_disposed(self)
-    }
-}
-
-/// The memos of one model, type-erased, in the order of its `#[computed]` block.
-type Memos = Box<[Box<dyn ErasedMemo>]>;
-
-/// The memos of a model's computed properties, in the order of its `#[computed]` block: one
-/// signal holding them type-erased, or nothing for a model without computed properties.
+/// The memos of a model's computed properties, in the order of its `#[computed]` block, kept in
+/// the handle itself: `N` is the length of the block (`PlayerField::__COMPUTED.len()`).
+///
+/// They are created with the model and never change, so they need no signal: a getter reads its
+/// memo by position and checks its type once ([`AnyMemo::downcast`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct ComputedSlots(Option<Signal<Memos>>);
+pub struct ComputedSlots<const N: usize>([AnyMemo; N]);
 
-impl ComputedSlots {
-    /// No computed properties: no signal either.
-    pub const NONE: ComputedSlots = ComputedSlots(None);
-
-    /// Holds `memos` (none: [`ComputedSlots::NONE`]).
-    #[track_caller]
-    pub fn new(memos: Vec<Box<dyn ErasedMemo>>) -> Self {
-        if memos.is_empty() {
-            Self::NONE
-        } else {
-            ComputedSlots(Some(Signal::new(memos.into_boxed_slice())))
-        }
+impl<const N: usize> ComputedSlots<N> {
+    /// Holds `memos`, in the block's order.
+    pub fn new(memos: [AnyMemo; N]) -> Self {
+        ComputedSlots(memos)
     }
 
-    /// The memo of the property at `index`, whose value is a `T`.
-    ///
-    /// # Panics
-    ///
-    /// If the model has no such property: only a getter of the model's own `#[computed]`
-    /// block asks, with its index and type.
-    #[track_caller]
-    pub fn memo<T: 'static>(self, index: usize) -> Memo<T> {
-        let memo = self.0.and_then(|slots| {
-            slots.with_untracked(|slots| {
-                slots
-                    .get(index)
-                    .and_then(|slot| slot.as_any().downcast_ref::<Memo<T>>().copied())
-            })
-        });
-        memo.expect(
-            "this computed property was not created with its model: the model's \
-             `#[derive(Model)]` did not find its `#[computed]` block",
-        )
+    /// The memos, in the block's order.
+    #[inline]
+    pub fn as_slice(&self) -> &[AnyMemo] {
+        &self.0
     }
 
     /// Subscribes the caller to the property `id`.
     #[track_caller]
-    pub fn track(self, id: ComputedId) {
-        if let Some(slots) = self.0 {
-            slots.with_untracked(|slots| {
-                if let Some(slot) = slots.get(id.index()) {
-                    slot.track();
-                }
-            });
+    pub fn track(&self, id: ComputedId) {
+        if let Some(memo) = self.0.get(id.index()) {
+            memo.track();
         }
     }
 
-    /// Disposes every memo, then the signal holding them.
-    pub fn dispose(self) {
-        if let Some(slots) = self.0 {
-            if slots.is_disposed() {
-                return;
-            }
-            slots.with_untracked(|slots| slots.iter().for_each(|slot| slot.dispose()));
-            slots.dispose();
-        }
+    /// Disposes every memo.
+    pub fn dispose(&self) {
+        self.0.iter().for_each(|memo| memo.dispose());
     }
 
     /// Whether the memos were disposed (never, for a model without computed properties).
-    pub fn is_disposed(self) -> bool {
-        self.0.is_some_and(|slots| slots.is_disposed())
+    pub fn is_disposed(&self) -> bool {
+        self.0.iter().any(|memo| memo.is_disposed())
     }
+}
+
+/// The memo of the property at `index` of `memos`, whose value is a `T`.
+///
+/// # Panics
+///
+/// If there is no such property: only a getter of the model's own `#[computed]` block asks,
+/// with its index and type.
+#[inline]
+#[track_caller]
+pub fn computed_memo<T: 'static>(memos: &[AnyMemo], index: usize) -> Memo<T> {
+    match memos.get(index).and_then(|memo| memo.downcast::<T>()) {
+        Some(memo) => memo,
+        None => missing_memo(),
+    }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn missing_memo() -> ! {
+    panic!(
+        "this computed property was not created with its model: the model's \
+         `#[derive(Model)]` did not find its `#[computed]` block"
+    )
 }
 
 /// Implemented by the derive for each handle: where its computed memos are.
 pub trait HasComputedSlots: Copy + 'static {
-    /// The handle's memos.
-    fn computed_slots(&self) -> ComputedSlots;
+    /// The handle's memos, in the order of its `#[computed]` block.
+    fn computed_memos(&self) -> &[AnyMemo];
 }
 
 /// The getter of a computed property: reads its memo (tracked).
 #[inline]
 #[track_caller]
 pub fn computed_get<H: HasComputedSlots, T: Clone + 'static>(handle: &H, index: usize) -> T {
-    handle.computed_slots().memo::<T>(index).get()
+    computed_memo::<T>(handle.computed_memos(), index).get()
 }
 
 /// The handle, shared with the computed memos of the model being created.
 ///
 /// A memo's closure needs the finished handle, and the handle holds the memos: the closures
 /// read the handle from this cell, which is filled right after the handle is built. Memos are
-/// lazy, so none runs before that.
-pub struct ComputedCell<H>(Rc<OnceCell<H>>);
+/// lazy, so none runs before that. The shared part is allocated by the first memo, so a model
+/// without computed properties allocates nothing for it.
+pub struct ComputedCell<H>(OnceCell<Rc<OnceCell<H>>>);
 
 impl<H: Copy + 'static> ComputedCell<H> {
     /// An empty cell.
     #[allow(clippy::new_without_default)] // only generated code makes these
     pub fn new() -> Self {
-        ComputedCell(Rc::new(OnceCell::new()))
+        ComputedCell(OnceCell::new())
     }
 
     /// A memo of `compute` (the body of a computed property) on the handle in this cell.
     #[track_caller]
-    pub fn memo<T: PartialEq + 'static>(&self, compute: fn(&H) -> T) -> Box<dyn ErasedMemo> {
-        let cell = Rc::clone(&self.0);
-        Box::new(Memo::new(move || {
+    pub fn memo<T: PartialEq + 'static>(&self, compute: fn(&H) -> T) -> AnyMemo {
+        let cell = Rc::clone(self.0.get_or_init(|| Rc::new(OnceCell::new())));
+        AnyMemo::from(Memo::new(move || {
             let handle = cell
                 .get()
                 .expect("a computed property was read while its model was being created");
@@ -232,8 +193,10 @@ impl<H: Copy + 'static> ComputedCell<H> {
 
     /// Fills the cell with the finished handle.
     pub fn set(&self, handle: H) {
-        // Only the derive's `new` fills it, once.
-        let _ = self.0.set(handle);
+        if let Some(cell) = self.0.get() {
+            // Only the derive's `new` fills it, once.
+            let _ = cell.set(handle);
+        }
     }
 }
 
@@ -255,10 +218,16 @@ mod tests {
     }
 
     #[test]
-    fn slots_without_memos_hold_no_signal_and_do_nothing() {
+    fn slots_without_memos_do_nothing_and_are_never_disposed() {
         let (_, root) = create_root(|| {
-            let slots = ComputedSlots::new(Vec::new());
-            assert_eq!(slots, ComputedSlots::NONE);
+            let cell = ComputedCell::<u8>::new();
+            let slots = <u8 as NoComputedProperties>::__computed_memos(&cell);
+            assert!(slots.as_slice().is_empty());
+            cell.set(1);
+            assert!(
+                cell.0.get().is_none(),
+                "no memo: nothing shared, nothing allocated"
+            );
             slots.track(ComputedId::new(0, "x"));
             slots.dispose();
             assert!(!slots.is_disposed());
@@ -271,16 +240,16 @@ mod tests {
         let (_, root) = create_root(|| {
             let n = Signal::new(2_u32);
             let cell = ComputedCell::<Signal<u32>>::new();
-            let slots = ComputedSlots::new(vec![
+            let slots = ComputedSlots::new([
                 cell.memo(|n: &Signal<u32>| n.get() * 10),
                 cell.memo(|n: &Signal<u32>| n.get().is_multiple_of(2)),
             ]);
             cell.set(n);
-            assert_eq!(slots.memo::<u32>(0).get(), 20);
-            assert!(slots.memo::<bool>(1).get());
+            assert_eq!(computed_memo::<u32>(slots.as_slice(), 0).get(), 20);
+            assert!(computed_memo::<bool>(slots.as_slice(), 1).get());
             n.set(3);
-            assert_eq!(slots.memo::<u32>(0).get(), 30);
-            let first = slots.memo::<u32>(0);
+            assert_eq!(computed_memo::<u32>(slots.as_slice(), 0).get(), 30);
+            let first = computed_memo::<u32>(slots.as_slice(), 0);
             slots.dispose();
             assert!(slots.is_disposed());
             assert!(first.is_disposed());
@@ -293,10 +262,16 @@ mod tests {
     fn a_slot_read_as_the_wrong_type_panics_with_the_reason() {
         let (_, root) = create_root(|| {
             let cell = ComputedCell::<u8>::new();
-            let slots = ComputedSlots::new(vec![cell.memo(|n: &u8| *n)]);
+            let slots = ComputedSlots::new([cell.memo(|n: &u8| *n)]);
             cell.set(1);
-            slots.memo::<String>(0);
+            computed_memo::<String>(slots.as_slice(), 0);
         });
         root.dispose();
+    }
+
+    #[test]
+    #[should_panic(expected = "was not created with its model")]
+    fn a_slot_past_the_end_panics_with_the_reason() {
+        computed_memo::<u8>(&[], 0);
     }
 }

@@ -176,8 +176,8 @@ pub trait FieldOf<Name> {
 }
 
 pub use crate::computed::{
-    ComputedCell, ComputedId, ComputedInfo, ComputedSlots, ErasedMemo, HasComputedSlots,
-    NoComputedProperties, computed_get,
+    ComputedCell, ComputedId, ComputedInfo, ComputedSlots, HasComputedSlots, NoComputedProperties,
+    computed_get, computed_memo,
 };
 
 /// Named by the derive, under the word `computed`, when a struct still lists its computed

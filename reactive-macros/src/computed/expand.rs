@@ -87,6 +87,7 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
         quote_spanned!(output.span()=> cell.memo::<#output>(<#self_ty>::#compute))
     });
 
+    let count = methods.len();
     quote! {
         #(#attrs)*
         impl #impl_generics #self_ty #where_clause {
@@ -105,8 +106,8 @@ pub(crate) fn expand(block: &ComputedImpl, mut errors: Errors) -> TokenStream {
             #[doc(hidden)]
             pub fn __computed_memos #impl_generics (
                 cell: &#private::ComputedCell<#self_ty>,
-            ) -> #private::ComputedSlots #where_clause {
-                #private::ComputedSlots::new(::std::vec![#(#memos),*])
+            ) -> #private::ComputedSlots<#count> #where_clause {
+                #private::ComputedSlots::new([#(#memos),*])
             }
         }
     }

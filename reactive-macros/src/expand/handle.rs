@@ -31,6 +31,7 @@ fn definition(container: &Container<'_>) -> TokenStream {
     let (impl_generics, ty_generics, _) = generics.split_for_impl();
     let definition_where = definition_where(container);
     let clone_where = impl_where(container);
+    let field_enum = container.field_enum_ident();
 
     let tracked = container
         .fields()
@@ -75,7 +76,13 @@ fn definition(container: &Container<'_>) -> TokenStream {
         #vis struct #handle #generics #definition_where {
             #(#tracked,)*
             #skipped
-            __computed: #reactive_model::__private::ComputedSlots,
+            // As many memos as the `#[computed]` block has properties (none without a block):
+            // the length is a constant of the field enum (see `reactive_model::__private`).
+            __computed: #reactive_model::__private::ComputedSlots<{
+                #[allow(unused_imports)]
+                use #reactive_model::__private::NoComputedProperties as _;
+                #field_enum::__COMPUTED.len()
+            }>,
             __marker: #marker,
         }
 
@@ -514,28 +521,15 @@ fn model_handle_impl(container: &Container<'_>) -> TokenStream {
     });
     // The computed properties are declared by the model's `#[computed]` block, if it has one,
     // in items it adds to the field enum; `NoComputedProperties` gives the empty defaults
-    // (see `reactive_model::__private::computed`). A cell only when there are memos to share it.
+    // (see `reactive_model::__private::computed`). The cell allocates only when a memo shares it.
     let private = quote!(#reactive_model::__private);
     let create_cell = quote! {
         #[allow(unused_imports)]
         use #private::NoComputedProperties as _;
-        let #cell = if #field_enum::__COMPUTED.is_empty() {
-            ::core::option::Option::None
-        } else {
-            ::core::option::Option::Some(#private::ComputedCell::<Self>::new())
-        };
+        let #cell = #private::ComputedCell::<Self>::new();
     };
-    let create_computed = quote! {
-        __computed: match &#cell {
-            ::core::option::Option::Some(#cell) => #field_enum::__computed_memos(#cell),
-            ::core::option::Option::None => #private::ComputedSlots::NONE,
-        }
-    };
-    let fill_cell = quote! {
-        if let ::core::option::Option::Some(#cell) = &#cell {
-            #cell.set(#handle_var);
-        }
-    };
+    let create_computed = quote!(__computed: #field_enum::__computed_memos(&#cell));
+    let fill_cell = quote!(#cell.set(#handle_var););
 
     // `snapshot`: every field back out.
     let read = container.fields().iter().map(|field| {

@@ -56,8 +56,8 @@ pub(super) fn expand(container: &Container<'_>) -> TokenStream {
         #[automatically_derived]
         impl #impl_generics #reactive_model::__private::HasComputedSlots for #handle #ty_generics #impl_where {
             #[inline]
-            fn computed_slots(&self) -> #reactive_model::__private::ComputedSlots {
-                self.__computed
+            fn computed_memos(&self) -> &[#reactive_model::__private::core::AnyMemo] {
+                self.__computed.as_slice()
             }
         }
     };
