@@ -381,7 +381,7 @@ macro_rules! write_traits {
         impl<T: 'static> Set for $ty<T> {
             #[track_caller]
             fn try_set(&self, value: T) -> Result<(), ReactiveError> {
-                crate::handle::replace(&self.raw, value, |_, _| false, Location::caller())
+                crate::handle::replace(&self.raw, value, |_, _| false, None, Location::caller())
                     .map(|_| ())
             }
         }
@@ -393,8 +393,9 @@ macro_rules! write_traits {
                     &self.raw,
                     |v: &mut T| {
                         out = Some(f(v));
-                        true
+                        (true, None)
                     },
+                    None,
                     Location::caller(),
                 )?;
                 Ok(out.expect("the update closure ran: the update succeeded"))
