@@ -143,7 +143,7 @@
 //! same item after any reordering. A keyed list changes by [`ListPatch`]es: `Insert`,
 //! `Remove`, `Move` (a reorder is as few moves as possible) and `Item` (an edit inside one
 //! item), emitted in the order and with the positions `reactive_state::keyed::diff` uses. With
-//! the `serde` feature and `#[model(serde)]`, [`StatePatch`] converts each
+//! the `serde` feature and `#[model(serde)]`, `StatePatch` converts each
 //! patch to and from a `reactive_state::Patch`, and that is also its serde form; a model and a
 //! `reactive-store` state of the same shape therefore describe the same change with the same
 //! JSON, and either side's patches apply to the other.

@@ -45,10 +45,10 @@
 //! | — | always | paths, patches, `State`, snapshots, migrations ([`state`]) | `reactive-state` |
 //! | `model` | yes | `#[derive(Model)]` and its runtime ([`model`]) | `reactive-model` |
 //! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
-//! | `sourcing` | no | event sourcing ([`sourcing`]) | `reactive-sourcing` |
+//! | `sourcing` | no | event sourcing (`reactive::sourcing`) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
 //! | `testing` | no | the event-store conformance suite, the given/when/then aggregate harness | `reactive-sourcing` |
-//! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals ([`machine`]) | `reactive-machine` |
+//! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -60,7 +60,7 @@
 //! | a struct whose fields views read one by one | `#[derive(Model)]` (feature `model`) |
 //! | application data to undo, save, validate, diff, sync | a `Store` of a `#[derive(State)]` type (feature `store`) |
 //! | settings and services shared down a tree, events routed along it | `Scope` (feature `store`) |
-//! | every change kept as an event, state as their fold | [`sourcing`] (feature `sourcing`) |
+//! | every change kept as an event, state as their fold | `reactive::sourcing` (feature `sourcing`) |
 //!
 //! Derive macros generated code reaches the runtime through this crate, so a project needs
 //! only `reactive` in its `Cargo.toml`.
