@@ -47,7 +47,7 @@
 //! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
 //! | `sourcing` | no | event sourcing ([`sourcing`]) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
-//! | `testing` | no | the event-store conformance suite, the given/when/then aggregate harness | `reactive-sourcing` |
+//! | `testing` | no | test helpers ([`testing`]: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals ([`machine`]) | `reactive-machine` |
 //!
 //! ## Which construct do I choose?
@@ -102,6 +102,14 @@ pub mod sourcing {
 #[cfg(feature = "machine")]
 pub mod machine {
     pub use reactive_machine::*;
+}
+
+/// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
+/// `assert_patches!`, proptest strategies for `State` types, the given/when/then harness, and
+/// with `machine` the manual clock.
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use reactive_testing::*;
 }
 
 /// What most programs use, in one import: `use reactive::prelude::*;`.
