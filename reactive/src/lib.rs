@@ -107,6 +107,23 @@ pub mod machine {
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
 /// `assert_patches!`, proptest strategies for `State` types, the given/when/then harness, and
 /// with `machine` the manual clock.
+///
+/// ```
+/// use reactive::prelude::*;
+/// use reactive::testing::{assert_patches, no_leaks, record_effect};
+///
+/// no_leaks(|| {
+///     let ((s, log), root) = create_root(|| {
+///         let s = Signal::new(1);
+///         let (_effect, log) = record_effect(move || s.get());
+///         (s, log)
+///     });
+///     s.set(2);
+///     assert_eq!(log.take(), [1, 2]);
+///     root.dispose();
+/// });
+/// assert_patches!([Patch::replace(path!(a), 1.into(), 2.into())], [{"op": "replace", "path": "/a", "value": 2}]);
+/// ```
 #[cfg(feature = "testing")]
 pub mod testing {
     pub use reactive_testing::*;
