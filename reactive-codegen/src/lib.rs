@@ -40,7 +40,9 @@
 //! A hand-written generator over `serde_json::Value` in two passes: `schema` reads the document
 //! into a small type model (checking every keyword), `emit` writes source text. The derive is
 //! named by path ([`Options::derive_path`]) so the output works with the `reactive` facade or
-//! with `reactive-state` alone.
+//! with `reactive-state` alone. `typify` was tried first: it drops `minimum`/`maximum` without
+//! a trace in some positions, emits types `State` cannot take (`NonZeroU64`, newtypes, structs
+//! without `PartialEq`), and its checks report no path (details in `ARCHITECTURE.md`).
 
 mod emit;
 mod schema;
