@@ -32,7 +32,8 @@
 //! `Option`), `additionalProperties: false` (`deny_unknown_fields`), `items`, `enum` (of
 //! strings), `$ref` (to `#/$defs/Name`) and `$defs`, `minimum`, `maximum`, `minLength`,
 //! `maxLength` (validators), and the annotations `title`, `description`, `default`, `format`,
-//! `examples`, `$schema`, `$id`, `$comment` (doc comments; `format` is not checked).
+//! `examples`, `readOnly`, `writeOnly`, `deprecated`, `$schema`, `$id`, `$comment` (doc comments
+//! or ignored; `format` is not checked).
 //! `const`, `oneOf`/`anyOf`, `pattern` and the rest are errors ([`CodegenError::Unsupported`]).
 //!
 //! ## Design
@@ -45,7 +46,10 @@
 //! without `PartialEq`), and its checks report no path (details in `ARCHITECTURE.md`).
 
 mod emit;
+mod from_model;
 mod schema;
+
+pub use from_model::{ModelSchema, schema_of_model};
 
 use std::path::Path;
 

@@ -29,6 +29,9 @@ const SUPPORTED: &[&str] = &[
     "format",
     "additionalProperties",
     "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
 ];
 
 /// A Rust type a schema position maps to.
