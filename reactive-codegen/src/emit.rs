@@ -3,8 +3,8 @@
 
 use std::fmt::Write as _;
 
-use crate::Options;
 use crate::schema::{Checks, Field, Item, Ty, snake};
+use crate::{Options, Target};
 
 /// The whole generated file.
 pub(crate) fn file(items: &[Item], options: &Options) -> String {
@@ -61,12 +61,15 @@ fn docs(out: &mut String, doc: Option<&str>, indent: &str) {
     }
 }
 
-fn derives(out: &mut String, options: &Options, copy: bool) {
-    let copy = if copy { "Copy, " } else { "" };
+fn derives(out: &mut String, options: &Options, is_enum: bool) {
+    let (copy, reactive) = match (is_enum, options.target) {
+        (true, Target::Model) => ("Copy, ", String::new()),
+        (true, Target::State) => ("Copy, ", format!("{}, ", options.derive_path)),
+        (false, _) => ("", format!("{}, ", options.derive_path)),
+    };
     let _ = writeln!(
         out,
-        "#[derive({}, Clone, {copy}PartialEq, Debug, {serde}::Serialize, {serde}::Deserialize)]",
-        options.derive_path,
+        "#[derive({reactive}Clone, {copy}PartialEq, Debug, {serde}::Serialize, {serde}::Deserialize)]",
         serde = options.serde_path,
     );
 }

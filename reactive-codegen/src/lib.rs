@@ -65,6 +65,19 @@ pub struct Options {
     pub derive_path: String,
     /// The path of the `serde` crate in the generated code.
     pub serde_path: String,
+    /// Which derive `derive_path` names: `State` goes on structs and enums, `Model` on structs
+    /// only (an enum is then a plain value a model's field holds).
+    pub target: Target,
+}
+
+/// The derive the generated structs carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Target {
+    /// `#[derive(State)]`: values for stores, diffed field by field.
+    #[default]
+    State,
+    /// `#[derive(Model)]`: structs as per-field signals.
+    Model,
 }
 
 impl Options {
@@ -79,6 +92,22 @@ impl Options {
             root_name: root_name.into(),
             derive_path: "reactive::state::State".into(),
             serde_path: "serde".into(),
+            target: Target::State,
+        }
+    }
+
+    /// Options for `#[derive(Model)]` structs (`reactive::model::Model`), the root named
+    /// `root_name`.
+    ///
+    /// ```
+    /// let o = reactive_codegen::Options::model("Shop");
+    /// assert_eq!(o.derive_path, "reactive::model::Model");
+    /// ```
+    pub fn model(root_name: &str) -> Options {
+        Options {
+            derive_path: "reactive::model::Model".into(),
+            target: Target::Model,
+            ..Options::new(root_name)
         }
     }
 }

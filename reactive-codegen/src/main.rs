@@ -1,5 +1,6 @@
-//! `reactive-codegen types SCHEMA.json [--root Name] [--derive path::State]`: prints the Rust
-//! types generated from a JSON Schema.
+//! `reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path]`: prints the
+//! Rust types generated from a JSON Schema (`#[derive(State)]`, or with `--model`
+//! `#[derive(Model)]` structs).
 
 use std::process::ExitCode;
 
@@ -18,7 +19,8 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &[String]) -> Result<String, String> {
-    let usage = "usage: reactive-codegen types SCHEMA.json [--root Name] [--derive path::State]";
+    let usage =
+        "usage: reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path::Derive]";
     let [command, schema, rest @ ..] = args else {
         return Err(usage.into());
     };
@@ -28,6 +30,14 @@ fn run(args: &[String]) -> Result<String, String> {
     let mut options = reactive_codegen::Options::new("Root");
     let mut rest = rest.iter();
     while let Some(flag) = rest.next() {
+        if flag == "--model" {
+            // `--derive`, before or after, still names the path.
+            if options.derive_path == reactive_codegen::Options::new("").derive_path {
+                options.derive_path = reactive_codegen::Options::model("").derive_path;
+            }
+            options.target = reactive_codegen::Target::Model;
+            continue;
+        }
         let value = rest
             .next()
             .ok_or_else(|| format!("`{flag}` needs a value\n{usage}"))?;

@@ -30,6 +30,33 @@ fn types_prints_the_generated_source() {
 }
 
 #[test]
+fn model_with_a_derive_path_given_first_keeps_that_path() {
+    let out = Command::new(BIN)
+        .args([
+            "types",
+            SCHEMA,
+            "--root",
+            "Shop",
+            "--derive",
+            "reactive_model::Model",
+            "--model",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let golden = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/shop_model.rs"
+    ))
+    .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), golden);
+}
+
+#[test]
 fn an_unsupported_keyword_fails_with_its_path() {
     let dir = std::env::temp_dir().join(format!("reactive-codegen-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -11,13 +11,12 @@ fn options(root: &str) -> Options {
     }
 }
 
-#[test]
-fn the_shop_schema_generates_the_committed_source() {
+fn check_golden(options: &Options, golden: &str) {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden");
     let schema = std::fs::read_to_string(format!("{dir}/shop.schema.json")).unwrap();
     let schema: serde_json::Value = serde_json::from_str(&schema).unwrap();
-    let source = generate(&schema, &options("Shop")).unwrap();
-    let golden_path = format!("{dir}/shop.rs");
+    let source = generate(&schema, options).unwrap();
+    let golden_path = format!("{dir}/{golden}");
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
         std::fs::write(&golden_path, &source).unwrap();
     }
@@ -26,4 +25,18 @@ fn the_shop_schema_generates_the_committed_source() {
         source == golden,
         "generated source differs from {golden_path} (UPDATE_GOLDEN=1 to rewrite):\n{source}"
     );
+}
+
+#[test]
+fn the_shop_schema_generates_the_committed_state_source() {
+    check_golden(&options("Shop"), "shop.rs");
+}
+
+#[test]
+fn the_shop_schema_generates_the_committed_model_source() {
+    let options = Options {
+        derive_path: "reactive_model::Model".into(),
+        ..Options::model("Shop")
+    };
+    check_golden(&options, "shop_model.rs");
 }
