@@ -47,9 +47,14 @@
 
 mod emit;
 mod from_model;
+mod migration;
 mod schema;
 
 pub use from_model::{ModelSchema, schema_of_model};
+pub use migration::{
+    DryRunEntry, DryRunOutcome, FieldChange, compare_schemas, dry_run, scaffold_migration,
+    snapshots_in_dir,
+};
 
 use std::path::Path;
 
