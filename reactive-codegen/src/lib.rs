@@ -45,11 +45,13 @@
 //! a trace in some positions, emits types `State` cannot take (`NonZeroU64`, newtypes, structs
 //! without `PartialEq`), and its checks report no path (details in `ARCHITECTURE.md`).
 
+mod docs;
 mod emit;
 mod from_model;
 mod migration;
 mod schema;
 
+pub use docs::{ModelDocs, model_docs};
 pub use from_model::{ModelSchema, schema_of_model};
 pub use migration::{
     DryRunEntry, DryRunOutcome, FieldChange, compare_schemas, dry_run, scaffold_migration,
