@@ -47,7 +47,7 @@
 //! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
 //! | `sourcing` | no | event sourcing (`reactive::sourcing`) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
-//! | `testing` | no | the event-store conformance suite, the given/when/then aggregate harness | `reactive-sourcing` |
+//! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
 //!
 //! ## Which construct do I choose?
@@ -102,6 +102,31 @@ pub mod sourcing {
 #[cfg(feature = "machine")]
 pub mod machine {
     pub use reactive_machine::*;
+}
+
+/// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
+/// `assert_patches!`, proptest strategies for `State` types, the given/when/then harness, and
+/// with `machine` the manual clock.
+///
+/// ```
+/// use reactive::prelude::*;
+/// use reactive::testing::{assert_patches, no_leaks, record_effect};
+///
+/// no_leaks(|| {
+///     let ((s, log), root) = create_root(|| {
+///         let s = Signal::new(1);
+///         let (_effect, log) = record_effect(move || s.get());
+///         (s, log)
+///     });
+///     s.set(2);
+///     assert_eq!(log.take(), [1, 2]);
+///     root.dispose();
+/// });
+/// assert_patches!([Patch::replace(path!(a), 1.into(), 2.into())], [{"op": "replace", "path": "/a", "value": 2}]);
+/// ```
+#[cfg(feature = "testing")]
+pub mod testing {
+    pub use reactive_testing::*;
 }
 
 /// What most programs use, in one import: `use reactive::prelude::*;`.

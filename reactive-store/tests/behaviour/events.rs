@@ -3,12 +3,13 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use reactive_core::{Effect, Signal, batch, create_root};
 use reactive_store::*;
 
-use super::common::{Counter, DropCounter, Log};
+use super::common::DropCounter;
+use reactive_testing::{RunCounter, ValueLog};
 
 #[test]
 fn events_are_delivered_in_emission_order_and_nested_emits_are_queued() {
     let app = Scope::root("app").unwrap();
-    let log = Log::new();
+    let log = ValueLog::new();
     let l = log.clone();
     app.on::<u32>("n")
         .handle(move |cx, n| {
@@ -37,7 +38,7 @@ fn an_event_goes_down_in_capture_then_up_in_bubble() {
     let root = Scope::root("root").unwrap();
     let mid = root.child("mid").unwrap();
     let leaf = mid.child("leaf").unwrap();
-    let log = Log::new();
+    let log = ValueLog::new();
     for (scope, name) in [(root, "root"), (mid, "mid"), (leaf, "leaf")] {
         let (a, b) = (log.clone(), log.clone());
         scope
@@ -70,7 +71,7 @@ fn an_event_goes_down_in_capture_then_up_in_bubble() {
 #[test]
 fn topics_route_with_single_and_multi_segment_wildcards() {
     let game = Scope::root("game").unwrap();
-    let log = Log::new();
+    let log = ValueLog::new();
     for pattern in [
         "player.*.damaged",
         "player.**",
@@ -110,7 +111,7 @@ fn topics_route_with_single_and_multi_segment_wildcards() {
 fn all_state_changes_caused_by_one_event_are_one_batch() {
     let app = Scope::root("app").unwrap();
     let (a, b) = (Signal::new(0), Signal::new(0));
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let s = seen.clone();
     Effect::new(move || s.push((a.get(), b.get())));
     app.on::<i32>("set").handle(move |_, n| a.set(*n)).unwrap();
@@ -121,7 +122,7 @@ fn all_state_changes_caused_by_one_event_are_one_batch() {
             store.update(|v| *v = *n).unwrap();
         })
         .unwrap();
-    let store_seen = Log::new();
+    let store_seen = ValueLog::new();
     let ss = store_seen.clone();
     Effect::new(move || ss.push((a.get(), *store.snapshot())));
     app.emit("set", 7).unwrap();
@@ -132,8 +133,8 @@ fn all_state_changes_caused_by_one_event_are_one_batch() {
 #[test]
 fn a_subscription_made_under_an_owner_is_removed_with_it() {
     let app = Scope::root("app").unwrap();
-    let drops = Counter::default();
-    let runs = Counter::default();
+    let drops = RunCounter::default();
+    let runs = RunCounter::default();
     let (sub, root) = create_root(|| {
         let guard = DropCounter(drops.clone());
         let r = runs.clone();
@@ -155,7 +156,7 @@ fn a_subscription_made_under_an_owner_is_removed_with_it() {
 #[test]
 fn a_handler_removed_during_a_delivery_is_skipped() {
     let app = Scope::root("app").unwrap();
-    let runs = Counter::default();
+    let runs = RunCounter::default();
     let r = runs.clone();
     let later = std::rc::Rc::new(std::cell::Cell::new(None::<EventSubscription>));
     let l = later.clone();
@@ -174,7 +175,7 @@ fn a_handler_removed_during_a_delivery_is_skipped() {
 #[test]
 fn the_last_event_of_a_topic_is_a_signal() {
     let app = Scope::root("app").unwrap();
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let ((), root) = create_root(|| {
         let last = app.last_event::<String>("chat.*").unwrap();
         let s = seen.clone();
@@ -209,7 +210,7 @@ fn the_event_log_is_bounded_reactive_and_records_vetoes() {
     let log = app.enable_event_log(3).unwrap();
     child.add_interceptor(Veto7).unwrap();
     child.on::<u8>("n").handle(|_, _| {}).unwrap();
-    let lengths = Log::new();
+    let lengths = ValueLog::new();
     let ((), root) = create_root(|| {
         let l = lengths.clone();
         Effect::new(move || l.push(log.len()));
@@ -241,7 +242,7 @@ fn the_event_log_is_bounded_reactive_and_records_vetoes() {
 
 #[test]
 fn interceptors_run_root_first_before_and_in_reverse_after() {
-    struct Trace(&'static str, Log<String>);
+    struct Trace(&'static str, ValueLog<String>);
     impl EventInterceptor for Trace {
         fn before(&self, e: &EventInfo<'_>) -> Result<(), Veto> {
             self.1.push(format!("{} before {}", self.0, e.topic));
@@ -251,7 +252,7 @@ fn interceptors_run_root_first_before_and_in_reverse_after() {
             self.1.push(format!("{} after {outcome:?}", self.0));
         }
     }
-    let log = Log::new();
+    let log = ValueLog::new();
     let app = Scope::root("app").unwrap();
     let child = app.child("c").unwrap();
     child.add_interceptor(Trace("child", log.clone())).unwrap();
@@ -279,7 +280,7 @@ fn interceptors_run_root_first_before_and_in_reverse_after() {
 #[test]
 fn a_panicking_handler_leaves_the_bus_usable_and_delivers_the_rest_later() {
     let app = Scope::root("app").unwrap();
-    let got = Log::new();
+    let got = ValueLog::new();
     let g = got.clone();
     app.on::<u8>("n")
         .handle(move |cx, n| {
@@ -299,7 +300,7 @@ fn a_panicking_handler_leaves_the_bus_usable_and_delivers_the_rest_later() {
 #[test]
 fn replayed_events_reach_only_handlers_that_accept_replays() {
     let app = Scope::root("app").unwrap();
-    let (projection, side_effect) = (Counter::default(), Counter::default());
+    let (projection, side_effect) = (RunCounter::default(), RunCounter::default());
     let (p, s) = (projection.clone(), side_effect.clone());
     app.on::<u8>("e")
         .include_replay()
@@ -316,7 +317,7 @@ fn replayed_events_reach_only_handlers_that_accept_replays() {
 fn events_of_a_scope_disposed_while_queued_are_dropped() {
     let app = Scope::root("app").unwrap();
     let child = app.child("c").unwrap();
-    let got = Counter::default();
+    let got = RunCounter::default();
     let g = got.clone();
     app.on::<u8>("late").handle(move |_, _| g.hit()).unwrap();
     app.on::<u8>("first")
@@ -332,7 +333,7 @@ fn events_of_a_scope_disposed_while_queued_are_dropped() {
 #[test]
 fn filters_select_events_by_payload() {
     let app = Scope::root("app").unwrap();
-    let big = Log::new();
+    let big = ValueLog::new();
     let b = big.clone();
     app.on::<u32>("hit")
         .filter(|d| *d >= 10)
@@ -349,7 +350,7 @@ fn disposing_a_scope_clears_its_event_table_and_drops_its_handlers_and_intercept
     struct Guarded(#[allow(dead_code)] DropCounter); // held only for its drop
     impl EventInterceptor for Guarded {}
     let tables_before = Scope::live_event_tables();
-    let drops = Counter::default();
+    let drops = RunCounter::default();
     let app = Scope::root("app").unwrap();
     let child = app.child("c").unwrap();
     let keep = app.child("keep").unwrap();
@@ -416,7 +417,7 @@ fn a_scope_whose_last_handler_goes_has_no_event_table() {
 fn a_handler_of_a_scope_disposed_during_a_delivery_does_not_run() {
     let app = Scope::root("app").unwrap();
     let child = app.child("c").unwrap();
-    let ran = Counter::default();
+    let ran = RunCounter::default();
     // The root's capture handler runs first and disposes the child, whose target handler was
     // already planned for this event.
     app.on::<()>("go")
@@ -476,7 +477,7 @@ fn each_event_failure_is_its_own_event_error_variant() {
     );
 
     // Vetoed: no handler ran, and the error says who refused.
-    let ran = Counter::default();
+    let ran = RunCounter::default();
     let r = ran.clone();
     app.on::<()>("x").handle(move |_, _| r.hit()).unwrap();
     locked.add_interceptor(No).unwrap();
@@ -511,7 +512,7 @@ fn a_veto_of_an_event_queued_behind_another_is_not_reported_to_its_emitter() {
     let app = Scope::root("app").unwrap();
     app.add_interceptor(NoLate).unwrap();
     let log = app.enable_event_log(4).unwrap();
-    let queued = Log::new();
+    let queued = ValueLog::new();
     let q = queued.clone();
     app.on::<()>("first")
         .handle(move |cx, _| q.push(cx.scope().emit("late", ()).is_ok()))

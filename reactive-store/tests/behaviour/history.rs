@@ -1,7 +1,8 @@
 use reactive_core::{Effect, Memo, create_root};
 use reactive_store::*;
 
-use super::common::{Counter, Log, app};
+use super::common::app;
+use reactive_testing::{RunCounter, ValueLog};
 
 #[test]
 fn undo_redo_and_jump_walk_the_history() {
@@ -40,7 +41,7 @@ fn undo_returns_the_very_snapshot_of_the_earlier_step() {
 #[test]
 fn undo_notifies_only_the_selections_it_touches() {
     let store = Store::new(app(100));
-    let runs = Counter::default();
+    let runs = RunCounter::default();
     let ((), root) = create_root(|| {
         let r = runs.clone();
         let five = store.watch::<bool>(path!(todos[5].done));
@@ -190,7 +191,7 @@ fn a_change_without_history_is_folded_into_the_current_step() {
 #[test]
 fn history_status_is_reactive() {
     let store = Store::new(0);
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let ((), root) = create_root(|| {
         // A memo cuts off the position changes: the effect runs when a button would flip.
         let buttons = Memo::new(move || {

@@ -2,7 +2,7 @@ use reactive_core::{Effect, create_root};
 use reactive_store::*;
 use serde_json::json;
 
-use super::common::Counter;
+use reactive_testing::RunCounter;
 
 const THEME: Key<String> = Key::new("theme");
 const ZOOM: Key<f64> = Key::new("zoom");
@@ -128,7 +128,7 @@ fn restoring_in_place_replaces_values_children_and_policies_and_rerun_readers_on
     app.provide(SERVICE, 5).unwrap();
     let extra = app.child("extra").unwrap();
     app.find("editor").unwrap().unwrap().clear_policy().unwrap();
-    let runs = Counter::default();
+    let runs = RunCounter::default();
     let ((), root) = create_root(|| {
         let r = runs.clone();
         Effect::new(move || {

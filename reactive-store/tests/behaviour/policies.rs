@@ -1,6 +1,6 @@
 use reactive_store::*;
 
-use super::common::Counter;
+use reactive_testing::RunCounter;
 
 const X: Key<u8> = Key::new("x");
 const K: Key<u8> = Key::new("k");
@@ -101,7 +101,7 @@ fn a_handler_whose_subscriber_cannot_read_the_origin_does_not_see_its_events() {
     let app = Scope::root("app").unwrap();
     let private = app.child("private").unwrap();
     let bob = Principal::new("bob");
-    let seen = Counter::default();
+    let seen = RunCounter::default();
     let s = seen.clone();
     app.as_principal(bob)
         .unwrap()

@@ -1,7 +1,8 @@
 use reactive_core::{Effect, Runtime, Signal, create_root};
 use reactive_store::*;
 
-use super::common::{Counter, DropCounter, Log};
+use super::common::DropCounter;
+use reactive_testing::{RunCounter, ValueLog};
 
 const THEME: Key<String> = Key::new("theme");
 const N: Key<u32> = Key::new("n");
@@ -12,7 +13,7 @@ fn a_reader_in_a_child_follows_the_parent_until_the_child_shadows_the_key() {
     let app = Scope::root("app").unwrap();
     let editor = app.child("session").unwrap().child("editor").unwrap();
     app.set(THEME, "dark".to_string()).unwrap();
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let ((), root) = create_root(|| {
         let s = seen.clone();
         Effect::new(move || s.push(editor.get(THEME).unwrap()));
@@ -35,7 +36,7 @@ fn a_key_added_between_the_reader_and_its_cached_provider_takes_over() {
     let mid = app.child("mid").unwrap();
     let leaf = mid.child("leaf").unwrap();
     app.set(N, 1).unwrap();
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let ((), root) = create_root(|| {
         let s = seen.clone();
         Effect::new(move || s.push(leaf.get(N).unwrap()));
@@ -112,7 +113,7 @@ fn disposing_a_scope_disposes_its_subtree_signals_and_handlers() {
     const VALUE: Key<Vec<i32>> = Key::new("value");
     let nodes_before = Runtime::node_count();
     let scopes_before = Scope::live_count();
-    let drops = Counter::default();
+    let drops = RunCounter::default();
     let app = Scope::root("app").unwrap();
     let child = app.child("child").unwrap();
     let grandchild = child.child("grandchild").unwrap();
@@ -155,7 +156,7 @@ fn disposing_a_child_keeps_the_parent_and_its_siblings() {
 #[test]
 fn a_root_created_in_an_effect_is_disposed_when_the_effect_reruns() {
     let trigger = Signal::new(0);
-    let scopes = Log::new();
+    let scopes = ValueLog::new();
     let s = scopes.clone();
     let effect = Effect::new(move || {
         trigger.get();
@@ -189,7 +190,7 @@ fn provided_values_are_inherited_and_typed() {
 fn a_reader_of_a_missing_key_runs_again_when_an_ancestor_adds_it() {
     let app = Scope::root("app").unwrap();
     let leaf = app.child("a").unwrap().child("b").unwrap();
-    let runs = Counter::default();
+    let runs = RunCounter::default();
     let ((), root) = create_root(|| {
         let r = runs.clone();
         Effect::new(move || {

@@ -4,12 +4,13 @@ use reactive_core::{Effect, Runtime, create_root};
 use reactive_store::*;
 use serde_json::json;
 
-use super::common::{App, Counter, Filter, Log, app, todo};
+use super::common::{App, Filter, app, todo};
+use reactive_testing::{RunCounter, ValueLog};
 
 #[test]
 fn a_reader_of_one_title_does_not_rerun_when_another_of_10000_items_changes() {
     let store = Store::new(app(10_000));
-    let (by_select, by_path) = (Counter::default(), Counter::default());
+    let (by_select, by_path) = (RunCounter::default(), RunCounter::default());
     let ((), root) = create_root(|| {
         let title = store.select(|s: &App| s.todos[3].title.clone());
         let (c, p) = (by_select.clone(), by_path.clone());
@@ -36,7 +37,7 @@ fn a_reader_of_one_title_does_not_rerun_when_another_of_10000_items_changes() {
 #[test]
 fn ten_thousand_path_selections_cost_nothing_when_untouched() {
     let store = Store::new(app(10_000));
-    let runs = Counter::default();
+    let runs = RunCounter::default();
     let ((), root) = create_root(|| {
         for i in 0..10_000 {
             let title = store.watch::<String>(path!(todos[i].title));
@@ -106,7 +107,7 @@ fn an_aborted_transaction_leaves_the_state_unchanged() {
 #[test]
 fn readers_see_one_consistent_change_per_transaction() {
     let store = Store::new(app(10));
-    let seen = Log::new();
+    let seen = ValueLog::new();
     let ((), root) = create_root(|| {
         let first = store.watch::<bool>(path!(todos[0].done));
         let last = store.watch::<bool>(path!(todos[9].done));
@@ -132,7 +133,7 @@ fn readers_see_one_consistent_change_per_transaction() {
 #[test]
 fn a_transaction_started_inside_another_on_the_same_store_is_refused() {
     let store = Store::new(0u32);
-    let inner = Log::new();
+    let inner = ValueLog::new();
     let i = inner.clone();
     store
         .update(|n| {
@@ -259,7 +260,7 @@ fn disposing_a_store_frees_its_nodes_and_reports_disposed() {
 
 #[test]
 fn middleware_sees_before_in_order_after_in_reverse_and_can_veto() {
-    struct Named(&'static str, Log<String>);
+    struct Named(&'static str, ValueLog<String>);
     impl Middleware<u32> for Named {
         fn before_commit(&self, p: &Proposal<'_, u32>) -> Result<(), Veto> {
             self.1.push(format!("{} before {}", self.0, **p.after));
@@ -272,7 +273,7 @@ fn middleware_sees_before_in_order_after_in_reverse_and_can_veto() {
             self.1.push(format!("{} after {}", self.0, **c.after()));
         }
     }
-    let log = Log::new();
+    let log = ValueLog::new();
     let store = Store::new(0u32);
     store.add_middleware(Named("a", log.clone()));
     store.add_middleware(Named("b", log.clone()));

@@ -1,6 +1,7 @@
 use reactive_store::*;
 
-use super::common::{App, Counter, app, todo};
+use super::common::{App, app, todo};
+use reactive_testing::RunCounter;
 
 #[test]
 fn an_invalid_transaction_lists_every_violation_and_changes_nothing() {
@@ -46,7 +47,7 @@ fn an_invalid_transaction_lists_every_violation_and_changes_nothing() {
 #[test]
 fn a_path_validator_runs_only_for_the_values_a_commit_touched() {
     let store = Store::new(app(10_000));
-    let calls = Counter::default();
+    let calls = RunCounter::default();
     let c = calls.clone();
     store.add_path_validator(
         PathPattern::parse("/todos/*/title").unwrap(),

@@ -1,0 +1,402 @@
+//! Reading a schema: `serde_json::Value` → the type model ([`Item`], [`Ty`]), checking every
+//! keyword against the supported list and naming the schema path of anything else.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use crate::CodegenError;
+
+/// Keywords read at any schema position. Anything else is an error.
+const SUPPORTED: &[&str] = &[
+    "$schema",
+    "$id",
+    "$comment",
+    "$defs",
+    "$ref",
+    "title",
+    "description",
+    "type",
+    "properties",
+    "required",
+    "items",
+    "enum",
+    "minimum",
+    "maximum",
+    "minLength",
+    "maxLength",
+    "default",
+    "format",
+    "additionalProperties",
+    "examples",
+    "readOnly",
+    "writeOnly",
+    "deprecated",
+];
+
+/// A Rust type a schema position maps to.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Ty {
+    Bool,
+    Int,
+    Float,
+    Str,
+    /// A list, with the constraints of its items.
+    Vec(Box<Ty>, Box<Checks>),
+    Option(Box<Ty>),
+    /// A generated struct or enum, by Rust name.
+    Named(String),
+}
+
+/// Constraints the Rust type cannot express: checked by the generated `validate`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Checks {
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+}
+
+/// One field of a generated struct.
+#[derive(Clone, Debug)]
+pub(crate) struct Field {
+    /// The JSON property name.
+    pub json: String,
+    pub ty: Ty,
+    pub doc: Option<String>,
+    pub checks: Checks,
+    pub default: Option<Value>,
+}
+
+/// A generated type.
+#[derive(Clone, Debug)]
+pub(crate) enum Item {
+    Struct {
+        name: String,
+        doc: Option<String>,
+        fields: Vec<Field>,
+        deny_unknown: bool,
+    },
+    /// A string enumeration.
+    Enum {
+        name: String,
+        doc: Option<String>,
+        values: Vec<String>,
+    },
+}
+
+/// Reads a whole schema document: its `$defs`, then the root as `root_name`.
+pub(crate) fn read(schema: &Value, root_name: &str) -> Result<Vec<Item>, CodegenError> {
+    let mut cx = Reader {
+        items: BTreeMap::new(),
+        defs: BTreeMap::new(),
+    };
+    let root = object(schema, "#")?;
+    if let Some(defs) = root.get("$defs") {
+        let defs = object(defs, "#/$defs")?;
+        for name in defs.keys() {
+            cx.defs.insert(name.clone(), pascal(name));
+        }
+        for (name, def) in defs {
+            let path = format!("#/$defs/{name}");
+            let ty = cx.ty(def, &path, &pascal(name))?;
+            if !matches!(&ty, Ty::Named(n) if *n == pascal(name)) {
+                return Err(CodegenError::Unsupported {
+                    keyword: "$defs".into(),
+                    path,
+                    reason: "a definition must be an object or a string enum (an alias of a \
+                             plain type is not generated)"
+                        .into(),
+                });
+            }
+        }
+    }
+    cx.ty(schema, "#", root_name)?;
+    Ok(cx.items.into_values().collect())
+}
+
+struct Reader {
+    items: BTreeMap<String, Item>,
+    /// `$defs` names → Rust names.
+    defs: BTreeMap<String, String>,
+}
+
+impl Reader {
+    /// The type of the schema at `path`; `name` names a struct or enum it may need.
+    fn ty(&mut self, schema: &Value, path: &str, name: &str) -> Result<Ty, CodegenError> {
+        let obj = object(schema, path)?;
+        for key in obj.keys() {
+            if !SUPPORTED.contains(&key.as_str()) {
+                return Err(CodegenError::Unsupported {
+                    keyword: key.clone(),
+                    path: path.into(),
+                    reason: "not one of the supported keywords".into(),
+                });
+            }
+        }
+        if let Some(r) = obj.get("$ref") {
+            let r = r
+                .as_str()
+                .ok_or_else(|| invalid(path, "`$ref` must be a string"))?;
+            let def = r
+                .strip_prefix("#/$defs/")
+                .ok_or_else(|| CodegenError::Unsupported {
+                    keyword: "$ref".into(),
+                    path: path.into(),
+                    reason: format!(
+                        "only references of the form `#/$defs/Name` are supported, not `{r}`"
+                    ),
+                })?;
+            let rust = self
+                .defs
+                .get(def)
+                .ok_or_else(|| CodegenError::UnresolvedRef {
+                    reference: r.into(),
+                    path: path.into(),
+                })?;
+            return Ok(Ty::Named(rust.clone()));
+        }
+        let doc = doc_of(obj);
+        if let Some(values) = obj.get("enum") {
+            let values = values
+                .as_array()
+                .ok_or_else(|| invalid(path, "`enum` must be an array"))?;
+            let values = values
+                .iter()
+                .map(|v| v.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| CodegenError::Unsupported {
+                    keyword: "enum".into(),
+                    path: path.into(),
+                    reason: "only enumerations of strings are supported".into(),
+                })?;
+            self.items.insert(
+                name.into(),
+                Item::Enum {
+                    name: name.into(),
+                    doc,
+                    values,
+                },
+            );
+            return Ok(Ty::Named(name.into()));
+        }
+        let (kind, nullable) = match obj.get("type") {
+            Some(Value::String(t)) => (t.as_str(), false),
+            Some(Value::Array(ts)) => {
+                let names: Vec<&str> = ts.iter().filter_map(Value::as_str).collect();
+                match names.as_slice() {
+                    [t, "null"] | ["null", t] if ts.len() == 2 => (*t, true),
+                    _ => {
+                        return Err(CodegenError::Unsupported {
+                            keyword: "type".into(),
+                            path: path.into(),
+                            reason: "a list of types must be one type and \"null\"".into(),
+                        });
+                    }
+                }
+            }
+            Some(_) => return Err(invalid(path, "`type` must be a string or an array")),
+            None if obj.contains_key("properties") => ("object", false),
+            None => {
+                return Err(CodegenError::Unsupported {
+                    keyword: "type".into(),
+                    path: path.into(),
+                    reason: "a schema without `type` (any value) has no Rust type here".into(),
+                });
+            }
+        };
+        let ty = match kind {
+            "boolean" => Ty::Bool,
+            "integer" => Ty::Int,
+            "number" => Ty::Float,
+            "string" => Ty::Str,
+            "array" => {
+                let items = obj.get("items").ok_or_else(|| CodegenError::Unsupported {
+                    keyword: "type".into(),
+                    path: path.into(),
+                    reason: "an array needs `items`".into(),
+                })?;
+                let items_path = format!("{path}/items");
+                let item = self.ty(items, &items_path, &format!("{name}Item"))?;
+                let checks = checks_of(object(items, &items_path)?, &items_path)?;
+                Ty::Vec(Box::new(item), Box::new(checks))
+            }
+            "object" => self.object(obj, path, name, doc)?,
+            other => return Err(invalid(path, &format!("unknown type `{other}`"))),
+        };
+        Ok(if nullable {
+            Ty::Option(Box::new(ty))
+        } else {
+            ty
+        })
+    }
+
+    fn object(
+        &mut self,
+        obj: &Map<String, Value>,
+        path: &str,
+        name: &str,
+        doc: Option<String>,
+    ) -> Result<Ty, CodegenError> {
+        let deny_unknown = match obj.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => false,
+            Some(Value::Bool(false)) => true,
+            Some(_) => {
+                return Err(CodegenError::Unsupported {
+                    keyword: "additionalProperties".into(),
+                    path: path.into(),
+                    reason: "only `true` or `false` is supported".into(),
+                });
+            }
+        };
+        let required: Vec<&str> = match obj.get("required") {
+            None => Vec::new(),
+            Some(Value::Array(r)) => r.iter().filter_map(Value::as_str).collect(),
+            Some(_) => return Err(invalid(path, "`required` must be an array of strings")),
+        };
+        let mut fields = Vec::new();
+        if let Some(props) = obj.get("properties") {
+            let props = object(props, &format!("{path}/properties"))?;
+            for (json, schema) in props {
+                let p = format!("{path}/properties/{json}");
+                let ty = self.ty(schema, &p, &format!("{name}{}", pascal(json)))?;
+                let s = object(schema, &p)?;
+                let ty = if required.contains(&json.as_str()) || matches!(ty, Ty::Option(_)) {
+                    ty
+                } else {
+                    Ty::Option(Box::new(ty))
+                };
+                fields.push(Field {
+                    json: json.clone(),
+                    ty,
+                    doc: doc_of(s),
+                    checks: checks_of(s, &p)?,
+                    default: s.get("default").cloned(),
+                });
+            }
+        }
+        self.items.insert(
+            name.into(),
+            Item::Struct {
+                name: name.into(),
+                doc,
+                fields,
+                deny_unknown,
+            },
+        );
+        Ok(Ty::Named(name.into()))
+    }
+}
+
+fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError> {
+    let num = |k: &str| -> Result<Option<f64>, CodegenError> {
+        s.get(k)
+            .map(|v| {
+                v.as_f64()
+                    .ok_or_else(|| invalid(path, &format!("`{k}` must be a number")))
+            })
+            .transpose()
+    };
+    let len = |k: &str| -> Result<Option<u64>, CodegenError> {
+        s.get(k)
+            .map(|v| {
+                v.as_u64()
+                    .ok_or_else(|| invalid(path, &format!("`{k}` must be a non-negative integer")))
+            })
+            .transpose()
+    };
+    Ok(Checks {
+        minimum: num("minimum")?,
+        maximum: num("maximum")?,
+        min_length: len("minLength")?,
+        max_length: len("maxLength")?,
+    })
+}
+
+fn doc_of(obj: &Map<String, Value>) -> Option<String> {
+    let mut parts = Vec::new();
+    for key in ["title", "description"] {
+        if let Some(t) = obj.get(key).and_then(Value::as_str) {
+            parts.push(t.to_owned());
+        }
+    }
+    if let Some(f) = obj.get("format").and_then(Value::as_str) {
+        parts.push(format!("Format: `{f}` (not checked)."));
+    }
+    (!parts.is_empty()).then(|| parts.join("\n\n"))
+}
+
+fn object<'a>(v: &'a Value, path: &str) -> Result<&'a Map<String, Value>, CodegenError> {
+    v.as_object()
+        .ok_or_else(|| invalid(path, "a schema must be an object here"))
+}
+
+fn invalid(path: &str, message: &str) -> CodegenError {
+    CodegenError::Invalid {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// `user_name`, `user-name`, `userName` → `UserName`.
+pub(crate) fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    let mut upper = true;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if upper {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper = false;
+        } else {
+            upper = true;
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'T');
+    }
+    out
+}
+
+/// `userName`, `user-name`, `UserName` → `user_name`; keywords get a trailing `_`.
+pub(crate) fn snake(s: &str) -> String {
+    let mut out = String::new();
+    let mut prev_lower = false;
+    for c in s.chars() {
+        if c.is_uppercase() {
+            if prev_lower {
+                out.push('_');
+            }
+            out.extend(c.to_lowercase());
+            prev_lower = false;
+        } else if c.is_alphanumeric() {
+            out.push(c);
+            prev_lower = c.is_lowercase() || c.is_ascii_digit();
+        } else {
+            if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
+            prev_lower = false;
+        }
+    }
+    let out = out.trim_end_matches('_').to_owned();
+    let out = if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("f_{out}")
+    } else {
+        out
+    };
+    const KEYWORDS: &[&str] = &[
+        "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+        "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+        "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+        "where", "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final",
+        "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    ];
+    if KEYWORDS.contains(&out.as_str()) {
+        format!("{out}_")
+    } else {
+        out
+    }
+}

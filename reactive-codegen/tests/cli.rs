@@ -1,0 +1,92 @@
+//! The CLI prints what the library generates, and reports errors with a failing status.
+
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_reactive-codegen");
+const SCHEMA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/shop.schema.json");
+
+#[test]
+fn types_prints_the_generated_source() {
+    let out = Command::new(BIN)
+        .args([
+            "types",
+            SCHEMA,
+            "--root",
+            "Shop",
+            "--derive",
+            "reactive_macros::State",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let golden =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/shop.rs"))
+            .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), golden);
+}
+
+#[test]
+fn model_with_a_derive_path_given_first_keeps_that_path() {
+    let out = Command::new(BIN)
+        .args([
+            "types",
+            SCHEMA,
+            "--root",
+            "Shop",
+            "--derive",
+            "reactive_model::Model",
+            "--model",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let golden = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/golden/shop_model.rs"
+    ))
+    .unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), golden);
+}
+
+#[test]
+fn an_unsupported_keyword_fails_with_its_path() {
+    let dir = std::env::temp_dir().join(format!("reactive-codegen-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let schema = dir.join("bad.json");
+    std::fs::write(
+        &schema,
+        r#"{"type": "object", "properties": {"a": {"type": "string", "pattern": "x"}}}"#,
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .arg("types")
+        .arg(&schema)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("unsupported keyword `pattern` at #/properties/a"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_command_prints_the_usage() {
+    let out = Command::new(BIN).arg("docs").output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .contains("usage: reactive-codegen types")
+    );
+}

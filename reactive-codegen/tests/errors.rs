@@ -1,0 +1,107 @@
+//! Unsupported keywords and malformed schemas are typed errors naming the keyword and the
+//! schema path.
+
+use reactive_codegen::{CodegenError, Options, generate};
+use serde_json::{Value, json};
+
+fn unsupported(schema: Value) -> (String, String) {
+    match generate(&schema, &Options::new("Root")) {
+        Err(CodegenError::Unsupported { keyword, path, .. }) => (keyword, path),
+        other => panic!("expected Unsupported, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_unsupported_keyword_is_named_with_its_schema_path() {
+    for keyword in [
+        "pattern",
+        "const",
+        "oneOf",
+        "anyOf",
+        "allOf",
+        "minItems",
+        "exclusiveMinimum",
+        "if",
+    ] {
+        let schema = json!({
+            "type": "object",
+            "properties": { "list": { "type": "array", "items": { "type": "string", keyword: 1 } } }
+        });
+        assert_eq!(
+            unsupported(schema),
+            (keyword.to_owned(), "#/properties/list/items".to_owned())
+        );
+    }
+}
+
+#[test]
+fn a_keyword_inside_a_definition_reports_the_definition_path() {
+    let schema = json!({
+        "$ref": "#/$defs/a",
+        "$defs": { "a": { "type": "object", "properties": { "x": { "type": "integer", "multipleOf": 2 } } } }
+    });
+    assert_eq!(
+        unsupported(schema),
+        ("multipleOf".to_owned(), "#/$defs/a/properties/x".to_owned())
+    );
+}
+
+#[test]
+fn a_reference_outside_defs_is_unsupported_and_a_missing_definition_is_unresolved() {
+    let schema = json!({"type": "object", "properties": {"a": {"$ref": "other.json#/x"}}});
+    assert_eq!(
+        unsupported(schema),
+        ("$ref".to_owned(), "#/properties/a".to_owned())
+    );
+    let schema = json!({"type": "object", "properties": {"a": {"$ref": "#/$defs/missing"}}});
+    assert_eq!(
+        generate(&schema, &Options::new("Root")),
+        Err(CodegenError::UnresolvedRef {
+            reference: "#/$defs/missing".into(),
+            path: "#/properties/a".into()
+        })
+    );
+}
+
+#[test]
+fn non_string_enums_and_untyped_schemas_are_unsupported_not_guessed() {
+    assert_eq!(
+        unsupported(json!({"enum": [1, 2]})),
+        ("enum".to_owned(), "#".to_owned())
+    );
+    assert_eq!(
+        unsupported(json!({"description": "anything"})),
+        ("type".to_owned(), "#".to_owned())
+    );
+    assert_eq!(
+        unsupported(json!({"type": ["string", "integer"]})),
+        ("type".to_owned(), "#".to_owned())
+    );
+}
+
+#[test]
+fn a_schema_that_is_not_an_object_is_invalid() {
+    assert!(matches!(
+        generate(&json!({"type": "object", "properties": {"a": true}}), &Options::new("Root")),
+        Err(CodegenError::Invalid { path, .. }) if path == "#/properties/a"
+    ));
+}
+
+#[test]
+fn property_names_become_snake_case_fields_renamed_for_serde() {
+    let schema = json!({
+        "type": "object",
+        "properties": { "firstName": {"type": "string"}, "type": {"type": "string"}, "plain": {"type": "string"} },
+        "required": ["firstName", "type", "plain"]
+    });
+    let source = generate(&schema, &Options::new("Person")).unwrap();
+    assert!(
+        source.contains("#[serde(rename = \"firstName\")]\n    pub first_name: String,"),
+        "{source}"
+    );
+    assert!(
+        source.contains("#[serde(rename = \"type\")]\n    pub type_: String,"),
+        "{source}"
+    );
+    assert!(!source.contains("rename = \"plain\""), "{source}");
+}
