@@ -54,8 +54,10 @@ pub(crate) struct Run {
     pub timers: Vec<Timer>,
     pub next_seq: u64,
     pub done: bool,
-    /// The clock's time while a macrostep runs (delays count from it).
-    pub now: u64,
+    /// The clock's time while a macrostep runs (delays count from it), read when the
+    /// macrostep schedules its first delayed event: a machine without timers never reads the
+    /// clock.
+    pub now: Option<u64>,
     /// States entered or exited since the signals were last published.
     pub touched: Vec<Sx>,
     /// Whether an action may have changed the context since the signals were last published.
@@ -69,6 +71,8 @@ pub(crate) struct Run {
     pub unclosed: bool,
     /// A buffer reused by each microstep (the entered order before it).
     pub spare: Vec<Sx>,
+    /// The entry set's buffers, reused by each microstep.
+    pub entry: sets::EntrySet,
 }
 
 /// A borrowed interpreter: the chart, the setup's functions and one machine's state.
@@ -78,6 +82,8 @@ pub(crate) struct Interp<'a> {
     pub run: &'a mut Run,
     /// Conditions that failed to evaluate during a selection (each raises `error.execution`).
     pub eval_errors: std::cell::Cell<usize>,
+    /// The machine's clock, read once per macrostep when a delay is first scheduled.
+    pub clock: &'a dyn crate::Clock,
 }
 
 impl Run {
@@ -91,13 +97,14 @@ impl Run {
             timers: Vec::new(),
             next_seq: 0,
             done: false,
-            now: 0,
+            now: None,
             touched: Vec::new(),
             context_touched: true,
             logs: Vec::new(),
             history_changed: false,
             unclosed: false,
             spare: Vec::new(),
+            entry: sets::EntrySet::default(),
         }
     }
 
@@ -114,8 +121,10 @@ impl<'a> Interp<'a> {
             Dialect::XState => "xstate.init",
             Dialect::Scxml => "",
         });
-        let (enter, default) = self.initial_entry_set();
-        self.enter_states(&enter, &default, &init);
+        let mut set = std::mem::take(&mut self.run.entry);
+        self.initial_entry_set(&mut set);
+        self.enter_states(&set.enter_list, &set.default_list, &init);
+        self.run.entry = set;
         self.settle(init)
     }
 
@@ -375,8 +384,10 @@ impl<'a> Interp<'a> {
         for t in transitions {
             self.run_actions(&t.actions, event);
         }
-        let (enter, default) = self.entry_set(transitions);
-        self.enter_states(&enter, &default, event);
+        let mut set = std::mem::take(&mut self.run.entry);
+        self.entry_set(transitions, &mut set);
+        self.enter_states(&set.enter_list, &set.default_list, event);
+        self.run.entry = set;
         if let Some(mut entered) = before {
             if !self.run.history_changed
                 && entered.len() == self.run.entered.len()
@@ -588,8 +599,10 @@ impl<'a> Interp<'a> {
                             params: None,
                         }),
                     };
+                    let clock = self.clock;
+                    let now = *self.run.now.get_or_insert_with(|| clock.now_ms());
                     self.schedule(Timer {
-                        due: self.run.now.saturating_add(ms),
+                        due: now.saturating_add(ms),
                         seq: 0,
                         id: id.clone(),
                         event: Event::new(name.clone()),
