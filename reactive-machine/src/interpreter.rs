@@ -73,6 +73,8 @@ pub(crate) struct Run {
     pub spare: Vec<Sx>,
     /// The entry set's buffers, reused by each microstep.
     pub entry: sets::EntrySet,
+    /// The exit set's buffer, reused by each microstep.
+    pub exit: Vec<Sx>,
 }
 
 /// A borrowed interpreter: the chart, the setup's functions and one machine's state.
@@ -105,6 +107,7 @@ impl Run {
             unclosed: false,
             spare: Vec::new(),
             entry: sets::EntrySet::default(),
+            exit: Vec::new(),
         }
     }
 
@@ -354,23 +357,25 @@ impl<'a> Interp<'a> {
         if transitions.is_empty() {
             return;
         }
-        let exit: Vec<Sx> = match transitions {
+        let mut exit = std::mem::take(&mut self.run.exit);
+        match transitions {
             // One transition's exit set comes in document order: reversed, deepest first.
             [t] => {
-                let mut exit = self.exit_set(t);
+                self.exit_set_into(t, &mut exit);
                 exit.reverse();
-                exit
             }
             _ => {
                 let mut flags = vec![false; self.run.active.len()];
                 for t in transitions {
-                    for s in self.exit_set(t) {
+                    self.exit_set_into(t, &mut exit);
+                    for &s in &exit {
                         flags[s] = true;
                     }
                 }
-                (0..flags.len()).rev().filter(|&s| flags[s]).collect()
+                exit.clear();
+                exit.extend((0..flags.len()).rev().filter(|&s| flags[s]));
             }
-        };
+        }
         // XState keeps its list of active states (and so the order of eventless selection)
         // when a microstep ends with the same states and history it began with.
         let before = (self.chart.dialect == Dialect::XState && !exit.is_empty()).then(|| {
@@ -381,6 +386,7 @@ impl<'a> Interp<'a> {
         });
         self.run.history_changed = false;
         self.exit_states(&exit, event);
+        self.run.exit = exit;
         for t in transitions {
             self.run_actions(&t.actions, event);
         }

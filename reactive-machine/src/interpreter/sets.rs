@@ -142,11 +142,18 @@ impl Interp<'_> {
 
     /// The active states `t` exits, unsorted.
     pub(crate) fn exit_set(&self, t: &Transition) -> Vec<Sx> {
+        let mut out = Vec::new();
+        self.exit_set_into(t, &mut out);
+        out
+    }
+
+    /// [`exit_set`](Self::exit_set) into `out` (cleared first), which keeps its capacity.
+    pub(crate) fn exit_set_into(&self, t: &Transition, out: &mut Vec<Sx>) {
+        out.clear();
         if t.targets.as_ref().is_none_or(|v| v.is_empty()) {
-            return Vec::new();
+            return;
         }
         let domain = self.domain(t);
-        let mut out = Vec::new();
         if t.reenter && domain == Some(t.source) {
             out.push(t.source);
         }
@@ -161,13 +168,11 @@ impl Interp<'_> {
             // XState: a `reenter` transition from the root to its own descendants exits
             // everything, the root included.
             None if self.chart.dialect == Dialect::XState => {
-                out = (0..self.run.active.len())
-                    .filter(|&s| self.run.active[s])
-                    .collect();
+                out.clear();
+                out.extend((0..self.run.active.len()).filter(|&s| self.run.active[s]));
             }
             None => {}
         }
-        out
     }
 
     /// The states the initial configuration enters, in document order, and those entered by
