@@ -98,8 +98,8 @@ pub enum StartError {
     Run(#[from] RunError),
 }
 
-/// Why a step driven through a [`ScopedMachine`](crate::ScopedMachine) (feature `store`) or a
-/// [`MachineRecorder`](crate::MachineRecorder) (feature `sourcing`) did not complete as asked.
+/// Why a step driven through a `ScopedMachine` (feature `store`) or a `MachineRecorder`
+/// (feature `sourcing`) did not complete as asked.
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum StepError {
