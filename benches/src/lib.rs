@@ -30,6 +30,8 @@
 //! - [`memory`]: the node populations whose heap use the report measures.
 //! - [`event_store`]: the event-sourcing workload (reactive-sourcing's stores against raw
 //!   `rusqlite`), measured by the report and the `event_store` bench.
+//! - [`statechart`]: reactive-machine's benchmark machines, measured by the report (against
+//!   XState v5 under Node) and the `statechart` bench (group `machine`).
 //! - [`harness`]: the median-of-samples timer of the report binary, and the big-stack thread
 //!   every runner uses.
 //!
@@ -55,3 +57,4 @@ pub mod harness;
 pub mod memory;
 pub mod random;
 pub mod scaling;
+pub mod statechart;

@@ -97,3 +97,18 @@ pub enum StartError {
     #[error(transparent)]
     Run(#[from] RunError),
 }
+
+/// Why a step driven through a `ScopedMachine` (feature `store`) or a `MachineRecorder`
+/// (feature `sourcing`) did not complete as asked.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum StepError {
+    /// The machine refused the event or did not settle (a recorder records the step all the
+    /// same: a replay reproduces it).
+    #[error(transparent)]
+    Run(#[from] RunError),
+    /// The event store did not take the record (the machine has made the step).
+    #[cfg(feature = "sourcing")]
+    #[error("recording the step failed: {0}")]
+    Record(#[from] reactive_sourcing::EventStoreError),
+}

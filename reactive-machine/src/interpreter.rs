@@ -54,8 +54,10 @@ pub(crate) struct Run {
     pub timers: Vec<Timer>,
     pub next_seq: u64,
     pub done: bool,
-    /// The clock's time while a macrostep runs (delays count from it).
-    pub now: u64,
+    /// The clock's time while a macrostep runs (delays count from it), read when the
+    /// macrostep schedules its first delayed event: a machine without timers never reads the
+    /// clock.
+    pub now: Option<u64>,
     /// States entered or exited since the signals were last published.
     pub touched: Vec<Sx>,
     /// Whether an action may have changed the context since the signals were last published.
@@ -69,6 +71,10 @@ pub(crate) struct Run {
     pub unclosed: bool,
     /// A buffer reused by each microstep (the entered order before it).
     pub spare: Vec<Sx>,
+    /// The entry set's buffers, reused by each microstep.
+    pub entry: sets::EntrySet,
+    /// The exit set's buffer, reused by each microstep.
+    pub exit: Vec<Sx>,
 }
 
 /// A borrowed interpreter: the chart, the setup's functions and one machine's state.
@@ -78,6 +84,8 @@ pub(crate) struct Interp<'a> {
     pub run: &'a mut Run,
     /// Conditions that failed to evaluate during a selection (each raises `error.execution`).
     pub eval_errors: std::cell::Cell<usize>,
+    /// The machine's clock, read once per macrostep when a delay is first scheduled.
+    pub clock: &'a dyn crate::Clock,
 }
 
 impl Run {
@@ -91,13 +99,15 @@ impl Run {
             timers: Vec::new(),
             next_seq: 0,
             done: false,
-            now: 0,
+            now: None,
             touched: Vec::new(),
             context_touched: true,
             logs: Vec::new(),
             history_changed: false,
             unclosed: false,
             spare: Vec::new(),
+            entry: sets::EntrySet::default(),
+            exit: Vec::new(),
         }
     }
 
@@ -114,8 +124,10 @@ impl<'a> Interp<'a> {
             Dialect::XState => "xstate.init",
             Dialect::Scxml => "",
         });
-        let (enter, default) = self.initial_entry_set();
-        self.enter_states(&enter, &default, &init);
+        let mut set = std::mem::take(&mut self.run.entry);
+        self.initial_entry_set(&mut set);
+        self.enter_states(&set.enter_list, &set.default_list, &init);
+        self.run.entry = set;
         self.settle(init)
     }
 
@@ -345,23 +357,25 @@ impl<'a> Interp<'a> {
         if transitions.is_empty() {
             return;
         }
-        let exit: Vec<Sx> = match transitions {
+        let mut exit = std::mem::take(&mut self.run.exit);
+        match transitions {
             // One transition's exit set comes in document order: reversed, deepest first.
             [t] => {
-                let mut exit = self.exit_set(t);
+                self.exit_set_into(t, &mut exit);
                 exit.reverse();
-                exit
             }
             _ => {
                 let mut flags = vec![false; self.run.active.len()];
                 for t in transitions {
-                    for s in self.exit_set(t) {
+                    self.exit_set_into(t, &mut exit);
+                    for &s in &exit {
                         flags[s] = true;
                     }
                 }
-                (0..flags.len()).rev().filter(|&s| flags[s]).collect()
+                exit.clear();
+                exit.extend((0..flags.len()).rev().filter(|&s| flags[s]));
             }
-        };
+        }
         // XState keeps its list of active states (and so the order of eventless selection)
         // when a microstep ends with the same states and history it began with.
         let before = (self.chart.dialect == Dialect::XState && !exit.is_empty()).then(|| {
@@ -372,11 +386,14 @@ impl<'a> Interp<'a> {
         });
         self.run.history_changed = false;
         self.exit_states(&exit, event);
+        self.run.exit = exit;
         for t in transitions {
             self.run_actions(&t.actions, event);
         }
-        let (enter, default) = self.entry_set(transitions);
-        self.enter_states(&enter, &default, event);
+        let mut set = std::mem::take(&mut self.run.entry);
+        self.entry_set(transitions, &mut set);
+        self.enter_states(&set.enter_list, &set.default_list, event);
+        self.run.entry = set;
         if let Some(mut entered) = before {
             if !self.run.history_changed
                 && entered.len() == self.run.entered.len()
@@ -588,8 +605,10 @@ impl<'a> Interp<'a> {
                             params: None,
                         }),
                     };
+                    let clock = self.clock;
+                    let now = *self.run.now.get_or_insert_with(|| clock.now_ms());
                     self.schedule(Timer {
-                        due: self.run.now.saturating_add(ms),
+                        due: now.saturating_add(ms),
                         seq: 0,
                         id: id.clone(),
                         event: Event::new(name.clone()),

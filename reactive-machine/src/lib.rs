@@ -54,6 +54,8 @@
 //! | to follow it from effects and memos | [`MachineView`]: `matches`, `value`, `field`, `context`, `is_done` |
 //! | time under test control | [`ManualClock`] (the default is [`SystemClock`]) |
 //! | to stop and resume it, timers included | [`Machine::snapshot`], [`Machine::restore`] |
+//! | to drive it by a scope's event bus (feature `store`) | `ScopedMachine` |
+//! | to record a run as events and replay it (feature `sourcing`) | `MachineRecorder`, `replay_machine` |
 //!
 //! ## Semantics
 //!
@@ -77,6 +79,13 @@
 //! element, attribute or expression is a [`DefinitionError::Unsupported`] naming it and its
 //! line. The crate README reports the W3C tests this expresses and passes.
 //!
+//! ## Features
+//!
+//! | feature | default | adds |
+//! |---|---|---|
+//! | `store` | no | `ScopedMachine`: a machine in a `reactive_store::Scope`, driven by its event bus |
+//! | `sourcing` | no | `MachineRecorder` and `replay_machine`: a run recorded to a `reactive_sourcing` event stream, and replayed |
+//!
 //! ## Design
 //!
 //! - A [`Chart`] is immutable and shared: states in document order in one vector, so
@@ -98,16 +107,24 @@ mod error;
 mod event;
 mod interpreter;
 mod machine;
+#[cfg(feature = "store")]
+mod scope;
 mod scxml;
 mod setup;
 mod snapshot;
+#[cfg(feature = "sourcing")]
+mod sourcing;
 mod xstate;
 
 pub use builder::{ChartBuilder, MachineEvent, StateBuilder, Transition};
 pub use chart::{Chart, Dialect, HistoryDepth, StateKind};
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use error::{DefinitionError, RestoreError, RunError, StartError};
+pub use error::{DefinitionError, RestoreError, RunError, StartError, StepError};
 pub use event::{DescriptorSyntax, Event, EventDescriptor};
 pub use machine::{Machine, MachineView};
+#[cfg(feature = "store")]
+pub use scope::ScopedMachine;
 pub use setup::{ActionArgs, Context, GuardArgs, Setup};
 pub use snapshot::{MachineSnapshot, PendingEvent, SNAPSHOT_VERSION};
+#[cfg(feature = "sourcing")]
+pub use sourcing::{MachineRecorder, ReplayError, SENT, STARTED, TIMERS, replay_machine};

@@ -173,12 +173,13 @@ impl Machine {
     pub(crate) fn step<R>(&mut self, f: impl FnOnce(&mut Interp<'_>) -> R) -> R {
         let chart = self.view.inner.chart.clone();
         batch(|| {
-            self.run.now = self.clock.now_ms();
+            self.run.now = None;
             let out = f(&mut Interp {
                 chart: &chart,
                 fns: &self.fns,
                 run: &mut self.run,
                 eval_errors: Default::default(),
+                clock: &*self.clock,
             });
             self.publish();
             out
@@ -245,6 +246,7 @@ impl Machine {
             fns: &self.fns,
             run: &mut run,
             eval_errors: Default::default(),
+            clock: &*self.clock,
         };
         !self.run.done
             && untrack(|| interp.select(&event))
@@ -309,7 +311,18 @@ impl Machine {
     fn publish(&mut self) {
         let inner = &self.view.inner;
         if !self.run.touched.is_empty() {
-            inner.configuration.set_if_changed(self.run.configuration());
+            // Compared and rewritten in place: no allocation per macrostep.
+            let active = &self.run.active;
+            let is_active = |&s: &Sx| active[s];
+            let same = inner
+                .configuration
+                .with_untracked(|old| old.iter().copied().eq((0..active.len()).filter(is_active)));
+            if !same {
+                inner.configuration.update(|c| {
+                    c.clear();
+                    c.extend((0..active.len()).filter(is_active));
+                });
+            }
             let active = inner.active.borrow();
             for s in self.run.touched.drain(..) {
                 if let Some(sig) = active.get(&s) {

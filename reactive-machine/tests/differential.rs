@@ -4,17 +4,18 @@
 //! start and after every step the state value, the context, the order of the actions run and
 //! completion must equal XState's.
 //!
-//! XState is pinned in `tests/xstate/package.json` (with its lock file); `npm ci` there
-//! installs it. Without `node` or the package the test says so and passes, unless
-//! `REACTIVE_REQUIRE_NODE=1` (set in CI), which turns the skip into a failure.
+//! XState is pinned in `tests/xstate/package.json` (with its lock file); the test runs `npm ci`
+//! there itself when `node_modules` is missing. Without `node` or `npm` the test says so and
+//! passes, unless `REACTIVE_REQUIRE_NODE=1` (set in CI), which turns the skip into a failure.
 
 #[path = "support/generator.rs"]
 mod generator;
+#[path = "support/node.rs"]
+mod node;
 #[path = "support/vocabulary.rs"]
 mod vocabulary;
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::rc::Rc;
 
@@ -24,31 +25,15 @@ use proptest::test_runner::TestRunner;
 use reactive_machine::{Chart, Machine, ManualClock, RunError};
 use serde_json::{Value, json};
 
-fn xstate_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/xstate")
-}
-
 /// Runs the cases under XState, or says why it cannot (`None`).
 fn run_xstate(cases: &[Case]) -> Option<Vec<Vec<Value>>> {
-    let dir = xstate_dir();
-    let why = if Command::new("node").arg("--version").output().is_err() {
-        Some("`node` is not on the PATH".to_owned())
-    } else if !dir.join("node_modules/xstate/package.json").exists() {
-        Some(format!(
-            "XState is not installed (run `npm ci` in {})",
-            dir.display()
-        ))
-    } else {
-        None
+    let dir = match node::xstate() {
+        Ok(dir) => dir,
+        Err(why) => {
+            node::unavailable("the differential test against XState", &why);
+            return None;
+        }
     };
-    if let Some(why) = why {
-        assert!(
-            std::env::var("REACTIVE_REQUIRE_NODE").as_deref() != Ok("1"),
-            "the differential test against XState cannot run: {why}, and REACTIVE_REQUIRE_NODE=1"
-        );
-        eprintln!("skipped: the differential test against XState needs Node: {why}");
-        return None;
-    }
     let input = Value::Array(
         cases
             .iter()

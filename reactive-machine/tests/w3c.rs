@@ -1,6 +1,7 @@
 //! The W3C SCXML IRP tests that our data model can express, as published (for the ECMAScript
-//! data model) in the npm package `scxml-test-framework` 2.0.0 (Apache-2.0): `.ci/run`
-//! downloads it and unpacks `test/w3c-ecma/*.scxml` into `tests/w3c/`.
+//! data model) in the npm package `scxml-test-framework` 2.0.0 (Apache-2.0): the test downloads
+//! it itself with `npm pack` when `tests/w3c/` is missing, checks the tarball's sha256 and
+//! unpacks `test/w3c-ecma/*.scxml` and the licence there (see `support/node.rs`).
 //!
 //! A document is expressible when, with its `datamodel="ecmascript"` attribute removed, it
 //! loads: every element, attribute and expression it uses is one this crate implements (the
@@ -8,8 +9,10 @@
 //! expressible test runs on a manual clock, advanced to each pending delayed event in turn,
 //! and passes when it ends in its `pass` state.
 
+#[path = "support/node.rs"]
+mod node;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use reactive_machine::{Chart, Machine, ManualClock, Setup};
 
@@ -60,19 +63,14 @@ fn run(text: &str) -> Outcome {
 
 #[test]
 fn every_expressible_w3c_test_passes() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/w3c");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        assert!(
-            std::env::var("REACTIVE_REQUIRE_NODE").as_deref() != Ok("1"),
-            "the W3C SCXML tests are not in {} (.ci/run downloads them), and REACTIVE_REQUIRE_NODE=1",
-            dir.display()
-        );
-        eprintln!(
-            "skipped: the W3C SCXML tests are not in {} (.ci/run downloads them)",
-            dir.display()
-        );
-        return;
+    let dir = match node::w3c() {
+        Ok(dir) => dir,
+        Err(why) => {
+            node::unavailable("the W3C SCXML tests", &why);
+            return;
+        }
     };
+    let entries = std::fs::read_dir(&dir).expect("tests/w3c is readable");
     let mut outcomes = BTreeMap::new();
     for entry in entries {
         let path = entry.unwrap().path();

@@ -30,6 +30,8 @@ mod memory;
 mod plot;
 #[path = "report/scaling.rs"]
 mod scaling;
+#[path = "report/statechart.rs"]
+mod statechart;
 #[path = "report/timing.rs"]
 mod timing;
 
@@ -125,7 +127,8 @@ fn check(options: &Options) -> bool {
         let small = timing::check_small_graphs();
         let scaling = filter.is_some() || scaling::check_all();
         let stores = filter.is_some() || event_store::check();
-        cases && small && scaling && stores
+        let statecharts = filter.is_some() || statechart::check();
+        cases && small && scaling && stores && statecharts
     });
     if !options.no_js {
         match javascript::check(&benches_dir().join("js")) {
@@ -169,6 +172,10 @@ fn report(options: &Options) -> bool {
         .filter
         .is_none()
         .then(|| event_store::measure_all(quick));
+    let statecharts = options
+        .filter
+        .is_none()
+        .then(|| statechart::measure_all(quick, options.no_js));
     let js = if options.no_js {
         javascript::Outcome::Skipped("--no-js".into())
     } else {
@@ -187,6 +194,7 @@ fn report(options: &Options) -> bool {
         js: &js,
         memory: &memory,
         event_stores: event_stores.as_ref(),
+        statecharts: statecharts.as_ref(),
         scaling: &scaling_results,
         plot_name,
     };

@@ -7,22 +7,36 @@ use crate::chart::{Dialect, StateKind, Sx, Transition};
 use super::Interp;
 
 /// States to enter and states entered by default (whose initial transition's actions run),
-/// as flags indexed by state.
-struct EntrySet {
+/// as flags indexed by state, and the same as lists in document order. Kept in the [`Run`]
+/// between microsteps so that computing an entry set allocates nothing once warm.
+///
+/// [`Run`]: super::Run
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EntrySet {
     enter: Vec<bool>,
     default: Vec<bool>,
+    /// The states to enter, in document order (filled by `entry_set`).
+    pub enter_list: Vec<Sx>,
+    /// The states entered by default, in document order.
+    pub default_list: Vec<Sx>,
 }
 
 impl EntrySet {
-    fn new(n: usize) -> EntrySet {
-        EntrySet {
-            enter: vec![false; n],
-            default: vec![false; n],
+    fn reset(&mut self, n: usize) {
+        for flags in [&mut self.enter, &mut self.default] {
+            flags.clear();
+            flags.resize(n, false);
         }
     }
 
-    fn sorted(flags: &[bool]) -> Vec<Sx> {
-        (0..flags.len()).filter(|&s| flags[s]).collect()
+    fn finish(&mut self) {
+        for (flags, list) in [
+            (&self.enter, &mut self.enter_list),
+            (&self.default, &mut self.default_list),
+        ] {
+            list.clear();
+            list.extend((0..flags.len()).filter(|&s| flags[s]));
+        }
     }
 }
 
@@ -128,11 +142,18 @@ impl Interp<'_> {
 
     /// The active states `t` exits, unsorted.
     pub(crate) fn exit_set(&self, t: &Transition) -> Vec<Sx> {
+        let mut out = Vec::new();
+        self.exit_set_into(t, &mut out);
+        out
+    }
+
+    /// [`exit_set`](Self::exit_set) into `out` (cleared first), which keeps its capacity.
+    pub(crate) fn exit_set_into(&self, t: &Transition, out: &mut Vec<Sx>) {
+        out.clear();
         if t.targets.as_ref().is_none_or(|v| v.is_empty()) {
-            return Vec::new();
+            return;
         }
         let domain = self.domain(t);
-        let mut out = Vec::new();
         if t.reenter && domain == Some(t.source) {
             out.push(t.source);
         }
@@ -147,34 +168,33 @@ impl Interp<'_> {
             // XState: a `reenter` transition from the root to its own descendants exits
             // everything, the root included.
             None if self.chart.dialect == Dialect::XState => {
-                out = (0..self.run.active.len())
-                    .filter(|&s| self.run.active[s])
-                    .collect();
+                out.clear();
+                out.extend((0..self.run.active.len()).filter(|&s| self.run.active[s]));
             }
             None => {}
         }
-        out
     }
 
     /// The states the initial configuration enters, in document order, and those entered by
     /// default.
-    pub(crate) fn initial_entry_set(&self) -> (Vec<Sx>, Vec<Sx>) {
-        let mut set = EntrySet::new(self.chart.states.len());
-        self.add_descendants(0, true, &mut set);
-        (EntrySet::sorted(&set.enter), EntrySet::sorted(&set.default))
+    pub(crate) fn initial_entry_set(&self, set: &mut EntrySet) {
+        set.reset(self.chart.states.len());
+        self.add_descendants(0, true, set);
+        set.finish();
     }
 
-    /// The states a microstep enters, in document order, and those entered by default.
-    pub(crate) fn entry_set(&self, transitions: &[&Transition]) -> (Vec<Sx>, Vec<Sx>) {
+    /// The states a microstep enters, in document order, and those entered by default, into
+    /// `set`'s lists.
+    pub(crate) fn entry_set(&self, transitions: &[&Transition], set: &mut EntrySet) {
         let chart = self.chart;
-        let mut set = EntrySet::new(chart.states.len());
+        set.reset(chart.states.len());
         for t in transitions {
             let Some(targets) = &t.targets else { continue };
             let domain = self.domain(t);
             for &s in targets {
                 // XState: a non-`reenter` transition to its own source does not re-enter it.
                 let include_self = t.source != s || domain != Some(t.source) || t.reenter;
-                self.add_descendants(s, include_self, &mut set);
+                self.add_descendants(s, include_self, set);
             }
             for &s in self.targets_of(t).iter() {
                 let mut ancestors = chart.proper_ancestors(s, domain);
@@ -188,10 +208,10 @@ impl Interp<'_> {
                         reentrancy = None;
                     }
                 }
-                self.add_ancestors(&ancestors, reentrancy, &mut set);
+                self.add_ancestors(&ancestors, reentrancy, set);
             }
         }
-        (EntrySet::sorted(&set.enter), EntrySet::sorted(&set.default))
+        set.finish();
     }
 
     fn add_descendants(&self, s: Sx, include_self: bool, set: &mut EntrySet) {

@@ -30,6 +30,8 @@ pub struct Document<'a> {
     pub memory: &'a [MemoryRow],
     /// The event stores (`None` when not measured).
     pub event_stores: Option<&'a StoreReport>,
+    /// Statecharts against XState (`None` when not measured).
+    pub statecharts: Option<&'a crate::statechart::StatechartReport>,
     /// Scaling measurements (empty when not measured).
     pub scaling: &'a [ScalingPoint],
     /// File name of the scaling plot, next to the report.
@@ -114,6 +116,9 @@ impl Document<'_> {
         self.memory_table(&mut out);
         self.scaling_table(&mut out);
         self.event_store_table(&mut out);
+        if let Some(report) = self.statecharts {
+            crate::statechart::render(report, &mut out);
+        }
         out
     }
 
