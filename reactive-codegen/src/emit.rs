@@ -49,12 +49,44 @@ pub struct SchemaViolation {
 }
 ";
 
+/// The Rust name of each field: `snake` of the property name, with `_2`, `_3`, … appended to
+/// a name an earlier property already took (`foo-bar` and `foo_bar` are different properties).
+fn field_idents(fields: &[Field]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    fields
+        .iter()
+        .map(|f| {
+            let base = snake(&f.json);
+            let mut ident = base.clone();
+            let mut n = 2;
+            while !taken.insert(ident.clone()) {
+                ident = format!("{base}_{n}");
+                n += 1;
+            }
+            ident
+        })
+        .collect()
+}
+
 fn docs(out: &mut String, doc: Option<&str>, indent: &str) {
     if let Some(doc) = doc {
         for line in doc.lines() {
             if line.is_empty() {
                 let _ = writeln!(out, "{indent}///");
             } else {
+                // Other control characters (a bare `\r` is a compile error in a doc comment)
+                // are written escaped.
+                let line: String = line
+                    .chars()
+                    .flat_map(|c| {
+                        let escaped: Vec<char> = if c.is_control() {
+                            c.escape_debug().collect()
+                        } else {
+                            vec![c]
+                        };
+                        escaped
+                    })
+                    .collect();
                 let _ = writeln!(out, "{indent}/// {line}");
             }
         }
@@ -107,13 +139,16 @@ fn strukt(
         out.push_str("#[serde(deny_unknown_fields)]\n");
     }
     let _ = writeln!(out, "pub struct {name} {{");
-    for f in fields {
-        let mut doc = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.json));
+    let idents = field_idents(fields);
+    for (f, ident) in fields.iter().zip(&idents) {
+        let mut doc = f
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("`{}`.", f.json.escape_debug()));
         if let Some(d) = &f.default {
             let _ = write!(doc, "\n\nDefault in the schema: `{d}`.");
         }
         docs(out, Some(&doc), "    ");
-        let ident = snake(&f.json);
         let mut attrs = Vec::new();
         if ident.trim_end_matches('_') != f.json || ident.ends_with('_') {
             attrs.push(format!("rename = {:?}", f.json));
@@ -141,8 +176,7 @@ fn strukt(
     out.push_str("    /// [`validate`](Self::validate) under a path prefix, appending to `out`.\n");
     out.push_str("    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {\n");
     out.push_str("        let _ = (&path, &out);\n");
-    for f in fields {
-        let ident = snake(&f.json);
+    for (f, ident) in fields.iter().zip(&idents) {
         let pointer = f.json.replace('~', "~0").replace('/', "~1");
         let mut body = String::new();
         check(
