@@ -1,4 +1,5 @@
 /// Migrates a stored state from schema version 1 to 2 (scaffolded by reactive-codegen).
+#[allow(clippy::collapsible_if)]
 pub fn migrate_v1_to_v2(mut state: serde_json::Value) -> Result<serde_json::Value, String> {
     // Renamed: /dark -> /darkMode.
     if let Some(obj) = state.pointer_mut("").and_then(|v| v.as_object_mut()) {
