@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use serde_json::Value;
+
 use crate::schema::{Checks, Field, Item, Ty, snake};
 use crate::{Options, Target};
 
@@ -245,6 +247,22 @@ fn check(
         }
         Ty::Int | Ty::Float => {
             let cast = if *ty == Ty::Int { " as f64" } else { "" };
+            if let Some(Value::Number(c)) = &checks.constant {
+                let literal = match (ty, c.as_i64()) {
+                    (Ty::Int, Some(i)) => i.to_string(),
+                    // A whole `number` constant on an integer (checked when read).
+                    (Ty::Int, None) => format!("{}", c.as_f64().unwrap_or_default() as i64),
+                    _ => format!("{:?}", c.as_f64().unwrap_or_default()),
+                };
+                constant(
+                    out,
+                    &ind,
+                    &format!("*{value} != {literal}"),
+                    value,
+                    at,
+                    &c.to_string(),
+                );
+            }
             for (bound, op, keyword) in [
                 (checks.minimum, "<", "minimum"),
                 (checks.maximum, ">", "maximum"),
@@ -265,6 +283,16 @@ fn check(
             }
         }
         Ty::Str => {
+            if let Some(Value::String(c)) = &checks.constant {
+                constant(
+                    out,
+                    &ind,
+                    &format!("({value}).as_str() != {c:?}"),
+                    value,
+                    at,
+                    &format!("{c:?}"),
+                );
+            }
             for (bound, op, keyword) in [
                 (checks.min_length, "<", "minLength"),
                 (checks.max_length, ">", "maxLength"),
@@ -280,8 +308,31 @@ fn check(
                 }
             }
         }
-        Ty::Bool | Ty::Named(_) => {}
+        Ty::Bool => {
+            if let Some(Value::Bool(c)) = &checks.constant {
+                constant(
+                    out,
+                    &ind,
+                    &format!("*{value} != {c}"),
+                    value,
+                    at,
+                    &c.to_string(),
+                );
+            }
+        }
+        Ty::Named(_) => {}
     }
+}
+
+/// Emits the `const` check: `differs` is the condition under which `value` is not `shown`.
+fn constant(out: &mut String, ind: &str, differs: &str, value: &str, at: &str, shown: &str) {
+    let _ = writeln!(out, "{ind}if {differs} {{");
+    let _ = writeln!(
+        out,
+        "{ind}    out.push(SchemaViolation {{ path: {at}.clone(), keyword: \"const\", message: format!(\"{{:?}} is not the constant {}\", {value}) }});",
+        shown.replace('{', "{{").replace('}', "}}").escape_default(),
+    );
+    let _ = writeln!(out, "{ind}}}");
 }
 
 fn enumeration(

@@ -21,6 +21,7 @@ const SUPPORTED: &[&str] = &[
     "required",
     "items",
     "enum",
+    "const",
     "minimum",
     "maximum",
     "minLength",
@@ -55,6 +56,8 @@ pub(crate) struct Checks {
     pub maximum: Option<f64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// `const` on a string, integer, number or boolean: the one value allowed.
+    pub constant: Option<Value>,
 }
 
 /// One field of a generated struct.
@@ -134,6 +137,13 @@ impl Reader {
                 });
             }
         }
+        if obj.contains_key("const") && (obj.contains_key("$ref") || obj.contains_key("enum")) {
+            return Err(CodegenError::Unsupported {
+                keyword: "const".into(),
+                path: path.into(),
+                reason: "`const` beside `$ref` or `enum` is not supported".into(),
+            });
+        }
         if let Some(r) = obj.get("$ref") {
             let r = r
                 .as_str()
@@ -197,6 +207,8 @@ impl Reader {
             }
             Some(_) => return Err(invalid(path, "`type` must be a string or an array")),
             None if obj.contains_key("properties") => ("object", false),
+            // A constant without `type` has the type of its value.
+            None if obj.contains_key("const") => (const_kind(&obj["const"], path)?, false),
             None => {
                 return Err(CodegenError::Unsupported {
                     keyword: "type".into(),
@@ -205,6 +217,9 @@ impl Reader {
                 });
             }
         };
+        if let Some(c) = obj.get("const") {
+            check_const(c, kind, nullable, path)?;
+        }
         let ty = match kind {
             "boolean" => Ty::Bool,
             "integer" => Ty::Int,
@@ -310,7 +325,51 @@ fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError>
         maximum: num("maximum")?,
         min_length: len("minLength")?,
         max_length: len("maxLength")?,
+        constant: s.get("const").cloned(),
     })
+}
+
+/// The `type` a constant's value has; only strings, numbers and booleans are supported.
+fn const_kind(c: &Value, path: &str) -> Result<&'static str, CodegenError> {
+    match c {
+        Value::String(_) => Ok("string"),
+        Value::Bool(_) => Ok("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok("integer"),
+        Value::Number(_) => Ok("number"),
+        _ => Err(CodegenError::Unsupported {
+            keyword: "const".into(),
+            path: path.into(),
+            reason: "only a string, number or boolean constant is supported".into(),
+        }),
+    }
+}
+
+/// A constant must be a value of the position's (non-nullable, scalar) type.
+fn check_const(c: &Value, kind: &str, nullable: bool, path: &str) -> Result<(), CodegenError> {
+    let own = const_kind(c, path)?;
+    if nullable {
+        return Err(CodegenError::Unsupported {
+            keyword: "const".into(),
+            path: path.into(),
+            reason: "`const` on a nullable type is not supported".into(),
+        });
+    }
+    // An integer constant fits a number; a number constant fits an integer only when it is one
+    // (`i64` holds it exactly).
+    let fits = own == kind
+        || (own == "integer" && kind == "number")
+        || (own == "number"
+            && kind == "integer"
+            && c.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15));
+    if fits {
+        Ok(())
+    } else {
+        Err(invalid(
+            path,
+            &format!("`const` {c} is not a value of type `{kind}`"),
+        ))
+    }
 }
 
 fn doc_of(obj: &Map<String, Value>) -> Option<String> {

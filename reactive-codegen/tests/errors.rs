@@ -15,7 +15,6 @@ fn unsupported(schema: Value) -> (String, String) {
 fn each_unsupported_keyword_is_named_with_its_schema_path() {
     for keyword in [
         "pattern",
-        "const",
         "oneOf",
         "anyOf",
         "allOf",
@@ -104,4 +103,36 @@ fn property_names_become_snake_case_fields_renamed_for_serde() {
         "{source}"
     );
     assert!(!source.contains("rename = \"plain\""), "{source}");
+}
+
+#[test]
+fn const_is_supported_on_scalars_and_named_or_invalid_elsewhere() {
+    let at = |c: Value| json!({"type": "object", "properties": {"a": c}});
+    for c in [
+        json!({"const": null}),
+        json!({"const": [1]}),
+        json!({"type": "object", "const": {}}),
+        json!({"type": ["string", "null"], "const": "x"}),
+        json!({"enum": ["x"], "const": "x"}),
+    ] {
+        assert_eq!(
+            unsupported(at(c.clone())),
+            ("const".to_owned(), "#/properties/a".to_owned()),
+            "{c}"
+        );
+    }
+    assert!(matches!(
+        generate(&at(json!({"type": "integer", "const": "x"})), &Options::new("Root")),
+        Err(CodegenError::Invalid { path, message }) if path == "#/properties/a" && message.contains("`const` \"x\"")
+    ));
+    for c in [
+        json!({"const": "x"}),
+        json!({"const": true}),
+        json!({"const": -2.5}),
+        json!({"type": "integer", "const": 2.0}),
+        json!({"type": "number", "const": 2}),
+    ] {
+        let source = generate(&at(c.clone()), &Options::new("Root")).unwrap();
+        assert!(source.contains("keyword: \"const\""), "{c}: {source}");
+    }
 }

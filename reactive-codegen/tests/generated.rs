@@ -16,6 +16,7 @@ fn valid() -> serde_json::Value {
         "open": true,
         "products": [{"sku": "AB12", "price": 2.5, "size": "small"}],
         "ratings": [5, 4],
+        "schemaVersion": 2,
         "address": {"streetLine": "1 High St", "type": "office"}
     })
 }
@@ -34,18 +35,21 @@ fn constraint_violations_are_listed_with_their_paths() {
     v["products"][0]["sku"] = json!("TOOLONG");
     v["ratings"] = json!([3, 9]);
     v["name"] = json!("");
+    v["schemaVersion"] = json!(3);
     let shop: Shop = serde_json::from_value(v).unwrap();
     let errors = shop.validate().unwrap_err();
     let found: Vec<(&str, &str)> = errors
         .iter()
         .map(|e: &SchemaViolation| (e.path.as_str(), e.keyword))
         .collect();
+    assert_eq!(errors[3].message, "3 is not the constant 2");
     assert_eq!(
         found,
         [
             ("/name", "minLength"),
             ("/products/0/sku", "maxLength"),
-            ("/ratings/1", "maximum")
+            ("/ratings/1", "maximum"),
+            ("/schemaVersion", "const")
         ]
     );
 }

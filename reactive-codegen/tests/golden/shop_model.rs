@@ -69,6 +69,9 @@ pub struct Shop {
     /// `ratings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratings: Option<Vec<i64>>,
+    /// The version of this schema.
+    #[serde(rename = "schemaVersion", default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<i64>,
     /// Format: `uri` (not checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
@@ -112,6 +115,12 @@ impl Shop {
                 if ((*v3) as f64) > 5.0 {
                     out.push(SchemaViolation { path: at3.clone(), keyword: "maximum", message: format!("{} is above the maximum {}", v3, 5.0) });
                 }
+            }
+        }
+        let at = format!("{path}/schemaVersion");
+        if let Some(v2) = &self.schema_version {
+            if *v2 != 2 {
+                out.push(SchemaViolation { path: at.clone(), keyword: "const", message: format!("{:?} is not the constant 2", v2) });
             }
         }
     }
