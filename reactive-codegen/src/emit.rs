@@ -187,7 +187,7 @@ fn strukt(
             &f.ty,
             &f.checks,
             "at",
-            items,
+            &Cx { items, options },
             2,
         );
         if !body.is_empty() {
@@ -198,22 +198,20 @@ fn strukt(
     out.push_str("    }\n}\n");
 }
 
+/// What the checks need besides the value: the other types, and the crate paths.
+struct Cx<'a> {
+    items: &'a [Item],
+    options: &'a Options,
+}
+
 /// Emits the checks of `value` (an expression of type `&ty`) at path expression `at`.
-fn check(
-    out: &mut String,
-    value: &str,
-    ty: &Ty,
-    checks: &Checks,
-    at: &str,
-    items: &[Item],
-    depth: usize,
-) {
+fn check(out: &mut String, value: &str, ty: &Ty, checks: &Checks, at: &str, cx: &Cx, depth: usize) {
     let ind = "    ".repeat(depth);
     match ty {
         Ty::Option(inner) => {
             let v = format!("v{depth}");
             let mut body = String::new();
-            check(&mut body, &v, inner, checks, at, items, depth + 1);
+            check(&mut body, &v, inner, checks, at, cx, depth + 1);
             if !body.is_empty() {
                 let _ = writeln!(out, "{ind}if let Some({v}) = {value} {{");
                 out.push_str(&body);
@@ -229,7 +227,7 @@ fn check(
                 inner,
                 item_checks,
                 &item_at,
-                items,
+                cx,
                 depth + 1,
             );
             if !body.is_empty() {
@@ -242,7 +240,7 @@ fn check(
                 let _ = writeln!(out, "{ind}}}");
             }
         }
-        Ty::Named(n) if is_struct(n, items) => {
+        Ty::Named(n) if is_struct(n, cx.items) => {
             let _ = writeln!(out, "{ind}({value}).validate_at(&{at}, out);");
         }
         Ty::Int | Ty::Float => {
@@ -283,6 +281,29 @@ fn check(
             }
         }
         Ty::Str => {
+            if let Some(p) = &checks.pattern {
+                let regex = &cx.options.regex_path;
+                let _ = writeln!(out, "{ind}{{");
+                let _ = writeln!(
+                    out,
+                    "{ind}    static RE: std::sync::OnceLock<{regex}::Regex> = std::sync::OnceLock::new();"
+                );
+                let _ = writeln!(
+                    out,
+                    "{ind}    let re = RE.get_or_init(|| {regex}::Regex::new({p:?}).expect(\"checked by reactive-codegen\"));"
+                );
+                let _ = writeln!(out, "{ind}    if !re.is_match({value}) {{");
+                let _ = writeln!(
+                    out,
+                    "{ind}        out.push(SchemaViolation {{ path: {at}.clone(), keyword: \"pattern\", message: format!(\"{{:?}} does not match {}\", {value}) }});",
+                    format!("{p:?}")
+                        .replace('{', "{{")
+                        .replace('}', "}}")
+                        .escape_default(),
+                );
+                let _ = writeln!(out, "{ind}    }}");
+                let _ = writeln!(out, "{ind}}}");
+            }
             if let Some(Value::String(c)) = &checks.constant {
                 constant(
                     out,

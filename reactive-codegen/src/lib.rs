@@ -72,6 +72,9 @@ pub struct Options {
     pub derive_path: String,
     /// The path of the `serde` crate in the generated code.
     pub serde_path: String,
+    /// The path of the `regex` crate in the generated code, used only by the checks of
+    /// `pattern` (a crate whose schemas have a `pattern` depends on `regex`).
+    pub regex_path: String,
     /// Which derive `derive_path` names: `State` goes on structs and enums, `Model` on structs
     /// only (an enum is then a plain value a model's field holds).
     pub target: Target,
@@ -99,6 +102,7 @@ impl Options {
             root_name: root_name.into(),
             derive_path: "reactive::state::State".into(),
             serde_path: "serde".into(),
+            regex_path: "regex".into(),
             target: Target::State,
         }
     }
@@ -154,8 +158,8 @@ pub enum CodegenError {
 ///
 /// ```
 /// use reactive_codegen::{generate, CodegenError, Options};
-/// let err = generate(&serde_json::json!({"type": "string", "pattern": "^a"}), &Options::new("A"));
-/// assert!(matches!(err, Err(CodegenError::Unsupported { keyword, path, .. }) if keyword == "pattern" && path == "#"));
+/// let err = generate(&serde_json::json!({"type": "string", "multipleOf": 2}), &Options::new("A"));
+/// assert!(matches!(err, Err(CodegenError::Unsupported { keyword, path, .. }) if keyword == "multipleOf" && path == "#"));
 /// ```
 pub fn generate(schema: &Value, options: &Options) -> Result<String, CodegenError> {
     let items = schema::read(schema, &options.root_name)?;

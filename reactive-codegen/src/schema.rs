@@ -22,6 +22,7 @@ const SUPPORTED: &[&str] = &[
     "items",
     "enum",
     "const",
+    "pattern",
     "minimum",
     "maximum",
     "minLength",
@@ -58,6 +59,8 @@ pub(crate) struct Checks {
     pub max_length: Option<u64>,
     /// `const` on a string, integer, number or boolean: the one value allowed.
     pub constant: Option<Value>,
+    /// `pattern` on a string (ignored on other types, as the schema says).
+    pub pattern: Option<String>,
 }
 
 /// One field of a generated struct.
@@ -326,6 +329,7 @@ fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError>
         min_length: len("minLength")?,
         max_length: len("maxLength")?,
         constant: s.get("const").cloned(),
+        pattern: pattern_of(s, path)?,
     })
 }
 
@@ -370,6 +374,23 @@ fn check_const(c: &Value, kind: &str, nullable: bool, path: &str) -> Result<(), 
             &format!("`const` {c} is not a value of type `{kind}`"),
         ))
     }
+}
+
+/// A `pattern`, if it is one the `regex` crate (which the generated code uses) compiles:
+/// look-around and back-references, for example, are not.
+fn pattern_of(s: &Map<String, Value>, path: &str) -> Result<Option<String>, CodegenError> {
+    let Some(p) = s.get("pattern") else {
+        return Ok(None);
+    };
+    let p = p
+        .as_str()
+        .ok_or_else(|| invalid(path, "`pattern` must be a string"))?;
+    regex::Regex::new(p).map_err(|e| CodegenError::Unsupported {
+        keyword: "pattern".into(),
+        path: path.into(),
+        reason: format!("the `regex` crate cannot compile `{p}`: {e}"),
+    })?;
+    Ok(Some(p.to_owned()))
 }
 
 fn doc_of(obj: &Map<String, Value>) -> Option<String> {

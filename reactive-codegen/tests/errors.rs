@@ -14,7 +14,6 @@ fn unsupported(schema: Value) -> (String, String) {
 #[test]
 fn each_unsupported_keyword_is_named_with_its_schema_path() {
     for keyword in [
-        "pattern",
         "oneOf",
         "anyOf",
         "allOf",
@@ -134,5 +133,25 @@ fn const_is_supported_on_scalars_and_named_or_invalid_elsewhere() {
     ] {
         let source = generate(&at(c.clone()), &Options::new("Root")).unwrap();
         assert!(source.contains("keyword: \"const\""), "{c}: {source}");
+    }
+}
+
+#[test]
+fn a_pattern_the_regex_crate_cannot_compile_is_unsupported_naming_it() {
+    let schema =
+        json!({"type": "object", "properties": {"a": {"type": "string", "pattern": "(?=x)"}}});
+    match generate(&schema, &Options::new("Root")) {
+        Err(CodegenError::Unsupported {
+            keyword,
+            path,
+            reason,
+        }) => {
+            assert_eq!(
+                (keyword.as_str(), path.as_str()),
+                ("pattern", "#/properties/a")
+            );
+            assert!(reason.contains("(?=x)"), "{reason}");
+        }
+        other => panic!("expected Unsupported, got {other:?}"),
     }
 }

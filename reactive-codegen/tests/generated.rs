@@ -32,7 +32,7 @@ fn a_valid_instance_deserialises_validates_and_round_trips() {
 #[test]
 fn constraint_violations_are_listed_with_their_paths() {
     let mut v = valid();
-    v["products"][0]["sku"] = json!("TOOLONG");
+    v["products"][0]["sku"] = json!("AB123");
     v["ratings"] = json!([3, 9]);
     v["name"] = json!("");
     v["schemaVersion"] = json!(3);
@@ -51,6 +51,23 @@ fn constraint_violations_are_listed_with_their_paths() {
             ("/ratings/1", "maximum"),
             ("/schemaVersion", "const")
         ]
+    );
+}
+
+#[test]
+fn a_string_that_does_not_match_its_pattern_is_reported_with_its_path() {
+    let mut v = valid();
+    v["products"][0]["sku"] = json!("ab12");
+    let shop: Shop = serde_json::from_value(v).unwrap();
+    let errors = shop.validate().unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(
+        (errors[0].path.as_str(), errors[0].keyword),
+        ("/products/0/sku", "pattern")
+    );
+    assert_eq!(
+        errors[0].message,
+        "\"ab12\" does not match \"^[A-Z]{2}[0-9]+$\""
     );
 }
 

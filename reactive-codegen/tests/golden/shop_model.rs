@@ -40,6 +40,13 @@ impl Product {
             out.push(SchemaViolation { path: at.clone(), keyword: "minimum", message: format!("{} is below the minimum {}", &self.price, 0.0) });
         }
         let at = format!("{path}/sku");
+        {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let re = RE.get_or_init(|| regex::Regex::new("^[A-Z]{2}[0-9]+$").expect("checked by reactive-codegen"));
+            if !re.is_match(&self.sku) {
+                out.push(SchemaViolation { path: at.clone(), keyword: "pattern", message: format!("{:?} does not match \"^[A-Z]{{2}}[0-9]+$\"", &self.sku) });
+            }
+        }
         if (&self.sku).chars().count() < 4 {
             out.push(SchemaViolation { path: at.clone(), keyword: "minLength", message: format!("{} characters, fewer than 4", (&self.sku).chars().count()) });
         }
