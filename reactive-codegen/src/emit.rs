@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::schema::{Checks, Field, Item, Ty, snake};
+use crate::schema::{Checks, Field, Item, Ty, Variant, snake};
 use crate::{Options, Target};
 
 /// The whole generated file.
@@ -33,6 +33,19 @@ pub(crate) fn file(items: &[Item], options: &Options) -> String {
             Item::Enum { name, doc, values } => {
                 enumeration(&mut out, name, doc.as_deref(), values, options)
             }
+            Item::Union {
+                name,
+                doc,
+                tag,
+                variants,
+            } => union(
+                &mut out,
+                name,
+                doc.as_deref(),
+                tag.as_deref(),
+                variants,
+                &Cx { items, options },
+            ),
         }
     }
     out
@@ -121,9 +134,9 @@ fn rust(ty: &Ty) -> String {
 }
 
 fn is_struct(name: &str, items: &[Item]) -> bool {
-    items
-        .iter()
-        .any(|i| matches!(i, Item::Struct { name: n, .. } if n == name))
+    items.iter().any(
+        |i| matches!(i, Item::Struct { name: n, .. } | Item::Union { name: n, .. } if n == name),
+    )
 }
 
 fn strukt(
@@ -196,6 +209,77 @@ fn strukt(
         }
     }
     out.push_str("    }\n}\n");
+}
+
+/// A `oneOf`/`anyOf`: an enum of newtype variants, `#[serde(tag)]` or `#[serde(untagged)]`,
+/// whose `validate` checks the branch it holds.
+fn union(
+    out: &mut String,
+    name: &str,
+    doc: Option<&str>,
+    tag: Option<&str>,
+    variants: &[Variant],
+    cx: &Cx,
+) {
+    let options = cx.options;
+    docs(out, doc.or(Some(&format!("The `{name}` schema."))), "");
+    let reactive = match options.target {
+        Target::State => format!("{}, ", options.derive_path),
+        Target::Model => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "#[derive({reactive}Clone, PartialEq, Debug, {serde}::Serialize, {serde}::Deserialize)]",
+        serde = options.serde_path,
+    );
+    match tag {
+        Some(tag) => {
+            let _ = writeln!(out, "#[serde(tag = {tag:?})]");
+        }
+        None => out.push_str("#[serde(untagged)]\n"),
+    }
+    let _ = writeln!(out, "pub enum {name} {{");
+    for v in variants {
+        match &v.tag_value {
+            Some(value) => {
+                let _ = writeln!(
+                    out,
+                    "    /// `{tag}` is `{}`.",
+                    value.escape_debug(),
+                    tag = tag.unwrap_or_default().escape_debug()
+                );
+                let _ = writeln!(out, "    #[serde(rename = {value:?})]");
+            }
+            None => {
+                let _ = writeln!(out, "    /// A `{}`.", rust(&v.ty));
+            }
+        }
+        let _ = writeln!(out, "    {}({}),", v.name, rust(&v.ty));
+    }
+    out.push_str("}\n\n");
+    out.push_str("#[allow(clippy::all)]\n");
+    let _ = writeln!(out, "impl {name} {{");
+    out.push_str(
+        "    /// Checks the constraints of the schema that the types do not express; every \
+         violation is listed.\n",
+    );
+    out.push_str("    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {\n");
+    out.push_str("        let mut out = Vec::new();\n        self.validate_at(\"\", &mut out);\n");
+    out.push_str("        if out.is_empty() { Ok(()) } else { Err(out) }\n    }\n\n");
+    out.push_str("    /// [`validate`](Self::validate) under a path prefix, appending to `out`.\n");
+    out.push_str("    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {\n");
+    out.push_str(
+        "        let _ = (&path, &out);\n        let at = path.to_owned();\n        let _ = &at;\n",
+    );
+    out.push_str("        match self {\n");
+    for v in variants {
+        let mut body = String::new();
+        check(&mut body, "v", &v.ty, &v.checks, "at", cx, 4);
+        let _ = writeln!(out, "            Self::{}(v) => {{", v.name);
+        out.push_str(&body);
+        out.push_str("                let _ = v;\n            }\n");
+    }
+    out.push_str("        }\n    }\n}\n");
 }
 
 /// What the checks need besides the value: the other types, and the crate paths.

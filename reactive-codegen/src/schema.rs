@@ -23,6 +23,8 @@ const SUPPORTED: &[&str] = &[
     "enum",
     "const",
     "pattern",
+    "oneOf",
+    "anyOf",
     "minimum",
     "maximum",
     "minLength",
@@ -89,6 +91,25 @@ pub(crate) enum Item {
         doc: Option<String>,
         values: Vec<String>,
     },
+    /// `oneOf`/`anyOf`: an enum with one variant per branch, internally tagged by `tag` when
+    /// every branch is an object with a required string `const` property of that name.
+    Union {
+        name: String,
+        doc: Option<String>,
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One branch of a [`Item::Union`].
+#[derive(Clone, Debug)]
+pub(crate) struct Variant {
+    pub name: String,
+    /// The tag property's value for this branch (tagged unions only).
+    pub tag_value: Option<String>,
+    pub ty: Ty,
+    /// The branch's own constraints (for a scalar branch).
+    pub checks: Checks,
 }
 
 /// Reads a whole schema document: its `$defs`, then the root as `root_name`.
@@ -146,6 +167,32 @@ impl Reader {
                 path: path.into(),
                 reason: "`const` beside `$ref` or `enum` is not supported".into(),
             });
+        }
+        let union_keys: Vec<&str> = ["oneOf", "anyOf"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
+        if let Some(&key) = union_keys.first() {
+            let beside = [
+                "$ref",
+                "enum",
+                "const",
+                "type",
+                "properties",
+                "items",
+                "oneOf",
+                "anyOf",
+            ]
+            .into_iter()
+            .find(|k| *k != key && obj.contains_key(*k));
+            if let Some(other) = beside {
+                return Err(CodegenError::Unsupported {
+                    keyword: key.into(),
+                    path: path.into(),
+                    reason: format!("`{key}` beside `{other}` is not supported"),
+                });
+            }
+            return self.union(obj, key, path, name, doc_of(obj));
         }
         if let Some(r) = obj.get("$ref") {
             let r = r
@@ -304,6 +351,123 @@ impl Reader {
         );
         Ok(Ty::Named(name.into()))
     }
+}
+
+impl Reader {
+    /// A `oneOf`/`anyOf`: tagged when [`tag_of`] finds a tag, untagged otherwise (serde then
+    /// takes the first branch that reads, so `oneOf`'s "exactly one" is not checked).
+    fn union(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        name: &str,
+        doc: Option<String>,
+    ) -> Result<Ty, CodegenError> {
+        let branches = obj[key]
+            .as_array()
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| invalid(path, &format!("`{key}` must be a non-empty array")))?;
+        let tag = tag_of(branches);
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_path = format!("{path}/{key}/{i}");
+            let (variant, tag_value, ty) = if let Some(tag) = &tag {
+                let value = branch["properties"][tag]["const"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                // The tag is serde's to read: the branch's struct does not hold it.
+                let mut without = branch.clone();
+                if let Some(p) = without["properties"].as_object_mut() {
+                    p.remove(tag);
+                }
+                if let Some(r) = without["required"].as_array_mut() {
+                    r.retain(|v| v.as_str() != Some(tag));
+                }
+                let variant = pascal(&value);
+                let ty = self.ty(&without, &branch_path, &format!("{name}{variant}"))?;
+                (variant, Some(value), ty)
+            } else {
+                let ty = self.ty(branch, &branch_path, &format!("{name}{i}"))?;
+                let variant = match &ty {
+                    Ty::Bool => "Bool".to_owned(),
+                    Ty::Int => "Int".to_owned(),
+                    Ty::Float => "Float".to_owned(),
+                    Ty::Str => "Str".to_owned(),
+                    Ty::Vec(..) => "List".to_owned(),
+                    Ty::Option(_) => "Nullable".to_owned(),
+                    Ty::Named(n) => n
+                        .strip_prefix(name)
+                        .filter(|rest| rest.starts_with(|c: char| c.is_alphabetic()))
+                        .unwrap_or(n)
+                        .to_owned(),
+                };
+                (variant, None, ty)
+            };
+            let mut unique = variant.clone();
+            let mut n = 2;
+            while variants.iter().any(|v| v.name == unique) {
+                unique = format!("{variant}{n}");
+                n += 1;
+            }
+            variants.push(Variant {
+                name: unique,
+                tag_value,
+                ty,
+                checks: checks_of(object(branch, &branch_path)?, &branch_path)?,
+            });
+        }
+        self.items.insert(
+            name.into(),
+            Item::Union {
+                name: name.into(),
+                doc,
+                tag,
+                variants,
+            },
+        );
+        Ok(Ty::Named(name.into()))
+    }
+}
+
+/// The property that tells the branches apart: required in every branch, a string `const` in
+/// each, with a different value per branch. `None` when there is no such property (a branch
+/// is not an inline object, for example a `$ref`).
+fn tag_of(branches: &[Value]) -> Option<String> {
+    let consts = |b: &Value| -> Vec<(String, String)> {
+        let required: Vec<&str> = b["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        b["properties"]
+            .as_object()
+            .map(|p| {
+                p.iter()
+                    .filter(|(k, _)| required.contains(&k.as_str()))
+                    .filter_map(|(k, v)| Some((k.clone(), v["const"].as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let per_branch: Vec<Vec<(String, String)>> = branches.iter().map(consts).collect();
+    per_branch.first()?.iter().map(|(k, _)| k).find_map(|k| {
+        let values: Vec<&String> = per_branch
+            .iter()
+            .filter_map(|b| b.iter().find(|(name, _)| name == k).map(|(_, v)| v))
+            .collect();
+        let mut distinct = values.clone();
+        distinct.sort();
+        distinct.dedup();
+        // Distinct variant names too: `a-b` and `a_b` would both be `AB`.
+        let mut names: Vec<String> = values.iter().map(|v| pascal(v)).collect();
+        names.sort();
+        names.dedup();
+        (values.len() == branches.len()
+            && distinct.len() == values.len()
+            && names.len() == values.len())
+        .then(|| k.clone())
+    })
 }
 
 fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError> {

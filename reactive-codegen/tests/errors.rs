@@ -155,3 +155,48 @@ fn a_pattern_the_regex_crate_cannot_compile_is_unsupported_naming_it() {
         other => panic!("expected Unsupported, got {other:?}"),
     }
 }
+
+#[test]
+fn one_of_beside_other_type_keywords_or_with_an_unsupported_branch_names_the_path() {
+    let at = |s: Value| json!({"type": "object", "properties": {"a": s}});
+    assert_eq!(
+        unsupported(at(json!({"type": "object", "oneOf": [{"type": "string"}]}))),
+        ("oneOf".to_owned(), "#/properties/a".to_owned())
+    );
+    assert_eq!(
+        unsupported(at(
+            json!({"anyOf": [{"type": "string"}, {"type": "string", "multipleOf": 2}]})
+        )),
+        ("multipleOf".to_owned(), "#/properties/a/anyOf/1".to_owned())
+    );
+    assert!(matches!(
+        generate(&at(json!({"oneOf": []})), &Options::new("Root")),
+        Err(CodegenError::Invalid { path, .. }) if path == "#/properties/a"
+    ));
+}
+
+#[test]
+fn one_of_is_tagged_only_when_every_branch_has_a_distinct_required_const() {
+    let branch = |tag: &str, required: bool| {
+        json!({"type": "object", "properties": {"kind": {"const": tag}},
+               "required": if required { json!(["kind"]) } else { json!([]) }})
+    };
+    let source = |branches: Value| {
+        generate(
+            &json!({"type": "object", "properties": {"a": {"oneOf": branches}}}),
+            &Options::new("Root"),
+        )
+        .unwrap()
+    };
+    assert!(
+        source(json!([branch("x", true), branch("y", true)])).contains("#[serde(tag = \"kind\")]")
+    );
+    for untagged in [
+        json!([branch("x", true), branch("x", true)]),
+        json!([branch("x", true), branch("y", false)]),
+        json!([branch("x", true), {"type": "string"}]),
+    ] {
+        let s = source(untagged.clone());
+        assert!(s.contains("#[serde(untagged)]"), "{untagged}: {s}");
+    }
+}
