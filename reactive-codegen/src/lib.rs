@@ -1,9 +1,9 @@
 //! # reactive-codegen
 //!
-//! Rust types from JSON Schema (draft 2020-12): structs and string enums with
-//! `#[derive(State)]`, serde attributes, doc comments from `title`/`description`, and a
-//! `validate` method per struct for the constraints types cannot express (`minimum`,
-//! `maximum`, `minLength`, `maxLength`, at any depth). A keyword outside the supported list is
+//! Rust types from JSON Schema (draft 2020-12): structs, string enums and `oneOf`/`anyOf`
+//! enums with `#[derive(State)]`, serde attributes, doc comments from `title`/`description`,
+//! and a `validate` method per struct and union for the constraints types cannot express
+//! (`minimum`, `maximum`, `minLength`, `maxLength`, `const`, `pattern`, at any depth). A keyword outside the supported list is
 //! an error naming it and its schema path, never silently dropped.
 //!
 //! ```
@@ -31,10 +31,13 @@
 //! `type` (one type, or one type and `"null"`), `properties`, `required` (others become
 //! `Option`), `additionalProperties: false` (`deny_unknown_fields`), `items`, `enum` (of
 //! strings), `$ref` (to `#/$defs/Name`) and `$defs`, `minimum`, `maximum`, `minLength`,
-//! `maxLength` (validators), and the annotations `title`, `description`, `default`, `format`,
+//! `maxLength`, `const` (of a string, number or boolean), `pattern` (with the `regex` crate)
+//! (validators), `oneOf`/`anyOf` (tagged enums when every branch has a distinct required string
+//! `const` property of one name, untagged otherwise), and the annotations `title`, `description`, `default`, `format`,
 //! `examples`, `readOnly`, `writeOnly`, `deprecated`, `$schema`, `$id`, `$comment` (doc comments
 //! or ignored; `format` is not checked).
-//! `const`, `oneOf`/`anyOf`, `pattern` and the rest are errors ([`CodegenError::Unsupported`]).
+//! `allOf`, `not`, `minItems`, `exclusiveMinimum` and the rest are errors
+//! ([`CodegenError::Unsupported`]).
 //!
 //! ## Design
 //!
