@@ -1525,117 +1525,118 @@ impl Suite {
 }
 }
 
-/// Deserialises `data` (the wrapped instance) into the group's type and validates it; `None`
-/// when the group's schema is unsupported.
-pub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), String>> {
+/// Deserialises `data` (the wrapped instance) into the group's type and validates it; the
+/// errors start with the JSON Pointer of what is wrong. `None` when the group's schema is
+/// unsupported.
+pub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), Vec<String>>> {
     match (file, group) {
-        ("anyOf", 5) => Some(match serde_json::from_value::<g_any_of_5::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("anyOf", 5) => Some(match super::read::<g_any_of_5::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 0) => Some(match serde_json::from_value::<g_const_0::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 0) => Some(match super::read::<g_const_0::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 4) => Some(match serde_json::from_value::<g_const_4::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 4) => Some(match super::read::<g_const_4::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 5) => Some(match serde_json::from_value::<g_const_5::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 5) => Some(match super::read::<g_const_5::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 10) => Some(match serde_json::from_value::<g_const_10::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 10) => Some(match super::read::<g_const_10::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 11) => Some(match serde_json::from_value::<g_const_11::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 11) => Some(match super::read::<g_const_11::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 12) => Some(match serde_json::from_value::<g_const_12::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 12) => Some(match super::read::<g_const_12::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 13) => Some(match serde_json::from_value::<g_const_13::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 13) => Some(match super::read::<g_const_13::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("const", 14) => Some(match serde_json::from_value::<g_const_14::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("const", 14) => Some(match super::read::<g_const_14::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("default", 0) => Some(match serde_json::from_value::<g_default_0::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("default", 0) => Some(match super::read::<g_default_0::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("default", 1) => Some(match serde_json::from_value::<g_default_1::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("default", 1) => Some(match super::read::<g_default_1::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("default", 2) => Some(match serde_json::from_value::<g_default_2::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("default", 2) => Some(match super::read::<g_default_2::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("enum", 3) => Some(match serde_json::from_value::<g_enum_3::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("enum", 3) => Some(match super::read::<g_enum_3::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("enum", 4) => Some(match serde_json::from_value::<g_enum_4::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("enum", 4) => Some(match super::read::<g_enum_4::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("enum", 13) => Some(match serde_json::from_value::<g_enum_13::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("enum", 13) => Some(match super::read::<g_enum_13::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("items", 4) => Some(match serde_json::from_value::<g_items_4::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("items", 4) => Some(match super::read::<g_items_4::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("oneOf", 6) => Some(match serde_json::from_value::<g_one_of_6::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("oneOf", 6) => Some(match super::read::<g_one_of_6::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("properties", 0) => Some(match serde_json::from_value::<g_properties_0::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("properties", 0) => Some(match super::read::<g_properties_0::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("properties", 3) => Some(match serde_json::from_value::<g_properties_3::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("properties", 3) => Some(match super::read::<g_properties_3::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("properties", 5) => Some(match serde_json::from_value::<g_properties_5::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("properties", 5) => Some(match super::read::<g_properties_5::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("ref", 7) => Some(match serde_json::from_value::<g_ref_7::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("ref", 7) => Some(match super::read::<g_ref_7::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("type", 0) => Some(match serde_json::from_value::<g_type_0::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("type", 0) => Some(match super::read::<g_type_0::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("type", 1) => Some(match serde_json::from_value::<g_type_1::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("type", 1) => Some(match super::read::<g_type_1::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("type", 2) => Some(match serde_json::from_value::<g_type_2::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("type", 2) => Some(match super::read::<g_type_2::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("type", 3) => Some(match serde_json::from_value::<g_type_3::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("type", 3) => Some(match super::read::<g_type_3::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("type", 5) => Some(match serde_json::from_value::<g_type_5::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("type", 5) => Some(match super::read::<g_type_5::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
-        ("vocabulary", 1) => Some(match serde_json::from_value::<g_vocabulary_1::Suite>(data) {
-            Ok(v) => v.validate().map_err(|e| format!("{e:?}")),
-            Err(e) => Err(e.to_string()),
+        ("vocabulary", 1) => Some(match super::read::<g_vocabulary_1::Suite>(data) {
+            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!("{} ({}): {}", e.path, e.keyword, e.message)).collect()),
+            Err(e) => Err(vec![e]),
         }),
         _ => None,
     }
