@@ -1,7 +1,7 @@
 //! The JSON-Schema-Test-Suite (the official one, MIT), draft 2020-12, from the copy with its
 //! licence that the `jsonschema` 4.23.0 source distribution on PyPI carries under
 //! `jsonschema-4.23.0/json/`. The tarball is fetched with curl from PyPI's file host into a temp
-//! dir when `tests/suite/data/` (ignored by git) is absent, checked by sha256, and only
+//! dir when `tests/suite/draft2020-12/` (ignored by git) is absent, checked by sha256, and only
 //! `json/tests/draft2020-12` and `json/LICENSE` are unpacked, then renamed into place.
 //! Without curl or the network the suite tests skip with a message, unless
 //! `REACTIVE_REQUIRE_NODE=1` (CI sets it): that variable means "every outside tool and suite
@@ -49,7 +49,7 @@ fn unavailable(why: &str) -> Option<PathBuf> {
 fn suite_dir() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/suite/data");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/suite/draft2020-12");
         if dir.join("type.json").exists() {
             return Some(dir);
         }
