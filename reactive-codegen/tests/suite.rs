@@ -62,6 +62,7 @@ fn suite_dir() -> Option<&'static Path> {
             .status();
         match fetched {
             Err(_) => {
+                std::fs::remove_dir_all(&tmp).ok();
                 return unavailable(&format!("curl is absent, so {SOURCE} cannot be fetched"));
             }
             Ok(status) if !status.success() => {
