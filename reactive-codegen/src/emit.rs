@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
-use crate::schema::{Checks, Field, Item, Ty, snake};
+use serde_json::Value;
+
+use crate::schema::{Checks, Field, Item, Ty, Variant, snake};
 use crate::{Options, Target};
 
 /// The whole generated file.
@@ -31,6 +33,19 @@ pub(crate) fn file(items: &[Item], options: &Options) -> String {
             Item::Enum { name, doc, values } => {
                 enumeration(&mut out, name, doc.as_deref(), values, options)
             }
+            Item::Union {
+                name,
+                doc,
+                tag,
+                variants,
+            } => union(
+                &mut out,
+                name,
+                doc.as_deref(),
+                tag.as_deref(),
+                variants,
+                &Cx { items, options },
+            ),
         }
     }
     out
@@ -49,12 +64,44 @@ pub struct SchemaViolation {
 }
 ";
 
+/// The Rust name of each field: `snake` of the property name, with `_2`, `_3`, … appended to
+/// a name an earlier property already took (`foo-bar` and `foo_bar` are different properties).
+fn field_idents(fields: &[Field]) -> Vec<String> {
+    let mut taken = std::collections::HashSet::new();
+    fields
+        .iter()
+        .map(|f| {
+            let base = snake(&f.json);
+            let mut ident = base.clone();
+            let mut n = 2;
+            while !taken.insert(ident.clone()) {
+                ident = format!("{base}_{n}");
+                n += 1;
+            }
+            ident
+        })
+        .collect()
+}
+
 fn docs(out: &mut String, doc: Option<&str>, indent: &str) {
     if let Some(doc) = doc {
         for line in doc.lines() {
             if line.is_empty() {
                 let _ = writeln!(out, "{indent}///");
             } else {
+                // Other control characters (a bare `\r` is a compile error in a doc comment)
+                // are written escaped.
+                let line: String = line
+                    .chars()
+                    .flat_map(|c| {
+                        let escaped: Vec<char> = if c.is_control() {
+                            c.escape_debug().collect()
+                        } else {
+                            vec![c]
+                        };
+                        escaped
+                    })
+                    .collect();
                 let _ = writeln!(out, "{indent}/// {line}");
             }
         }
@@ -87,9 +134,9 @@ fn rust(ty: &Ty) -> String {
 }
 
 fn is_struct(name: &str, items: &[Item]) -> bool {
-    items
-        .iter()
-        .any(|i| matches!(i, Item::Struct { name: n, .. } if n == name))
+    items.iter().any(
+        |i| matches!(i, Item::Struct { name: n, .. } | Item::Union { name: n, .. } if n == name),
+    )
 }
 
 fn strukt(
@@ -107,13 +154,16 @@ fn strukt(
         out.push_str("#[serde(deny_unknown_fields)]\n");
     }
     let _ = writeln!(out, "pub struct {name} {{");
-    for f in fields {
-        let mut doc = f.doc.clone().unwrap_or_else(|| format!("`{}`.", f.json));
+    let idents = field_idents(fields);
+    for (f, ident) in fields.iter().zip(&idents) {
+        let mut doc = f
+            .doc
+            .clone()
+            .unwrap_or_else(|| format!("`{}`.", f.json.escape_debug()));
         if let Some(d) = &f.default {
             let _ = write!(doc, "\n\nDefault in the schema: `{d}`.");
         }
         docs(out, Some(&doc), "    ");
-        let ident = snake(&f.json);
         let mut attrs = Vec::new();
         if ident.trim_end_matches('_') != f.json || ident.ends_with('_') {
             attrs.push(format!("rename = {:?}", f.json));
@@ -141,8 +191,7 @@ fn strukt(
     out.push_str("    /// [`validate`](Self::validate) under a path prefix, appending to `out`.\n");
     out.push_str("    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {\n");
     out.push_str("        let _ = (&path, &out);\n");
-    for f in fields {
-        let ident = snake(&f.json);
+    for (f, ident) in fields.iter().zip(&idents) {
         let pointer = f.json.replace('~', "~0").replace('/', "~1");
         let mut body = String::new();
         check(
@@ -151,7 +200,7 @@ fn strukt(
             &f.ty,
             &f.checks,
             "at",
-            items,
+            &Cx { items, options },
             2,
         );
         if !body.is_empty() {
@@ -162,22 +211,91 @@ fn strukt(
     out.push_str("    }\n}\n");
 }
 
-/// Emits the checks of `value` (an expression of type `&ty`) at path expression `at`.
-fn check(
+/// A `oneOf`/`anyOf`: an enum of newtype variants, `#[serde(tag)]` or `#[serde(untagged)]`,
+/// whose `validate` checks the branch it holds.
+fn union(
     out: &mut String,
-    value: &str,
-    ty: &Ty,
-    checks: &Checks,
-    at: &str,
-    items: &[Item],
-    depth: usize,
+    name: &str,
+    doc: Option<&str>,
+    tag: Option<&str>,
+    variants: &[Variant],
+    cx: &Cx,
 ) {
+    let options = cx.options;
+    docs(out, doc.or(Some(&format!("The `{name}` schema."))), "");
+    let reactive = match options.target {
+        Target::State => format!("{}, ", options.derive_path),
+        Target::Model => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "#[derive({reactive}Clone, PartialEq, Debug, {serde}::Serialize, {serde}::Deserialize)]",
+        serde = options.serde_path,
+    );
+    match tag {
+        Some(tag) => {
+            let _ = writeln!(out, "#[serde(tag = {tag:?})]");
+        }
+        None => out.push_str("#[serde(untagged)]\n"),
+    }
+    let _ = writeln!(out, "pub enum {name} {{");
+    for v in variants {
+        match &v.tag_value {
+            Some(value) => {
+                let _ = writeln!(
+                    out,
+                    "    /// `{tag}` is `{}`.",
+                    value.escape_debug(),
+                    tag = tag.unwrap_or_default().escape_debug()
+                );
+                let _ = writeln!(out, "    #[serde(rename = {value:?})]");
+            }
+            None => {
+                let _ = writeln!(out, "    /// A `{}`.", rust(&v.ty));
+            }
+        }
+        let _ = writeln!(out, "    {}({}),", v.name, rust(&v.ty));
+    }
+    out.push_str("}\n\n");
+    out.push_str("#[allow(clippy::all)]\n");
+    let _ = writeln!(out, "impl {name} {{");
+    out.push_str(
+        "    /// Checks the constraints of the schema that the types do not express; every \
+         violation is listed.\n",
+    );
+    out.push_str("    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {\n");
+    out.push_str("        let mut out = Vec::new();\n        self.validate_at(\"\", &mut out);\n");
+    out.push_str("        if out.is_empty() { Ok(()) } else { Err(out) }\n    }\n\n");
+    out.push_str("    /// [`validate`](Self::validate) under a path prefix, appending to `out`.\n");
+    out.push_str("    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {\n");
+    out.push_str(
+        "        let _ = (&path, &out);\n        let at = path.to_owned();\n        let _ = &at;\n",
+    );
+    out.push_str("        match self {\n");
+    for v in variants {
+        let mut body = String::new();
+        check(&mut body, "v", &v.ty, &v.checks, "at", cx, 4);
+        let _ = writeln!(out, "            Self::{}(v) => {{", v.name);
+        out.push_str(&body);
+        out.push_str("                let _ = v;\n            }\n");
+    }
+    out.push_str("        }\n    }\n}\n");
+}
+
+/// What the checks need besides the value: the other types, and the crate paths.
+struct Cx<'a> {
+    items: &'a [Item],
+    options: &'a Options,
+}
+
+/// Emits the checks of `value` (an expression of type `&ty`) at path expression `at`.
+fn check(out: &mut String, value: &str, ty: &Ty, checks: &Checks, at: &str, cx: &Cx, depth: usize) {
     let ind = "    ".repeat(depth);
     match ty {
         Ty::Option(inner) => {
             let v = format!("v{depth}");
             let mut body = String::new();
-            check(&mut body, &v, inner, checks, at, items, depth + 1);
+            check(&mut body, &v, inner, checks, at, cx, depth + 1);
             if !body.is_empty() {
                 let _ = writeln!(out, "{ind}if let Some({v}) = {value} {{");
                 out.push_str(&body);
@@ -193,7 +311,7 @@ fn check(
                 inner,
                 item_checks,
                 &item_at,
-                items,
+                cx,
                 depth + 1,
             );
             if !body.is_empty() {
@@ -206,11 +324,27 @@ fn check(
                 let _ = writeln!(out, "{ind}}}");
             }
         }
-        Ty::Named(n) if is_struct(n, items) => {
+        Ty::Named(n) if is_struct(n, cx.items) => {
             let _ = writeln!(out, "{ind}({value}).validate_at(&{at}, out);");
         }
         Ty::Int | Ty::Float => {
             let cast = if *ty == Ty::Int { " as f64" } else { "" };
+            if let Some(Value::Number(c)) = &checks.constant {
+                let literal = match (ty, c.as_i64()) {
+                    (Ty::Int, Some(i)) => i.to_string(),
+                    // A whole `number` constant on an integer (checked when read).
+                    (Ty::Int, None) => format!("{}", c.as_f64().unwrap_or_default() as i64),
+                    _ => format!("{:?}", c.as_f64().unwrap_or_default()),
+                };
+                constant(
+                    out,
+                    &ind,
+                    &format!("*{value} != {literal}"),
+                    value,
+                    at,
+                    &c.to_string(),
+                );
+            }
             for (bound, op, keyword) in [
                 (checks.minimum, "<", "minimum"),
                 (checks.maximum, ">", "maximum"),
@@ -231,6 +365,39 @@ fn check(
             }
         }
         Ty::Str => {
+            if let Some(p) = &checks.pattern {
+                let regex = &cx.options.regex_path;
+                let _ = writeln!(out, "{ind}{{");
+                let _ = writeln!(
+                    out,
+                    "{ind}    static RE: std::sync::OnceLock<{regex}::Regex> = std::sync::OnceLock::new();"
+                );
+                let _ = writeln!(
+                    out,
+                    "{ind}    let re = RE.get_or_init(|| {regex}::Regex::new({p:?}).expect(\"checked by reactive-codegen\"));"
+                );
+                let _ = writeln!(out, "{ind}    if !re.is_match({value}) {{");
+                let _ = writeln!(
+                    out,
+                    "{ind}        out.push(SchemaViolation {{ path: {at}.clone(), keyword: \"pattern\", message: format!(\"{{:?}} does not match {}\", {value}) }});",
+                    format!("{p:?}")
+                        .replace('{', "{{")
+                        .replace('}', "}}")
+                        .escape_default(),
+                );
+                let _ = writeln!(out, "{ind}    }}");
+                let _ = writeln!(out, "{ind}}}");
+            }
+            if let Some(Value::String(c)) = &checks.constant {
+                constant(
+                    out,
+                    &ind,
+                    &format!("({value}).as_str() != {c:?}"),
+                    value,
+                    at,
+                    &format!("{c:?}"),
+                );
+            }
             for (bound, op, keyword) in [
                 (checks.min_length, "<", "minLength"),
                 (checks.max_length, ">", "maxLength"),
@@ -246,8 +413,31 @@ fn check(
                 }
             }
         }
-        Ty::Bool | Ty::Named(_) => {}
+        Ty::Bool => {
+            if let Some(Value::Bool(c)) = &checks.constant {
+                constant(
+                    out,
+                    &ind,
+                    &format!("*{value} != {c}"),
+                    value,
+                    at,
+                    &c.to_string(),
+                );
+            }
+        }
+        Ty::Named(_) => {}
     }
+}
+
+/// Emits the `const` check: `differs` is the condition under which `value` is not `shown`.
+fn constant(out: &mut String, ind: &str, differs: &str, value: &str, at: &str, shown: &str) {
+    let _ = writeln!(out, "{ind}if {differs} {{");
+    let _ = writeln!(
+        out,
+        "{ind}    out.push(SchemaViolation {{ path: {at}.clone(), keyword: \"const\", message: format!(\"{{:?}} is not the constant {}\", {value}) }});",
+        shown.replace('{', "{{").replace('}', "}}").escape_default(),
+    );
+    let _ = writeln!(out, "{ind}}}");
 }
 
 fn enumeration(

@@ -1,9 +1,9 @@
 //! # reactive-codegen
 //!
-//! Rust types from JSON Schema (draft 2020-12): structs and string enums with
-//! `#[derive(State)]`, serde attributes, doc comments from `title`/`description`, and a
-//! `validate` method per struct for the constraints types cannot express (`minimum`,
-//! `maximum`, `minLength`, `maxLength`, at any depth). A keyword outside the supported list is
+//! Rust types from JSON Schema (draft 2020-12): structs, string enums and `oneOf`/`anyOf`
+//! enums with `#[derive(State)]`, serde attributes, doc comments from `title`/`description`,
+//! and a `validate` method per struct and union for the constraints types cannot express
+//! (`minimum`, `maximum`, `minLength`, `maxLength`, `const`, `pattern`, at any depth). A keyword outside the supported list is
 //! an error naming it and its schema path, never silently dropped.
 //!
 //! ```
@@ -31,10 +31,13 @@
 //! `type` (one type, or one type and `"null"`), `properties`, `required` (others become
 //! `Option`), `additionalProperties: false` (`deny_unknown_fields`), `items`, `enum` (of
 //! strings), `$ref` (to `#/$defs/Name`) and `$defs`, `minimum`, `maximum`, `minLength`,
-//! `maxLength` (validators), and the annotations `title`, `description`, `default`, `format`,
+//! `maxLength`, `const` (of a string, number or boolean), `pattern` (with the `regex` crate)
+//! (validators), `oneOf`/`anyOf` (tagged enums when every branch has a distinct required string
+//! `const` property of one name, untagged otherwise), and the annotations `title`, `description`, `default`, `format`,
 //! `examples`, `readOnly`, `writeOnly`, `deprecated`, `$schema`, `$id`, `$comment` (doc comments
 //! or ignored; `format` is not checked).
-//! `const`, `oneOf`/`anyOf`, `pattern` and the rest are errors ([`CodegenError::Unsupported`]).
+//! `allOf`, `not`, `minItems`, `exclusiveMinimum` and the rest are errors
+//! ([`CodegenError::Unsupported`]).
 //!
 //! ## Design
 //!
@@ -72,6 +75,9 @@ pub struct Options {
     pub derive_path: String,
     /// The path of the `serde` crate in the generated code.
     pub serde_path: String,
+    /// The path of the `regex` crate in the generated code, used only by the checks of
+    /// `pattern` (a crate whose schemas have a `pattern` depends on `regex`).
+    pub regex_path: String,
     /// Which derive `derive_path` names: `State` goes on structs and enums, `Model` on structs
     /// only (an enum is then a plain value a model's field holds).
     pub target: Target,
@@ -99,6 +105,7 @@ impl Options {
             root_name: root_name.into(),
             derive_path: "reactive::state::State".into(),
             serde_path: "serde".into(),
+            regex_path: "regex".into(),
             target: Target::State,
         }
     }
@@ -154,8 +161,8 @@ pub enum CodegenError {
 ///
 /// ```
 /// use reactive_codegen::{generate, CodegenError, Options};
-/// let err = generate(&serde_json::json!({"type": "string", "pattern": "^a"}), &Options::new("A"));
-/// assert!(matches!(err, Err(CodegenError::Unsupported { keyword, path, .. }) if keyword == "pattern" && path == "#"));
+/// let err = generate(&serde_json::json!({"type": "string", "multipleOf": 2}), &Options::new("A"));
+/// assert!(matches!(err, Err(CodegenError::Unsupported { keyword, path, .. }) if keyword == "multipleOf" && path == "#"));
 /// ```
 pub fn generate(schema: &Value, options: &Options) -> Result<String, CodegenError> {
     let items = schema::read(schema, &options.root_name)?;

@@ -21,6 +21,10 @@ const SUPPORTED: &[&str] = &[
     "required",
     "items",
     "enum",
+    "const",
+    "pattern",
+    "oneOf",
+    "anyOf",
     "minimum",
     "maximum",
     "minLength",
@@ -55,6 +59,10 @@ pub(crate) struct Checks {
     pub maximum: Option<f64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// `const` on a string, integer, number or boolean: the one value allowed.
+    pub constant: Option<Value>,
+    /// `pattern` on a string (ignored on other types, as the schema says).
+    pub pattern: Option<String>,
 }
 
 /// One field of a generated struct.
@@ -83,6 +91,25 @@ pub(crate) enum Item {
         doc: Option<String>,
         values: Vec<String>,
     },
+    /// `oneOf`/`anyOf`: an enum with one variant per branch, internally tagged by `tag` when
+    /// every branch is an object with a required string `const` property of that name.
+    Union {
+        name: String,
+        doc: Option<String>,
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One branch of a [`Item::Union`].
+#[derive(Clone, Debug)]
+pub(crate) struct Variant {
+    pub name: String,
+    /// The tag property's value for this branch (tagged unions only).
+    pub tag_value: Option<String>,
+    pub ty: Ty,
+    /// The branch's own constraints (for a scalar branch).
+    pub checks: Checks,
 }
 
 /// Reads a whole schema document: its `$defs`, then the root as `root_name`.
@@ -133,6 +160,39 @@ impl Reader {
                     reason: "not one of the supported keywords".into(),
                 });
             }
+        }
+        if obj.contains_key("const") && (obj.contains_key("$ref") || obj.contains_key("enum")) {
+            return Err(CodegenError::Unsupported {
+                keyword: "const".into(),
+                path: path.into(),
+                reason: "`const` beside `$ref` or `enum` is not supported".into(),
+            });
+        }
+        let union_keys: Vec<&str> = ["oneOf", "anyOf"]
+            .into_iter()
+            .filter(|k| obj.contains_key(*k))
+            .collect();
+        if let Some(&key) = union_keys.first() {
+            let beside = [
+                "$ref",
+                "enum",
+                "const",
+                "type",
+                "properties",
+                "items",
+                "oneOf",
+                "anyOf",
+            ]
+            .into_iter()
+            .find(|k| *k != key && obj.contains_key(*k));
+            if let Some(other) = beside {
+                return Err(CodegenError::Unsupported {
+                    keyword: key.into(),
+                    path: path.into(),
+                    reason: format!("`{key}` beside `{other}` is not supported"),
+                });
+            }
+            return self.union(obj, key, path, name, doc_of(obj));
         }
         if let Some(r) = obj.get("$ref") {
             let r = r
@@ -197,6 +257,8 @@ impl Reader {
             }
             Some(_) => return Err(invalid(path, "`type` must be a string or an array")),
             None if obj.contains_key("properties") => ("object", false),
+            // A constant without `type` has the type of its value.
+            None if obj.contains_key("const") => (const_kind(&obj["const"], path)?, false),
             None => {
                 return Err(CodegenError::Unsupported {
                     keyword: "type".into(),
@@ -205,6 +267,9 @@ impl Reader {
                 });
             }
         };
+        if let Some(c) = obj.get("const") {
+            check_const(c, kind, nullable, path)?;
+        }
         let ty = match kind {
             "boolean" => Ty::Bool,
             "integer" => Ty::Int,
@@ -288,6 +353,123 @@ impl Reader {
     }
 }
 
+impl Reader {
+    /// A `oneOf`/`anyOf`: tagged when [`tag_of`] finds a tag, untagged otherwise (serde then
+    /// takes the first branch that reads, so `oneOf`'s "exactly one" is not checked).
+    fn union(
+        &mut self,
+        obj: &Map<String, Value>,
+        key: &str,
+        path: &str,
+        name: &str,
+        doc: Option<String>,
+    ) -> Result<Ty, CodegenError> {
+        let branches = obj[key]
+            .as_array()
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| invalid(path, &format!("`{key}` must be a non-empty array")))?;
+        let tag = tag_of(branches);
+        let mut variants: Vec<Variant> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            let branch_path = format!("{path}/{key}/{i}");
+            let (variant, tag_value, ty) = if let Some(tag) = &tag {
+                let value = branch["properties"][tag]["const"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                // The tag is serde's to read: the branch's struct does not hold it.
+                let mut without = branch.clone();
+                if let Some(p) = without["properties"].as_object_mut() {
+                    p.remove(tag);
+                }
+                if let Some(r) = without["required"].as_array_mut() {
+                    r.retain(|v| v.as_str() != Some(tag));
+                }
+                let variant = pascal(&value);
+                let ty = self.ty(&without, &branch_path, &format!("{name}{variant}"))?;
+                (variant, Some(value), ty)
+            } else {
+                let ty = self.ty(branch, &branch_path, &format!("{name}{i}"))?;
+                let variant = match &ty {
+                    Ty::Bool => "Bool".to_owned(),
+                    Ty::Int => "Int".to_owned(),
+                    Ty::Float => "Float".to_owned(),
+                    Ty::Str => "Str".to_owned(),
+                    Ty::Vec(..) => "List".to_owned(),
+                    Ty::Option(_) => "Nullable".to_owned(),
+                    Ty::Named(n) => n
+                        .strip_prefix(name)
+                        .filter(|rest| rest.starts_with(|c: char| c.is_alphabetic()))
+                        .unwrap_or(n)
+                        .to_owned(),
+                };
+                (variant, None, ty)
+            };
+            let mut unique = variant.clone();
+            let mut n = 2;
+            while variants.iter().any(|v| v.name == unique) {
+                unique = format!("{variant}{n}");
+                n += 1;
+            }
+            variants.push(Variant {
+                name: unique,
+                tag_value,
+                ty,
+                checks: checks_of(object(branch, &branch_path)?, &branch_path)?,
+            });
+        }
+        self.items.insert(
+            name.into(),
+            Item::Union {
+                name: name.into(),
+                doc,
+                tag,
+                variants,
+            },
+        );
+        Ok(Ty::Named(name.into()))
+    }
+}
+
+/// The property that tells the branches apart: required in every branch, a string `const` in
+/// each, with a different value per branch. `None` when there is no such property (a branch
+/// is not an inline object, for example a `$ref`).
+fn tag_of(branches: &[Value]) -> Option<String> {
+    let consts = |b: &Value| -> Vec<(String, String)> {
+        let required: Vec<&str> = b["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        b["properties"]
+            .as_object()
+            .map(|p| {
+                p.iter()
+                    .filter(|(k, _)| required.contains(&k.as_str()))
+                    .filter_map(|(k, v)| Some((k.clone(), v["const"].as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let per_branch: Vec<Vec<(String, String)>> = branches.iter().map(consts).collect();
+    per_branch.first()?.iter().map(|(k, _)| k).find_map(|k| {
+        let values: Vec<&String> = per_branch
+            .iter()
+            .filter_map(|b| b.iter().find(|(name, _)| name == k).map(|(_, v)| v))
+            .collect();
+        let mut distinct = values.clone();
+        distinct.sort();
+        distinct.dedup();
+        // Distinct variant names too: `a-b` and `a_b` would both be `AB`.
+        let mut names: Vec<String> = values.iter().map(|v| pascal(v)).collect();
+        names.sort();
+        names.dedup();
+        (values.len() == branches.len()
+            && distinct.len() == values.len()
+            && names.len() == values.len())
+        .then(|| k.clone())
+    })
+}
+
 fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError> {
     let num = |k: &str| -> Result<Option<f64>, CodegenError> {
         s.get(k)
@@ -310,7 +492,69 @@ fn checks_of(s: &Map<String, Value>, path: &str) -> Result<Checks, CodegenError>
         maximum: num("maximum")?,
         min_length: len("minLength")?,
         max_length: len("maxLength")?,
+        constant: s.get("const").cloned(),
+        pattern: pattern_of(s, path)?,
     })
+}
+
+/// The `type` a constant's value has; only strings, numbers and booleans are supported.
+fn const_kind(c: &Value, path: &str) -> Result<&'static str, CodegenError> {
+    match c {
+        Value::String(_) => Ok("string"),
+        Value::Bool(_) => Ok("boolean"),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Ok("integer"),
+        Value::Number(_) => Ok("number"),
+        _ => Err(CodegenError::Unsupported {
+            keyword: "const".into(),
+            path: path.into(),
+            reason: "only a string, number or boolean constant is supported".into(),
+        }),
+    }
+}
+
+/// A constant must be a value of the position's (non-nullable, scalar) type.
+fn check_const(c: &Value, kind: &str, nullable: bool, path: &str) -> Result<(), CodegenError> {
+    let own = const_kind(c, path)?;
+    if nullable {
+        return Err(CodegenError::Unsupported {
+            keyword: "const".into(),
+            path: path.into(),
+            reason: "`const` on a nullable type is not supported".into(),
+        });
+    }
+    // An integer constant fits a number; a number constant fits an integer only when it is one
+    // (`i64` holds it exactly).
+    let fits = own == kind
+        || (own == "integer" && kind == "number")
+        || (own == "number"
+            && kind == "integer"
+            && c.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 9.0e15));
+    if fits {
+        Ok(())
+    } else {
+        Err(invalid(
+            path,
+            &format!("`const` {c} is not a value of type `{kind}`"),
+        ))
+    }
+}
+
+/// A `pattern`, if it is one the `regex` crate (which the generated code uses) compiles:
+/// look-around and back-references, for example, are not.
+fn pattern_of(s: &Map<String, Value>, path: &str) -> Result<Option<String>, CodegenError> {
+    let Some(p) = s.get("pattern") else {
+        return Ok(None);
+    };
+    let p = p
+        .as_str()
+        .ok_or_else(|| invalid(path, "`pattern` must be a string"))?;
+    regex::Regex::new(p).map_err(|e| CodegenError::Unsupported {
+        keyword: "pattern".into(),
+        path: path.into(),
+        reason: format!("the `regex` crate cannot compile `{p}`: {e}"),
+    })?;
+    Ok(Some(p.to_owned()))
 }
 
 fn doc_of(obj: &Map<String, Value>) -> Option<String> {

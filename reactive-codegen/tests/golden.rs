@@ -40,3 +40,27 @@ fn the_shop_schema_generates_the_committed_model_source() {
     };
     check_golden(&options, "shop_model.rs");
 }
+
+#[test]
+fn properties_whose_rust_names_collide_get_distinct_fields_and_escaped_docs() {
+    let schema = serde_json::json!({
+        "type": "object",
+        "properties": { "foo-bar": {"type": "string"}, "foo\rbar": {"type": "string"}, "foo_bar": {"type": "string"} }
+    });
+    let source = generate(&schema, &options("Root")).unwrap();
+    // `serde_json` keeps properties sorted: `foo\rbar`, `foo-bar`, `foo_bar`.
+    assert!(source.contains("    #[serde(rename = \"foo\\rbar\", default, skip_serializing_if = \"Option::is_none\")]\n    pub foo_bar: Option<String>,"), "{source}");
+    assert!(
+        source.contains("    pub foo_bar_2: Option<String>,"),
+        "{source}"
+    );
+    assert!(
+        source.contains("    pub foo_bar_3: Option<String>,"),
+        "{source}"
+    );
+    assert!(source.contains("    /// `foo\\rbar`."), "{source}");
+    assert!(
+        !source.contains('\r'),
+        "a bare CR does not compile in a doc comment"
+    );
+}

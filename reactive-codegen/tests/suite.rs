@@ -1,15 +1,19 @@
-//! The JSON-Schema-Test-Suite (the official one, as published in the npm package
-//! `json-schema-test-suite` 0.0.10, MIT; that release carries drafts 3 and 4, whose semantics
-//! for the keywords this crate supports are those of 2020-12 except `definitions`, which it
-//! reads as unsupported). The package is fetched with npm into `tests/suite/data/` (ignored by
-//! git) when absent and checked by hash.
+//! The JSON-Schema-Test-Suite (the official one, MIT), draft 2020-12, from the copy with its
+//! licence that the `jsonschema` 4.23.0 source distribution on PyPI carries under
+//! `jsonschema-4.23.0/json/`. The tarball is fetched with curl from PyPI's file host into a temp
+//! dir when `tests/suite/draft2020-12/` (ignored by git) is absent, checked by sha256, and only
+//! `json/tests/draft2020-12` and `json/LICENSE` are unpacked, then renamed into place.
+//! Without curl or the network the suite tests skip with a message, unless
+//! `REACTIVE_REQUIRE_NODE=1` (CI sets it): that variable means "every outside tool and suite
+//! must be present", so the tests then fail instead.
 //!
 //! Every group's schema is wrapped as the one required property `v` of an object (the
 //! generator names types after objects) and generated; groups it refuses are unsupported. The
 //! generated types of all supported groups are committed in `tests/suite/types.rs` and included
 //! here, so they are compiled; `the_committed_types_are_what_the_suite_generates` keeps them
 //! fresh (`UPDATE_GOLDEN=1` rewrites them). A valid instance passes when it deserialises and
-//! validates; an invalid one when either step rejects it.
+//! validates; an invalid one when either step rejects it, and every rejection must name the
+//! JSON Pointer of the refused value (serde errors are read through `serde_path_to_error`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,6 +21,7 @@ use std::sync::OnceLock;
 
 use reactive_codegen::{Options, generate};
 use serde_json::{Value, json};
+use serde_path_to_error::Segment;
 use sha2::{Digest, Sha256};
 
 #[allow(missing_docs, dead_code, clippy::all)]
@@ -24,36 +29,48 @@ mod types {
     include!("suite/types.rs");
 }
 
-const PACKAGE: &str = "json-schema-test-suite@0.0.10";
-const TARBALL: &str = "json-schema-test-suite-0.0.10.tgz";
-const SHA256: &str = "0b54234c9ae1c164deefae9f45c1491f18852b6d5748c093279597b7ae0e328c";
+/// Where the suite comes from, as named in the generated file and the messages.
+const SOURCE: &str = "jsonschema 4.23.0 (PyPI sdist), json/tests/draft2020-12";
+const URL: &str = "https://files.pythonhosted.org/packages/38/2e/03362ee4034a4c917f697890ccd4aec0800ccf9ded7f511971c75451deec/jsonschema-4.23.0.tar.gz";
+const TARBALL: &str = "jsonschema-4.23.0.tar.gz";
+const SHA256: &str = "d71497fef26351a33265337fa77ffeb82423f3ea21283cd9467bb03999266bc4";
 
-/// The draft 4 test files, fetched if needed; `None` (after saying why) when npm is absent.
+/// Skips (saying why) or, under `REACTIVE_REQUIRE_NODE=1`, fails.
+fn unavailable(why: &str) -> Option<PathBuf> {
+    assert!(
+        std::env::var("REACTIVE_REQUIRE_NODE").as_deref() != Ok("1"),
+        "{why}, and REACTIVE_REQUIRE_NODE=1 (every outside tool and suite must be present)"
+    );
+    eprintln!("skipped: {why}");
+    None
+}
+
+/// The draft 2020-12 test files, fetched if needed; `None` (after saying why) when they cannot be.
 fn suite_dir() -> Option<&'static Path> {
     static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
     DIR.get_or_init(|| {
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/suite/data");
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/suite/draft2020-12");
         if dir.join("type.json").exists() {
             return Some(dir);
-        }
-        if Command::new("npm").arg("--version").output().is_err() {
-            assert!(
-                std::env::var("REACTIVE_REQUIRE_NODE").as_deref() != Ok("1"),
-                "npm is needed to fetch {PACKAGE}, and REACTIVE_REQUIRE_NODE=1"
-            );
-            eprintln!("skipped: npm is absent, so {PACKAGE} cannot be fetched");
-            return None;
         }
         let tmp =
             std::env::temp_dir().join(format!("reactive-codegen-suite-{}", std::process::id()));
         std::fs::create_dir_all(&tmp).unwrap();
-        let status = Command::new("npm")
-            .args(["pack", PACKAGE, "--silent"])
+        let fetched = Command::new("curl")
+            .args(["-sSfL", "--retry", "2", "-o", TARBALL, URL])
             .current_dir(&tmp)
-            .stdout(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        assert!(status.success(), "npm pack {PACKAGE} failed");
+            .status();
+        match fetched {
+            Err(_) => {
+                std::fs::remove_dir_all(&tmp).ok();
+                return unavailable(&format!("curl is absent, so {SOURCE} cannot be fetched"));
+            }
+            Ok(status) if !status.success() => {
+                std::fs::remove_dir_all(&tmp).ok();
+                return unavailable(&format!("curl could not fetch {URL}"));
+            }
+            Ok(_) => {}
+        }
         let bytes = std::fs::read(tmp.join(TARBALL)).unwrap();
         let hash: String = Sha256::digest(&bytes)
             .iter()
@@ -65,7 +82,10 @@ fn suite_dir() -> Option<&'static Path> {
         );
         let staging = tmp.join("data");
         std::fs::create_dir_all(&staging).unwrap();
-        for (member, strip) in [("package/tests/draft4", "3"), ("package/LICENSE", "1")] {
+        for (member, strip) in [
+            ("jsonschema-4.23.0/json/tests/draft2020-12", "4"),
+            ("jsonschema-4.23.0/json/LICENSE", "2"),
+        ] {
             let status = Command::new("tar")
                 .arg("xzf")
                 .arg(tmp.join(TARBALL))
@@ -91,7 +111,7 @@ fn suite_dir() -> Option<&'static Path> {
     .as_deref()
 }
 
-/// `(file stem, groups)` of every draft 4 file (not `optional/`), sorted by name.
+/// `(file stem, groups)` of every draft 2020-12 file (not `optional/`), sorted by name.
 fn files(dir: &Path) -> Vec<(String, Vec<Value>)> {
     let mut out: Vec<(String, Vec<Value>)> = std::fs::read_dir(dir)
         .unwrap()
@@ -106,6 +126,23 @@ fn files(dir: &Path) -> Vec<(String, Vec<Value>)> {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// Deserialises `data` as `T`; an error starts with the JSON Pointer of the refused value.
+fn read<T: serde::de::DeserializeOwned>(data: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(data).map_err(|e| {
+        let pointer: String = e
+            .path()
+            .iter()
+            .map(|segment| match segment {
+                Segment::Seq { index } => format!("/{index}"),
+                Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+                Segment::Enum { variant } => format!("/{variant}"),
+                Segment::Unknown => "/?".to_owned(),
+            })
+            .collect();
+        format!("{pointer}: {}", e.inner())
+    })
 }
 
 fn wrapped(schema: &Value) -> Value {
@@ -140,13 +177,13 @@ fn generate_types(dir: &Path) -> String {
                 let m = module(&stem, i);
                 modules.push_str(&format!("pub mod {m} {{\n{source}}}\n\n"));
                 arms.push_str(&format!(
-                    "        ({stem:?}, {i}) => Some(match serde_json::from_value::<{m}::Suite>(data) {{\n            Ok(v) => v.validate().map_err(|e| format!(\"{{e:?}}\")),\n            Err(e) => Err(e.to_string()),\n        }}),\n"
+                    "        ({stem:?}, {i}) => Some(match super::read::<{m}::Suite>(data) {{\n            Ok(v) => v.validate().map_err(|e| e.iter().map(|e| format!(\"{{}} ({{}}): {{}}\", e.path, e.keyword, e.message)).collect()),\n            Err(e) => Err(vec![e]),\n        }}),\n"
                 ));
             }
         }
     }
     format!(
-        "// Generated by reactive-codegen's tests/suite.rs from {PACKAGE} (draft 4). Do not edit.\n\n{modules}/// Deserialises `data` (the wrapped instance) into the group's type and validates it; `None`\n/// when the group's schema is unsupported.\npub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), String>> {{\n    match (file, group) {{\n{arms}        _ => None,\n    }}\n}}\n"
+        "// Generated by reactive-codegen's tests/suite.rs from {SOURCE}. Do not edit.\n\n{modules}/// Deserialises `data` (the wrapped instance) into the group's type and validates it; the\n/// errors start with the JSON Pointer of what is wrong. `None` when the group's schema is\n/// unsupported.\npub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), Vec<String>>> {{\n    match (file, group) {{\n{arms}        _ => None,\n    }}\n}}\n"
     )
 }
 
@@ -165,7 +202,7 @@ fn the_committed_types_are_what_the_suite_generates() {
 }
 
 /// `passed / supported / total`, as the README reports them.
-const EXPECTED: (usize, usize, usize) = (47, 48, 263);
+const EXPECTED: (usize, usize, usize) = (113, 121, 1245);
 
 #[test]
 fn supported_suite_cases_pass_and_the_figures_match_the_readme() {
@@ -181,6 +218,15 @@ fn supported_suite_cases_pass_and_the_figures_match_the_readme() {
                     continue;
                 };
                 supported += 1;
+                if let Err(errors) = &outcome {
+                    for e in errors {
+                        assert!(
+                            e.starts_with("/v"),
+                            "{stem} / {}: the error names no path: {e}",
+                            case["description"]
+                        );
+                    }
+                }
                 if outcome.is_ok() == valid {
                     passed += 1;
                 } else {
@@ -194,7 +240,7 @@ fn supported_suite_cases_pass_and_the_figures_match_the_readme() {
             }
         }
     }
-    eprintln!("JSON-Schema-Test-Suite draft 4: {passed} / {supported} / {total}");
+    eprintln!("JSON-Schema-Test-Suite draft 2020-12: {passed} / {supported} / {total}");
     for f in &failures {
         eprintln!("  {f}");
     }

@@ -40,6 +40,13 @@ impl Product {
             out.push(SchemaViolation { path: at.clone(), keyword: "minimum", message: format!("{} is below the minimum {}", &self.price, 0.0) });
         }
         let at = format!("{path}/sku");
+        {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let re = RE.get_or_init(|| regex::Regex::new("^[A-Z]{2}[0-9]+$").expect("checked by reactive-codegen"));
+            if !re.is_match(&self.sku) {
+                out.push(SchemaViolation { path: at.clone(), keyword: "pattern", message: format!("{:?} does not match \"^[A-Z]{{2}}[0-9]+$\"", &self.sku) });
+            }
+        }
         if (&self.sku).chars().count() < 4 {
             out.push(SchemaViolation { path: at.clone(), keyword: "minLength", message: format!("{} characters, fewer than 4", (&self.sku).chars().count()) });
         }
@@ -58,17 +65,26 @@ pub struct Shop {
     /// `address`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub address: Option<ShopAddress>,
+    /// `discount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount: Option<ShopDiscount>,
     /// Shown on the sign.
     pub name: String,
     /// `open`.
     ///
     /// Default in the schema: `false`.
     pub open: bool,
+    /// How the shop is paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<ShopPayment>,
     /// `products`.
     pub products: Vec<Product>,
     /// `ratings`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ratings: Option<Vec<i64>>,
+    /// The version of this schema.
+    #[serde(rename = "schemaVersion", default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<i64>,
     /// Format: `uri` (not checked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
@@ -90,12 +106,20 @@ impl Shop {
         if let Some(v2) = &self.address {
             (v2).validate_at(&at, out);
         }
+        let at = format!("{path}/discount");
+        if let Some(v2) = &self.discount {
+            (v2).validate_at(&at, out);
+        }
         let at = format!("{path}/name");
         if (&self.name).chars().count() < 1 {
             out.push(SchemaViolation { path: at.clone(), keyword: "minLength", message: format!("{} characters, fewer than 1", (&self.name).chars().count()) });
         }
         if (&self.name).chars().count() > 40 {
             out.push(SchemaViolation { path: at.clone(), keyword: "maxLength", message: format!("{} characters, more than 40", (&self.name).chars().count()) });
+        }
+        let at = format!("{path}/payment");
+        if let Some(v2) = &self.payment {
+            (v2).validate_at(&at, out);
         }
         let at = format!("{path}/products");
         for (i, v2) in (&self.products).iter().enumerate() {
@@ -112,6 +136,12 @@ impl Shop {
                 if ((*v3) as f64) > 5.0 {
                     out.push(SchemaViolation { path: at3.clone(), keyword: "maximum", message: format!("{} is above the maximum {}", v3, 5.0) });
                 }
+            }
+        }
+        let at = format!("{path}/schemaVersion");
+        if let Some(v2) = &self.schema_version {
+            if *v2 != 2 {
+                out.push(SchemaViolation { path: at.clone(), keyword: "const", message: format!("{:?} is not the constant 2", v2) });
             }
         }
     }
@@ -156,6 +186,136 @@ pub enum ShopAddressType {
     /// `"office"`.
     #[serde(rename = "office")]
     Office,
+}
+
+/// The `ShopDiscount` schema.
+#[derive(reactive_macros::State, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum ShopDiscount {
+    /// A `i64`.
+    Int(i64),
+    /// A `String`.
+    Str(String),
+}
+
+#[allow(clippy::all)]
+impl ShopDiscount {
+    /// Checks the constraints of the schema that the types do not express; every violation is listed.
+    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        if out.is_empty() { Ok(()) } else { Err(out) }
+    }
+
+    /// [`validate`](Self::validate) under a path prefix, appending to `out`.
+    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {
+        let _ = (&path, &out);
+        let at = path.to_owned();
+        let _ = &at;
+        match self {
+            Self::Int(v) => {
+                if ((*v) as f64) < 0.0 {
+                    out.push(SchemaViolation { path: at.clone(), keyword: "minimum", message: format!("{} is below the minimum {}", v, 0.0) });
+                }
+                let _ = v;
+            }
+            Self::Str(v) => {
+                if (v).chars().count() > 8 {
+                    out.push(SchemaViolation { path: at.clone(), keyword: "maxLength", message: format!("{} characters, more than 8", (v).chars().count()) });
+                }
+                let _ = v;
+            }
+        }
+    }
+}
+
+/// How the shop is paid.
+#[derive(reactive_macros::State, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "method")]
+pub enum ShopPayment {
+    /// `method` is `card`.
+    #[serde(rename = "card")]
+    Card(ShopPaymentCard),
+    /// `method` is `cash`.
+    #[serde(rename = "cash")]
+    Cash(ShopPaymentCash),
+}
+
+#[allow(clippy::all)]
+impl ShopPayment {
+    /// Checks the constraints of the schema that the types do not express; every violation is listed.
+    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        if out.is_empty() { Ok(()) } else { Err(out) }
+    }
+
+    /// [`validate`](Self::validate) under a path prefix, appending to `out`.
+    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {
+        let _ = (&path, &out);
+        let at = path.to_owned();
+        let _ = &at;
+        match self {
+            Self::Card(v) => {
+                (v).validate_at(&at, out);
+                let _ = v;
+            }
+            Self::Cash(v) => {
+                (v).validate_at(&at, out);
+                let _ = v;
+            }
+        }
+    }
+}
+
+/// The `ShopPaymentCard` schema.
+#[derive(reactive_macros::State, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ShopPaymentCard {
+    /// `last4`.
+    pub last4: String,
+}
+
+#[allow(clippy::all)]
+impl ShopPaymentCard {
+    /// Checks the constraints of the schema that the types do not express; every violation is listed.
+    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        if out.is_empty() { Ok(()) } else { Err(out) }
+    }
+
+    /// [`validate`](Self::validate) under a path prefix, appending to `out`.
+    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {
+        let _ = (&path, &out);
+        let at = format!("{path}/last4");
+        {
+            static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+            let re = RE.get_or_init(|| regex::Regex::new("^[0-9]{4}$").expect("checked by reactive-codegen"));
+            if !re.is_match(&self.last4) {
+                out.push(SchemaViolation { path: at.clone(), keyword: "pattern", message: format!("{:?} does not match \"^[0-9]{{4}}$\"", &self.last4) });
+            }
+        }
+    }
+}
+
+/// The `ShopPaymentCash` schema.
+#[derive(reactive_macros::State, Clone, PartialEq, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ShopPaymentCash {
+}
+
+#[allow(clippy::all)]
+impl ShopPaymentCash {
+    /// Checks the constraints of the schema that the types do not express; every violation is listed.
+    pub fn validate(&self) -> Result<(), Vec<SchemaViolation>> {
+        let mut out = Vec::new();
+        self.validate_at("", &mut out);
+        if out.is_empty() { Ok(()) } else { Err(out) }
+    }
+
+    /// [`validate`](Self::validate) under a path prefix, appending to `out`.
+    pub fn validate_at(&self, path: &str, out: &mut Vec<SchemaViolation>) {
+        let _ = (&path, &out);
+    }
 }
 
 /// How big.
