@@ -269,7 +269,7 @@ fn a_query_nobody_reads_runs_no_operator() {
         })
         .live();
     for i in 0..10 {
-        c.insert(i, i as i32);
+        c.insert(i, i);
     }
     assert_eq!(calls.get(), 0);
     assert_eq!(q.len(), 10);
