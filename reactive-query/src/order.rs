@@ -149,6 +149,8 @@ pub(crate) struct OrderBy<K, V, S> {
     window: Window<K, V, S>,
     /// Whether the window was the whole index at the last refresh (offset 0, no limit).
     whole: bool,
+    /// The offset and limit of the last refresh.
+    last_window: Option<(usize, Option<usize>)>,
 }
 
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
@@ -170,6 +172,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
                 sorts: Vec::new(),
             },
             whole: true,
+            last_window: None,
         }
     }
 
@@ -185,6 +188,20 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
         Rc::make_mut(&mut self.window.rows).insert(at, (key, row));
         self.window.sorts.insert(at, sort);
         at
+    }
+
+    /// Whether each touched row sorted after the window's last row, before and after.
+    fn all_after_window(&self, touched: &BTreeMap<K, Option<(S, V)>>) -> bool {
+        let (Some((last_key, _)), Some(last_sort)) =
+            (self.window.rows.last(), self.window.sorts.last())
+        else {
+            return false;
+        };
+        let after = |sort: &S, key: &K| (sort, key) > (last_sort, last_key);
+        touched.iter().all(|(key, before)| {
+            before.as_ref().is_none_or(|(sort, _)| after(sort, key))
+                && self.sort_keys.get(key).is_none_or(|sort| after(sort, key))
+        })
     }
 
     /// Emits the steps that turn the window's rows `old` into `new` (both keyed by row key,
@@ -285,6 +302,12 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
                 }
             }
             self.emit(old, new, &mut changes);
+        } else if self.last_window == Some((offset, limit))
+            && limit == Some(self.window.rows.len())
+            && self.all_after_window(&touched)
+        {
+            // Every touched row was and stays after the full window's last row: the first
+            // offset + limit rows of the index are the same, so is the window. O(t).
         } else {
             // A window: compare the old window with the new one, O(offset + limit).
             let old: BTreeMap<K, (S, V)> = self
@@ -304,6 +327,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
             self.emit(old, new, &mut changes);
         }
         self.whole = whole;
+        self.last_window = Some((offset, limit));
         changes
     }
 
