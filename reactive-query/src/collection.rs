@@ -97,7 +97,8 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
         old
     }
 
-    /// Changes the row under `key` in place; returns whether there was one.
+    /// Changes the row under `key` with `f`; returns whether there was one. Nothing is
+    /// recorded when `f` leaves the row equal (or panics).
     ///
     /// ```
     /// # use reactive_query::Collection;
@@ -108,15 +109,17 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
     /// ```
     #[track_caller]
     pub fn update(&self, key: &K, f: impl FnOnce(&mut V)) -> bool {
-        let mut inner = self.inner.borrow_mut();
-        let Some(row) = inner.rows.get_mut(key) else {
+        // `f` changes a copy: if it panics, the row and every query still agree.
+        let Some(old) = self.get(key) else {
             return false;
         };
-        let old = row.clone();
-        f(row);
-        let new = row.clone();
-        drop(inner);
+        let mut new = old.clone();
+        f(&mut new);
         if old != new {
+            self.inner
+                .borrow_mut()
+                .rows
+                .insert(key.clone(), new.clone());
             self.record(key.clone(), Some(old), Some(new));
         }
         true

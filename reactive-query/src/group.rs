@@ -120,13 +120,12 @@ where
         let state = self
             .groups
             .get_mut(group)
-            .expect("a row's group exists while it has rows");
+            .expect("group_by: a row's group is gone: the group function is not deterministic");
         state.count -= 1;
         state.sum -= i128::from(value);
-        let n = state
-            .values
-            .get_mut(&value)
-            .expect("a row's value is in its group's multiset");
+        let n = state.values.get_mut(&value).expect(
+            "group_by: a row's value is not in its group: the value function is not deterministic",
+        );
         *n -= 1;
         if *n == 0 {
             state.values.remove(&value);
@@ -200,7 +199,7 @@ impl<K: RowKey, V: RowValue, D: RowKey, F: Fn(&V) -> D> Node<D, ()> for Distinct
             if let Some(old) = old {
                 let d = (self.project)(&old);
                 before.entry(d.clone()).or_insert(true);
-                let n = self.counts.get_mut(&d).expect("a row's value is counted");
+                let n = self.counts.get_mut(&d).expect("distinct: a row's value was never counted: the projection is not deterministic");
                 *n -= 1;
                 if *n == 0 {
                     self.counts.remove(&d);

@@ -126,7 +126,7 @@ impl<K: RowKey, V: RowValue, K2: RowKey, V2: RowValue, J: Hash + Eq + Clone>
                 }
                 match (self.left_key)(&old) {
                     Some(j) => {
-                        let side = self.lefts.get_mut(&j).expect("a left row is indexed");
+                        let side = self.lefts.get_mut(&j).expect("join: a left row is not under its join key: the left key function is not deterministic");
                         side.remove(&key);
                         if side.is_empty() {
                             self.lefts.remove(&j);
@@ -151,7 +151,7 @@ impl<K: RowKey, V: RowValue, K2: RowKey, V2: RowValue, J: Hash + Eq + Clone>
         self.right.pull(&mut right);
         for Delta { key, old, new } in right {
             if let Some(j) = old.as_ref().and_then(|old| (self.right_key)(old)) {
-                let side = self.rights.get_mut(&j).expect("a right row is indexed");
+                let side = self.rights.get_mut(&j).expect("join: a right row is not under its join key: the right key function is not deterministic");
                 side.remove(&key);
                 let now_empty = side.is_empty();
                 if now_empty {

@@ -68,6 +68,10 @@
 //! | [`join`](Query::join), [`left_join`](Query::left_join) | both sides' rows by join key | O(log n + rows paired with) |
 //! | [`order_by`](Query::order_by) + window ([`Sorted`]) | an ordered index of all its input rows, their sort keys, the visible rows | no window: O(log n) search + a shift of the result vector; a window: O(log n + offset + limit) |
 //!
+//! The closures given to operators (a filter, a projection, a sort, group or join key) must
+//! be deterministic: an operator recomputes them to retract a row. One that is not breaks the
+//! operator's invariant and panics with a message naming it.
+//!
 //! ## Change lists
 //!
 //! A [`RowChange`] list applies in order — `Removed` removes at `old_index`, `Added` inserts

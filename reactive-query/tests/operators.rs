@@ -318,3 +318,34 @@ fn for_each_row_updates_the_row_signal_when_the_row_changes() {
     assert_eq!(*seen.borrow(), [1, 2]);
     root.dispose();
 }
+
+#[test]
+fn for_each_row_catches_up_when_updates_were_read_inside_a_batch() {
+    let built = Rc::new(RefCell::new(Vec::new()));
+    let (c, root) = create_root(|| {
+        let c = scores(&[("a", 1), ("b", 2)]);
+        let q = c.query().order_by(|v| *v).live();
+        let built = built.clone();
+        q.for_each_row(move |key, _| {
+            built.borrow_mut().push(format!("build {key}"));
+            let built = built.clone();
+            let key = *key;
+            on_cleanup(move || built.borrow_mut().push(format!("drop {key}")));
+        });
+        (c, q)
+    });
+    let (c, q) = c;
+    batch(|| {
+        c.insert("c", 3);
+        assert_eq!(q.len(), 3); // an update read inside the batch: the effect sees two at once
+        c.remove(&"a");
+        c.insert("d", 0);
+    });
+    assert_eq!(q.keys(), ["d", "b", "c"]);
+    // Caught up by comparing keys: leaving rows first, then entering ones in result order.
+    assert_eq!(
+        *built.borrow(),
+        ["build a", "build b", "drop a", "build d", "build c"]
+    );
+    root.dispose();
+}
