@@ -110,7 +110,9 @@ struct State<K, V> {
 ///
 /// It reads like a memo: [`with`](With::with), [`get`](reactive_core::Get::get) and the
 /// methods below subscribe the running effect or memo, which re-runs only when the result
-/// changed. It is lazy: until read, changes only queue up. Cloning shares it.
+/// changed. It is lazy: until read, changes only queue up. Cloning shares it. Its state lives
+/// in a memo of the owner it was created under: disposing that owner (or
+/// [`dispose`](LiveQuery::dispose)) frees it; dropping the handles does not.
 ///
 /// ```
 /// use reactive_core::{Effect, Get};
@@ -164,6 +166,23 @@ impl<K: RowKey, V: RowValue> LiveQuery<K, V> {
     fn current(&self) -> Rc<Vec<(K, V)>> {
         self.version.with(|_| ());
         self.state.borrow().stage.rows().clone()
+    }
+
+    /// Frees the query's state (its operators' indexes and the result) now, instead of when
+    /// its owner is disposed. Reading it afterwards panics (the `try_` reads return
+    /// [`ReactiveError::Disposed`]).
+    ///
+    /// ```
+    /// use reactive_core::{ReactiveError, With};
+    /// use reactive_query::Collection;
+    /// let c = Collection::new();
+    /// c.insert(1, 1);
+    /// let q = c.query().live();
+    /// q.dispose();
+    /// assert!(matches!(q.try_with(|rows| rows.len()), Err(ReactiveError::Disposed { .. })));
+    /// ```
+    pub fn dispose(&self) {
+        self.version.dispose();
     }
 
     /// The number of updates so far (tracked): it grows by one each time the result changes.
