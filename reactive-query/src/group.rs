@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 /// come from a multiset of the values, so deleting the current minimum finds the next one in
 /// O(log n).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Aggregate {
+pub struct GroupStats {
     /// The number of rows in the group (never 0: empty groups leave the result).
     pub count: i64,
     /// The sum of the values (wide enough for a million rows of `i64::MAX / 2^20`).
@@ -20,12 +20,12 @@ pub struct Aggregate {
     pub max: i64,
 }
 
-impl Aggregate {
+impl GroupStats {
     /// The mean of the values.
     ///
     /// ```
-    /// use reactive_query::Aggregate;
-    /// let a = Aggregate { count: 4, sum: 10, min: 1, max: 4 };
+    /// use reactive_query::GroupStats;
+    /// let a = GroupStats { count: 4, sum: 10, min: 1, max: 4 };
     /// assert_eq!(a.avg(), 2.5);
     /// ```
     pub fn avg(&self) -> f64 {
@@ -42,10 +42,10 @@ struct GroupState {
 }
 
 impl GroupState {
-    fn aggregate(&self) -> Option<Aggregate> {
+    fn aggregate(&self) -> Option<GroupStats> {
         let (&min, _) = self.values.first_key_value()?;
         let (&max, _) = self.values.last_key_value()?;
-        Some(Aggregate {
+        Some(GroupStats {
             count: self.count,
             sum: self.sum,
             min,
@@ -61,13 +61,13 @@ impl<K: RowKey, V: RowValue> Query<K, V> {
     /// multiset of values; a row change costs O(log n).
     ///
     /// ```
-    /// use reactive_query::{Aggregate, Collection};
+    /// use reactive_query::{GroupStats, Collection};
     /// let orders = Collection::new();
     /// orders.insert(1, ("BTC", 10));
     /// orders.insert(2, ("BTC", 30));
     /// orders.insert(3, ("ETH", 5));
     /// let by_symbol = orders.query().group_by(|o| o.0, |o| o.1).live();
-    /// assert_eq!(by_symbol.row(&"BTC").unwrap().1, Aggregate { count: 2, sum: 40, min: 10, max: 30 });
+    /// assert_eq!(by_symbol.row(&"BTC").unwrap().1, GroupStats { count: 2, sum: 40, min: 10, max: 30 });
     /// orders.remove(&3);
     /// assert_eq!(by_symbol.keys(), ["BTC"]);
     /// ```
@@ -75,7 +75,7 @@ impl<K: RowKey, V: RowValue> Query<K, V> {
         self,
         group: impl Fn(&V) -> G + 'static,
         value: impl Fn(&V) -> i64 + 'static,
-    ) -> Query<G, Aggregate> {
+    ) -> Query<G, GroupStats> {
         Query::from_node(GroupBy {
             input: self.node,
             group,
@@ -147,7 +147,7 @@ where
     }
 }
 
-impl<K, V, G, FG, FV> Node<G, Aggregate> for GroupBy<K, V, G, FG, FV>
+impl<K, V, G, FG, FV> Node<G, GroupStats> for GroupBy<K, V, G, FG, FV>
 where
     K: RowKey,
     V: RowValue,
@@ -155,11 +155,11 @@ where
     FG: Fn(&V) -> G,
     FV: Fn(&V) -> i64,
 {
-    fn pull(&mut self, out: &mut Vec<Delta<G, Aggregate>>) {
+    fn pull(&mut self, out: &mut Vec<Delta<G, GroupStats>>) {
         let mut input = Vec::new();
         self.input.pull(&mut input);
         // Each touched group's aggregate before this pull.
-        let mut before: HashMap<G, Option<Aggregate>> = HashMap::new();
+        let mut before: HashMap<G, Option<GroupStats>> = HashMap::new();
         for Delta { old, new, .. } in input {
             if let Some(old) = old {
                 let group = (self.group)(&old);

@@ -90,7 +90,7 @@ mod order;
 mod query;
 
 pub use collection::{Collection, RowKey, RowValue};
-pub use group::Aggregate;
+pub use group::GroupStats;
 pub use live::{LiveQuery, Sorted};
 pub use order::RowChange;
 pub use query::Query;

@@ -1,7 +1,7 @@
 //! One behaviour per test, including the corners where incremental engines are known to break.
 
 use reactive_core::{Signal, batch, create_root, on_cleanup};
-use reactive_query::{Aggregate, Collection, RowChange};
+use reactive_query::{Collection, GroupStats, RowChange};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
@@ -104,7 +104,7 @@ fn a_group_whose_last_row_leaves_disappears() {
         *q.changes(),
         [RowChange::Removed {
             key: "x",
-            row: Aggregate {
+            row: GroupStats {
                 count: 1,
                 sum: 5,
                 min: 5,
@@ -127,7 +127,7 @@ fn deleting_the_minimum_of_a_group_finds_the_next_smallest() {
     c.remove(&3);
     assert_eq!(
         q.row(&()).unwrap().1,
-        Aggregate {
+        GroupStats {
             count: 2,
             sum: 13,
             min: 5,

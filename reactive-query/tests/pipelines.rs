@@ -7,7 +7,7 @@ mod shapes;
 
 use proptest::prelude::*;
 use reactive_core::{Signal, batch};
-use reactive_query::{Aggregate, Collection, Query};
+use reactive_query::{Collection, GroupStats, Query};
 use shapes::Checked;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
@@ -107,7 +107,7 @@ fn op() -> impl Strategy<Value = Op> {
 
 enum Live {
     Rows(Checked<u16, Row>),
-    Groups(Checked<i64, Aggregate>),
+    Groups(Checked<i64, GroupStats>),
     Distinct(Checked<i64, ()>),
 }
 
@@ -173,7 +173,7 @@ proptest! {
                             let sum = v.iter().map(|&x| i128::from(x)).sum();
                             let min = *v.iter().min().unwrap();
                             let max = *v.iter().max().unwrap();
-                            (g, Aggregate { count: v.len() as i64, sum, min, max })
+                            (g, GroupStats { count: v.len() as i64, sum, min, max })
                         })
                         .collect();
                     checked.check("grouped", expected);

@@ -5,7 +5,7 @@
 mod shapes;
 
 use proptest::prelude::*;
-use reactive_query::Aggregate;
+use reactive_query::GroupStats;
 use shapes::{Fixture, Op, Player, Team};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet};
@@ -29,8 +29,8 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn aggregate(scores: &[i64]) -> Aggregate {
-    Aggregate {
+fn aggregate(scores: &[i64]) -> GroupStats {
+    GroupStats {
         count: scores.len() as i64,
         sum: scores.iter().map(|&s| i128::from(s)).sum(),
         min: *scores.iter().min().unwrap(),
@@ -41,7 +41,7 @@ fn aggregate(scores: &[i64]) -> Aggregate {
 fn groups(
     players: &[(u16, Player)],
     keep: impl Fn(&Player) -> bool,
-) -> Vec<(Option<u8>, Aggregate)> {
+) -> Vec<(Option<u8>, GroupStats)> {
     let mut by: BTreeMap<Option<u8>, Vec<i64>> = BTreeMap::new();
     for (_, p) in players.iter().filter(|(_, p)| keep(p)) {
         by.entry(p.grp).or_default().push(p.score);

@@ -5,7 +5,7 @@
 #[path = "support/shapes.rs"]
 mod shapes;
 
-use reactive_query::Aggregate;
+use reactive_query::GroupStats;
 use rusqlite::{Connection, Row, params};
 use shapes::{Fixture, Op, Player, Team};
 
@@ -95,8 +95,8 @@ fn player(r: &Row, at: usize) -> rusqlite::Result<Player> {
     })
 }
 
-fn aggregate(r: &Row) -> rusqlite::Result<(Option<u8>, Aggregate)> {
-    let aggregate = Aggregate {
+fn aggregate(r: &Row) -> rusqlite::Result<(Option<u8>, GroupStats)> {
+    let aggregate = GroupStats {
         count: r.get(1)?,
         sum: i128::from(r.get::<_, i64>(2)?),
         min: r.get(3)?,

@@ -5,7 +5,7 @@
 #![allow(dead_code)] // each test file uses part of it
 
 use reactive_core::{Signal, batch};
-use reactive_query::{Aggregate, Collection, LiveQuery, RowKey, RowValue};
+use reactive_query::{Collection, GroupStats, LiveQuery, RowKey, RowValue};
 
 /// A player: nullable group, a score, a field no query projects.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -40,8 +40,8 @@ pub struct Fixture {
     pub limit: Signal<Option<usize>>,
     pub top: Checked<u16, Player>,
     pub projected: Checked<u16, (Option<u8>, i64)>,
-    pub groups: Checked<Option<u8>, Aggregate>,
-    pub biggest_groups: Checked<Option<u8>, Aggregate>,
+    pub groups: Checked<Option<u8>, GroupStats>,
+    pub biggest_groups: Checked<Option<u8>, GroupStats>,
     pub distinct: Checked<Option<u8>, ()>,
     pub inner: Checked<(u16, u16), (Player, Team)>,
     pub left: Checked<(u16, Option<u16>), (Player, Option<Team>)>,
