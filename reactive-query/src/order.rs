@@ -266,6 +266,162 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
     }
 }
 
+impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
+    /// The index entry at `position`, given that exactly `before` entries sort before `at`
+    /// (or, with `inclusive`, at or before it). Walks from `at`, so it costs
+    /// O((|before - position| + 1) + log n).
+    fn entry_at(
+        &self,
+        at: &(S, K),
+        before: usize,
+        position: usize,
+        inclusive: bool,
+    ) -> Option<(S, K)> {
+        use std::ops::Bound::{Excluded, Included, Unbounded};
+        if before > position {
+            let start = if inclusive {
+                Included(at)
+            } else {
+                Excluded(at)
+            };
+            let below: (std::ops::Bound<&(S, K)>, _) = (Unbounded, start);
+            self.index.range(below).rev().nth(before - position - 1)
+        } else {
+            let from = if inclusive {
+                Excluded(at)
+            } else {
+                Included(at)
+            };
+            self.index.range((from, Unbounded)).nth(position - before)
+        }
+        .map(|(entry, _)| entry.clone())
+    }
+
+    /// Updates a non-empty window of the same `offset`/`limit` after the `touched` rows
+    /// changed (the index already holds their new values). The rows before the old first row
+    /// `a` and up to the old last row `b` are counted from the old counts (`offset`,
+    /// `offset + len`) plus the touched rows that crossed `a` or `b`; the new edges are then at
+    /// most `t` entries from the old ones, and only rows between old and new edges (plus the
+    /// touched rows) enter the diff. O(t log n + change) instead of O(offset + limit).
+    fn shift_window(
+        &mut self,
+        offset: usize,
+        limit: Option<usize>,
+        touched: &BTreeMap<K, Option<(S, V)>>,
+        changes: &mut Vec<RowChange<K, V>>,
+    ) {
+        use std::ops::Bound::{Excluded, Included};
+        let len = self.window.rows.len();
+        let a = (self.window.sorts[0].clone(), self.window.rows[0].0.clone());
+        let b = (
+            self.window.sorts[len - 1].clone(),
+            self.window.rows[len - 1].0.clone(),
+        );
+        let (mut below_a, mut upto_b) = (offset, offset + len);
+        for (key, before) in touched {
+            if let Some((sort, _)) = before {
+                below_a -= usize::from((sort, key) < (&a.0, &a.1));
+                upto_b -= usize::from((sort, key) <= (&b.0, &b.1));
+            }
+            if let Some(sort) = self.sort_keys.get(key) {
+                below_a += usize::from((sort, key) < (&a.0, &a.1));
+                upto_b += usize::from((sort, key) <= (&b.0, &b.1));
+            }
+        }
+        let Some(first) = self.entry_at(&a, below_a, offset, false) else {
+            // Offset now past the end: every row leaves.
+            let old = self.window_map();
+            self.emit(old, BTreeMap::new(), changes);
+            return;
+        };
+        let last_position = match limit {
+            Some(limit) => offset + limit - 1,
+            None => self.index.len() - 1,
+        };
+        let last = self
+            .entry_at(&b, upto_b, last_position, true)
+            .or_else(|| self.index.last_key_value().map(|(entry, _)| entry.clone()))
+            .expect("the index holds the window's first row");
+        let inside = |sort: &S, key: &K| {
+            (sort, key) >= (&first.0, &first.1) && (sort, key) <= (&last.0, &last.1)
+        };
+        let mut old = BTreeMap::new();
+        let mut new = BTreeMap::new();
+        for (key, before) in touched {
+            if let Some((sort, row)) = before {
+                if (sort, key) >= (&a.0, &a.1) && (sort, key) <= (&b.0, &b.1) {
+                    old.insert(key.clone(), (sort.clone(), row.clone()));
+                }
+            }
+            if let Some(sort) = self.sort_keys.get(key) {
+                if inside(sort, key) {
+                    let row = self.index[&(sort.clone(), key.clone())].clone();
+                    new.insert(key.clone(), (sort.clone(), row));
+                }
+            }
+        }
+        // Untouched rows of the old window outside the new edges leave.
+        let rows = Rc::clone(&self.window.rows);
+        let leaving = rows
+            .iter()
+            .zip(&self.window.sorts)
+            .take_while(|((key, _), sort)| (*sort, key) < (&first.0, &first.1))
+            .chain(
+                rows.iter()
+                    .zip(&self.window.sorts)
+                    .rev()
+                    .take_while(|((key, _), sort)| (*sort, key) > (&last.0, &last.1)),
+            );
+        for ((key, row), sort) in leaving {
+            if !touched.contains_key(key) {
+                old.insert(key.clone(), (sort.clone(), row.clone()));
+            }
+        }
+        drop(rows);
+        // Untouched rows inside the new edges but outside the old ones enter.
+        let mut enter = |low: std::ops::Bound<&(S, K)>, high: std::ops::Bound<&(S, K)>| {
+            let empty = match (low, high) {
+                (Included(l), Included(h)) => l > h,
+                (Included(l), Excluded(h))
+                | (Excluded(l), Included(h))
+                | (Excluded(l), Excluded(h)) => l >= h,
+                _ => false,
+            };
+            if empty {
+                return;
+            }
+            for ((sort, key), row) in self.index.range((low, high)) {
+                if !touched.contains_key(key) {
+                    new.insert(key.clone(), (sort.clone(), row.clone()));
+                }
+            }
+        };
+        let below_high = if last < a {
+            Included(&last)
+        } else {
+            Excluded(&a)
+        };
+        enter(Included(&first), below_high);
+        let above_low = if first > b {
+            Included(&first)
+        } else {
+            Excluded(&b)
+        };
+        enter(above_low, Included(&last));
+        self.emit(old, new, changes);
+    }
+
+    /// The window's rows keyed by row key, with their sort keys.
+    fn window_map(&self) -> BTreeMap<K, (S, V)> {
+        self.window
+            .rows
+            .iter()
+            .zip(&self.window.sorts)
+            .map(|((k, v), s)| (k.clone(), (s.clone(), v.clone())))
+            .collect()
+    }
+}
+
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy<K, V, S> {
     fn refresh(&mut self) -> Vec<RowChange<K, V>> {
         let offset = read(&self.offset);
@@ -308,6 +464,13 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
         {
             // Every touched row was and stays after the full window's last row: the first
             // offset + limit rows of the index are the same, so is the window. O(t).
+        } else if self.last_window == Some((offset, limit))
+            && limit != Some(0)
+            && !self.window.rows.is_empty()
+        {
+            // Same window over changed rows: find the new edges by counting how many rows
+            // crossed the old ones, then diff only the rows near the edges. O(t log n + output).
+            self.shift_window(offset, limit, &touched, &mut changes);
         } else {
             // A window: compare the old window with the new one, O(offset + limit).
             let old: BTreeMap<K, (S, V)> = self
