@@ -181,6 +181,7 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
         inner.inboxes.push(Rc::downgrade(&inbox));
         Query::from_node(SourceNode {
             inbox,
+            spare: Inbox::default(),
             changed: self.changed,
         })
     }
@@ -209,20 +210,30 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
     }
 }
 
+/// The capacity an emptied inbox table keeps (larger ones are shrunk back to it).
+const SPARE_CAPACITY: usize = 32;
+
 struct SourceNode<K, V> {
     inbox: Rc<RefCell<Inbox<K, V>>>,
+    /// The inbox's previous table, swapped in empty at each pull so neither table is
+    /// allocated again (a one-row change would otherwise allocate and grow a new table).
+    spare: Inbox<K, V>,
     changed: Signal<()>,
 }
 
 impl<K: RowKey, V: RowValue> Node<K, V> for SourceNode<K, V> {
     fn pull(&mut self, out: &mut Vec<Delta<K, V>>) {
         self.changed.track();
-        let pending = std::mem::take(&mut *self.inbox.borrow_mut());
+        // Swap rather than drain in place: the inbox is not borrowed while rows are compared.
+        std::mem::swap(&mut self.spare, &mut *self.inbox.borrow_mut());
         out.extend(
-            pending
-                .into_iter()
+            self.spare
+                .drain()
                 .filter(|(_, (old, new))| old != new)
                 .map(|(key, (old, new))| Delta { key, old, new }),
         );
+        // A big catch-up (the first pull holds every row) must not leave a big table behind:
+        // draining walks the whole table, so keep it small.
+        self.spare.shrink_to(SPARE_CAPACITY);
     }
 }

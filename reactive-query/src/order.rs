@@ -137,6 +137,9 @@ pub(crate) trait Ordered<K, V> {
     fn position(&self, key: &K) -> Option<usize>;
 }
 
+/// The capacity the pulled changes' buffer keeps between refreshes.
+const SCRATCH_CAPACITY: usize = 64;
+
 pub(crate) struct OrderBy<K, V, S> {
     input: Box<dyn Node<K, V>>,
     sort: Box<dyn Fn(&V) -> S>,
@@ -151,6 +154,8 @@ pub(crate) struct OrderBy<K, V, S> {
     whole: bool,
     /// The offset and limit of the last refresh.
     last_window: Option<(usize, Option<usize>)>,
+    /// The pulled changes' buffer, kept empty between refreshes so it is allocated once.
+    scratch: Vec<Delta<K, V>>,
 }
 
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
@@ -173,6 +178,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             },
             whole: true,
             last_window: None,
+            scratch: Vec::new(),
         }
     }
 
@@ -426,11 +432,11 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
     fn refresh(&mut self) -> Vec<RowChange<K, V>> {
         let offset = read(&self.offset);
         let limit = read(&self.limit);
-        let mut input = Vec::new();
+        let mut input = std::mem::take(&mut self.scratch);
         self.input.pull(&mut input);
         // Each touched row's sort key and value before this refresh.
         let mut touched: BTreeMap<K, Option<(S, V)>> = BTreeMap::new();
-        for Delta { key, new, .. } in input {
+        for Delta { key, new, .. } in input.drain(..) {
             let before = self.sort_keys.remove(&key).map(|sort| {
                 let row = self.index.remove(&(sort.clone(), key.clone()));
                 (sort, row.expect("the index holds every row of sort_keys"))
@@ -442,6 +448,9 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
                 self.index.insert((sort, key), row);
             }
         }
+        // The first pull holds every row: do not keep a buffer that big.
+        input.shrink_to(SCRATCH_CAPACITY);
+        self.scratch = input;
         let whole = offset == 0 && limit.is_none();
         let mut changes = Vec::new();
         if whole && self.whole {
