@@ -45,6 +45,7 @@
 //! | — | always | paths, patches, `State`, snapshots, migrations ([`state`]) | `reactive-state` |
 //! | `model` | yes | `#[derive(Model)]` and its runtime ([`model`]) | `reactive-model` |
 //! | `store` | yes | `Store`, scopes, events ([`store`]) | `reactive-store` |
+//! | `query` | yes | live queries over keyed collections ([`query`]) | `reactive-query` |
 //! | `sourcing` | no | event sourcing (`reactive::sourcing`) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
@@ -60,6 +61,7 @@
 //! | a struct whose fields views read one by one | `#[derive(Model)]` (feature `model`) |
 //! | application data to undo, save, validate, diff, sync | a `Store` of a `#[derive(State)]` type (feature `store`) |
 //! | settings and services shared down a tree, events routed along it | `Scope` (feature `store`) |
+//! | a view of "the top 50 by score", kept up to date row by row | a live query ([`query`], feature `query`) |
 //! | every change kept as an event, state as their fold | `reactive::sourcing` (feature `sourcing`) |
 //!
 //! Derive macros generated code reaches the runtime through this crate, so a project needs
@@ -90,6 +92,22 @@ pub mod model {
 #[cfg(feature = "store")]
 pub mod store {
     pub use reactive_store::*;
+}
+
+/// Live queries over keyed collections: incremental filter, map, order, top-K windows,
+/// group-by, joins and distinct, with change lists (the `reactive-query` crate).
+///
+/// ```
+/// use reactive::query::Collection;
+/// let scores = Collection::new();
+/// scores.insert("ada", 30);
+/// scores.insert("bob", 20);
+/// let top = scores.query().order_by_desc(|s| *s).limit(Some(1)).live();
+/// assert_eq!(top.keys(), ["ada"]);
+/// ```
+#[cfg(feature = "query")]
+pub mod query {
+    pub use reactive_query::*;
 }
 
 /// Event sourcing (the `reactive-sourcing` crate).
