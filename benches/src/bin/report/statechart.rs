@@ -13,7 +13,7 @@ use benches::harness::median;
 use benches::statechart::{MACHINES, chart, machine_benches_dir, send, start};
 use reactive_machine::Machine;
 use serde::Deserialize;
-use stats_alloc::Region;
+use crate::counting::Snapshot;
 
 /// Events per timed sample.
 const EVENTS: usize = 1_000;
@@ -73,11 +73,10 @@ fn our_figures(name: &str, cycle: &[&str], quick: bool) -> (f64, f64) {
     // Warm the engine's arena so its growth is not charged to the measured machines.
     let warm: Vec<Machine> = (0..LIVE).map(|_| start(&chart)).collect();
     warm.into_iter().for_each(Machine::dispose);
-    let region = Region::new(crate::GLOBAL);
+    // What the allocator hands out (usable size plus chunk header), as in the memory section.
+    let before = Snapshot::now();
     let machines: Vec<Machine> = (0..LIVE).map(|_| start(&chart)).collect();
-    let stats = region.change();
-    let live = stats.bytes_allocated as f64 - stats.bytes_deallocated as f64
-        + stats.bytes_reallocated as f64;
+    let live = Snapshot::now().chunk_bytes_since(&before) as f64;
     machines.into_iter().for_each(Machine::dispose);
     (per_second, live / LIVE as f64)
 }
