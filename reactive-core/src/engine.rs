@@ -153,6 +153,11 @@ pub(crate) struct Graph {
     pub live_links: usize,
     /// Links freed since the free list was last put in address order.
     pub frees_since_sort: usize,
+    /// The work-list of marking (links whose subscribers are still to be marked `PENDING`).
+    /// Marking runs inside one arena borrow and calls no user code, so it never nests: it takes
+    /// this list out and puts it back, allocating nothing in steady state and borrowing no
+    /// pool.
+    pub mark_stack: Vec<u32>,
 }
 
 /// The per-thread runtime state.
@@ -192,8 +197,8 @@ pub(crate) struct Engine {
     pub running_pos: Cell<usize>,
     /// Next creation sequence number.
     pub next_seq: Cell<u64>,
-    /// Reusable work-lists, so propagation allocates nothing in steady state.
-    pub link_stacks: RefCell<Vec<Vec<u32>>>,
+    /// Reusable work-lists for checks (which nest: a check may run a memo whose body reads
+    /// another memo), so pulling allocates nothing in steady state.
     pub check_stacks: RefCell<Vec<Vec<(NodeId, u32)>>>,
 }
 
@@ -219,6 +224,7 @@ impl Engine {
                 free_link: NONE,
                 live_links: 0,
                 frees_since_sort: 0,
+                mark_stack: Vec::new(),
             }),
             observer: Cell::new(None),
             owner: Cell::new(None),
@@ -239,7 +245,6 @@ impl Engine {
             running: RefCell::new(Vec::new()),
             running_pos: Cell::new(0),
             next_seq: Cell::new(0),
-            link_stacks: RefCell::new(Vec::new()),
             check_stacks: RefCell::new(Vec::new()),
         }
     }

@@ -16,6 +16,9 @@
 //! valgrind --tool=callgrind target/release/profile deep-via alien-signals
 //! valgrind --tool=callgrind target/release/profile update-via reactive-core
 //! valgrind --tool=callgrind target/release/profile update-via alien-signals
+//!
+//! # one unit of a report case (graph building included) on reactive-core, e.g. a kairo case:
+//! valgrind --tool=callgrind target/release/profile case avoidablePropagation
 //! ```
 //!
 //! `history` prints wall times (medians of 7 units): what it measures is memory locality, which
@@ -230,6 +233,21 @@ fn via(workload: &str, library: Option<&str>) -> bool {
     run.ran
 }
 
+/// Builds the report case called `name` for reactive-core at full scale and runs one unit.
+fn one_case(name: Option<&str>) -> bool {
+    use benches::case::{Scale, all_cases, instantiate};
+    let Some(case) = name.and_then(|n| all_cases().into_iter().find(|c| c.name == n)) else {
+        return false;
+    };
+    let Ok(mut instance) = instantiate::<benches::adapter::ReactiveCore>(&case, Scale::FULL) else {
+        return false;
+    };
+    instance.before();
+    instance.unit();
+    instance.after();
+    true
+}
+
 fn main() -> ExitCode {
     match std::env::args().nth(1).as_deref() {
         Some("deep") => deep(),
@@ -239,10 +257,12 @@ fn main() -> ExitCode {
         Some("history") => benches::harness::run_on_big_stack(history),
         Some(workload @ ("deep-via" | "update-via"))
             if via(workload, std::env::args().nth(2).as_deref()) => {}
+        Some("case") if one_case(std::env::args().nth(2).as_deref()) => {}
         _ => {
             eprintln!(
                 "usage: profile deep|update|create|append|history\n       \
-                 profile deep-via|update-via <library>"
+                 profile deep-via|update-via <library>\n       \
+                 profile case <report case name>"
             );
             return ExitCode::FAILURE;
         }

@@ -22,18 +22,19 @@ impl Engine {
     /// Marks everything downstream of `source`, which just changed: its direct subscribers
     /// with `level` (`DIRTY`, or `PENDING` when the change may yet be undone in the batch).
     pub(crate) fn propagate(&self, g: &mut Graph, source: NodeId, level: u8) {
-        let mut stack = Pooled::take(&self.link_stacks);
         if self.hooked.get() && level == flags::DIRTY {
             self.record_triggers(g, source);
         }
+        let mut stack = std::mem::take(&mut g.mark_stack);
         let mut link = g.nodes[source].subs_head;
         while link != NONE {
             let l = &g.links[link as usize];
             let (sub, next) = (l.sub, l.next_sub);
-            self.mark(g, sub, level, &mut stack.list);
+            self.mark(g, sub, level, &mut stack);
             link = next;
         }
-        self.mark_pending(g, &mut stack.list);
+        self.mark_pending(g, &mut stack);
+        g.mark_stack = stack;
     }
 
     /// Marks the subscribers reachable from the links on `stack` `PENDING`.
@@ -96,9 +97,10 @@ impl Engine {
                 g.nodes[sub].flags = f | flags::DIRTY;
             } else if f & (flags::DIRTY | flags::COMPUTING) == 0 {
                 // Only after a panic can a subscriber of a recomputing memo be unmarked.
-                let mut stack = Pooled::take(&self.link_stacks);
-                self.mark(g, sub, flags::DIRTY, &mut stack.list);
-                self.mark_pending(g, &mut stack.list);
+                let mut stack = std::mem::take(&mut g.mark_stack);
+                self.mark(g, sub, flags::DIRTY, &mut stack);
+                self.mark_pending(g, &mut stack);
+                g.mark_stack = stack;
             }
             link = next;
         }

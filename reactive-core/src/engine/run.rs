@@ -7,7 +7,9 @@ use std::rc::Rc;
 
 use std::time::Instant;
 
-use super::{Caller, Compute, Engine, NodeId, NodeKind, flags};
+use std::cell::RefMut;
+
+use super::{Caller, Compute, Engine, Graph, NodeId, NodeKind, flags};
 use crate::error::ReactiveError;
 use crate::observer::{RunOutcome, RuntimeEvent};
 
@@ -37,8 +39,24 @@ impl Engine {
     /// [`run_computation`](Self::run_computation) with no observer to tell.
     #[inline(always)]
     fn run_plain(&self, id: NodeId) -> bool {
+        self.run_plain_borrowed(self.graph.borrow_mut(), id)
+    }
+
+    /// Runs the effect `id` that the flush loop just dequeued, in the arena borrow `g` the loop
+    /// already holds (one borrow and one lookup fewer per effect run).
+    #[inline(always)]
+    pub(crate) fn run_dequeued<'a>(&'a self, g: RefMut<'a, Graph>, id: NodeId) -> bool {
+        if self.hooked.get() {
+            drop(g);
+            return self.run_observed(id);
+        }
+        self.run_plain_borrowed(g, id)
+    }
+
+    /// [`run_plain`](Self::run_plain), starting in the arena borrow `g`.
+    #[inline(always)]
+    fn run_plain_borrowed<'a>(&'a self, mut g: RefMut<'a, Graph>, id: NodeId) -> bool {
         let (compute, value, kind) = {
-            let mut g = self.graph.borrow_mut();
             let Some(mut node) = g.nodes.get_mut(id) else {
                 return false;
             };
@@ -61,7 +79,9 @@ impl Engine {
                 | flags::COMPUTING;
             node.epoch = node.epoch.wrapping_add(1);
             node.deps_tail = super::NONE;
-            (node.compute.take(), node.value.take(), node.kind)
+            let taken = (node.compute.take(), node.value.take(), node.kind);
+            drop(g);
+            taken
         };
         let mut guard = RunGuard {
             engine: self,
@@ -195,7 +215,15 @@ impl Drop for RunGuard<'_> {
         node.value = self.value.take();
         node.flags &= !flags::COMPUTING;
         if self.finished {
-            if node.deps_tail != super::NONE || node.deps_head != super::NONE {
+            // Sources left after the cursor were not read this run: unlink them (looked up
+            // here, in the node already at hand; usually there are none).
+            let cursor = node.deps_tail;
+            let stale = if cursor == super::NONE {
+                node.deps_head
+            } else {
+                g.links[cursor as usize].next_dep
+            };
+            if stale != super::NONE {
                 e.truncate_deps(&mut g, self.id);
             }
             if self.changed && self.kind == NodeKind::Memo {
