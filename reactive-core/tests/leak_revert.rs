@@ -35,10 +35,13 @@ fn batched_writes_to_signals_whose_readers_never_check_keep_memory_flat() {
     for i in 11..=10_000 {
         batch(|| busy.set_if_changed(i));
     }
-    assert_eq!(
-        live_bytes(&region),
-        0,
-        "live heap bytes back to the baseline"
+    // The statistics are global to the process, and the test harness's own threads may
+    // allocate a few hundred bytes meanwhile (seen: 900). A leak per batch would show as at
+    // least one byte per write, 9,990 writes here: the bound separates the two.
+    let live = live_bytes(&region);
+    assert!(
+        live < 4_096,
+        "live heap bytes grew by {live} over 9,990 batched writes"
     );
     assert_eq!(unread.get(), 1);
 }

@@ -9,11 +9,11 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+use crate::counting::Snapshot;
 use benches::harness::median;
 use benches::statechart::{MACHINES, chart, machine_benches_dir, send, start};
 use reactive_machine::Machine;
 use serde::Deserialize;
-use crate::counting::Snapshot;
 
 /// Events per timed sample.
 const EVENTS: usize = 1_000;
