@@ -9,6 +9,7 @@
 //! `{ "type": name, "params": … }`. Anything else (`invoke`, `tags`, `meta`, `output`, …) is a
 //! [`DefinitionError::Unsupported`] naming where it is, never skipped.
 
+mod dot;
 mod export;
 pub(crate) mod json;
 

@@ -370,3 +370,30 @@ fn scxml_delayed_send_and_cancel_use_the_clock() {
     assert!(m.matches("b"));
     assert!(m.pending().is_empty(), "the cancel removed the 1.5 s event");
 }
+
+#[test]
+fn the_dot_graph_draws_clusters_initial_dots_finals_history_and_labelled_edges() {
+    let chart = Chart::from_xstate_json(
+        r#"{"id":"m","initial":"p","states":{"p":{"type":"parallel","states":{
+            "r1":{"initial":"a","states":{"a":{"after":{"500":"b"}},"b":{},"h":{"type":"history","history":"deep"}}},
+            "r2":{"initial":"x","states":{"x":{"on":{"GO":{"target":"y","guard":"ok"}}},"y":{"type":"final"}}}}},
+            "q":{"on":{"BACK":"p"}}}}"#,
+    )
+    .unwrap();
+    let d = chart.to_dot();
+    for line in [
+        "digraph \"m\" {",
+        "subgraph \"cluster p\" {",
+        "style=dashed;",
+        "subgraph \"cluster p.r1\" {",
+        "\"p.r1(initial)\" -> \"p.r1.a\";",
+        "\"p.r1.a\" -> \"p.r1.b\" [label=\"after 500ms\"];",
+        "\"p.r2.x\" -> \"p.r2.y\" [label=\"GO [ok]\"];",
+        "\"p.r2.y\" [label=\"y\", peripheries=2];",
+        "\"p.r1.h\" [label=\"H*\", shape=circle];",
+        "\"q\" -> \"p\" [label=\"BACK\", lhead=\"cluster p\"];",
+    ] {
+        assert!(d.contains(line), "missing {line:?} in\n{d}");
+    }
+    assert_eq!(d.matches('{').count(), d.matches('}').count(), "{d}");
+}

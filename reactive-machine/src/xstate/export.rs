@@ -210,7 +210,7 @@ impl Chart {
         }
     }
 
-    fn mermaid_label(&self, t: &Transition) -> String {
+    pub(super) fn mermaid_label(&self, t: &Transition) -> String {
         let mut label = match (&t.after, t.events.first()) {
             (Some(Delay::Ms(ms)), _) => format!("after {ms}ms"),
             (Some(Delay::Named(slot)), _) => format!("after {}", self.names.delays[*slot].0),
