@@ -10,8 +10,8 @@
 //! | which patches a change produced | [`assert_patches!`] (JSON Patch objects written inline) |
 //! | that a test disposed every node it created | [`LeakCheck`], [`no_leaks`] |
 //! | that delayed events fire when time says so | [`ManualClock`] (feature `machine`, default) |
-//! | a law over many values of a `State` type | [`strategy::state_like`] (feature `proptest`) |
-//! | an aggregate's decisions: given events, when a command, then events | [`AggregateTest`] (feature `sourcing`) |
+//! | a law over many values of a `State` type | `strategy::state_like` (feature `proptest`) |
+//! | an aggregate's decisions: given events, when a command, then events | `AggregateTest` (feature `sourcing`) |
 //!
 //! ```
 //! use reactive_core::{create_root, Get, Set, Signal};
