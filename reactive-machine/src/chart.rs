@@ -140,6 +140,37 @@ pub(crate) struct StateNode {
     pub description: Option<String>,
 }
 
+impl StateNode {
+    /// A state as a loader reads it: no children, initial transition, actions, transitions or
+    /// description yet (the loaders add them as they read on).
+    pub(crate) fn new(
+        key: String,
+        id: String,
+        explicit_id: bool,
+        path: String,
+        parent: Option<Sx>,
+        kind: StateKind,
+        depth: usize,
+    ) -> StateNode {
+        StateNode {
+            key,
+            id,
+            explicit_id,
+            path,
+            parent,
+            children: Vec::new(),
+            kind,
+            depth,
+            initial: None,
+            entry: Vec::new(),
+            exit: Vec::new(),
+            on: Vec::new(),
+            always: Vec::new(),
+            description: None,
+        }
+    }
+}
+
 /// Interned names of the setup entries a chart uses, with where each is first used.
 #[derive(Clone, Default, Debug)]
 pub(crate) struct Names {

@@ -231,22 +231,15 @@ impl Loader<'_, '_> {
         } else {
             String::new()
         };
-        self.states.push(StateNode {
-            key: id.clone(),
-            id: id.clone(),
-            explicit_id: true,
+        self.states.push(StateNode::new(
+            id.clone(),
+            id.clone(),
+            true,
             path,
             parent,
-            children: Vec::new(),
             kind,
             depth,
-            initial: None,
-            entry: Vec::new(),
-            exit: Vec::new(),
-            on: Vec::new(),
-            always: Vec::new(),
-            description: None,
-        });
+        ));
         match tag {
             "scxml" => {}
             "state" => self.attrs(n, &["id", "initial"])?,

@@ -331,22 +331,9 @@ impl Loader {
             Some(d) => Some(string(d, &join(jpath, "description"))?.to_owned()),
             None => None,
         };
-        self.states.push(StateNode {
-            key,
-            id: id.clone(),
-            explicit_id,
-            path,
-            parent,
-            children: Vec::new(),
-            kind,
-            depth,
-            initial: None,
-            entry: Vec::new(),
-            exit: Vec::new(),
-            on: Vec::new(),
-            always: Vec::new(),
-            description,
-        });
+        let mut node = StateNode::new(key, id.clone(), explicit_id, path, parent, kind, depth);
+        node.description = description;
+        self.states.push(node);
         self.after_entry.push(Vec::new());
         self.after_exit.push(Vec::new());
         if let Some(e) = get("entry") {
