@@ -3,6 +3,7 @@
 
 use crate::query::{Delta, Node, Query};
 use reactive_core::Signal;
+use std::any::Any;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
@@ -179,11 +180,7 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
             .collect();
         let inbox = Rc::new(RefCell::new(inbox));
         inner.inboxes.push(Rc::downgrade(&inbox));
-        Query::from_node(SourceNode {
-            inbox,
-            spare: Inbox::default(),
-            changed: self.changed,
-        })
+        Query::from_node(SourceNode::new(inbox, self.changed, None))
     }
 
     #[track_caller]
@@ -194,13 +191,12 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
             let Some(inbox) = inbox.upgrade() else {
                 continue;
             };
-            let mut inbox = inbox.borrow_mut();
-            match inbox.get_mut(&key) {
-                Some(pending) => pending.1 = new.clone(),
-                None => {
-                    inbox.insert(key.clone(), (old.clone(), new.clone()));
-                }
-            }
+            record_into(
+                &mut inbox.borrow_mut(),
+                key.clone(),
+                old.clone(),
+                new.clone(),
+            );
         }
         let any = !inner.inboxes.is_empty();
         drop(inner);
@@ -213,12 +209,46 @@ impl<K: RowKey, V: RowValue> Collection<K, V> {
 /// The capacity an emptied inbox table keeps (larger ones are shrunk back to it).
 const SPARE_CAPACITY: usize = 32;
 
-struct SourceNode<K, V> {
+/// Folds one change into an inbox: the first `old` of a key stays, its `new` is the last.
+pub(crate) fn record_into<K: RowKey, V>(
+    inbox: &mut Inbox<K, V>,
+    key: K,
+    old: Option<V>,
+    new: Option<V>,
+) {
+    match inbox.get_mut(&key) {
+        Some(pending) => pending.1 = new,
+        None => {
+            inbox.insert(key, (old, new));
+        }
+    }
+}
+
+/// The first stage of every query over a source that records into an inbox (a collection, a
+/// keyed list of models).
+pub(crate) struct SourceNode<K, V> {
     inbox: Rc<RefCell<Inbox<K, V>>>,
     /// The inbox's previous table, swapped in empty at each pull so neither table is
     /// allocated again (a one-row change would otherwise allocate and grow a new table).
     spare: Inbox<K, V>,
     changed: Signal<()>,
+    /// What the source's recorders reach only weakly, kept alive as long as the query.
+    _keep: Option<Rc<dyn Any>>,
+}
+
+impl<K, V> SourceNode<K, V> {
+    pub(crate) fn new(
+        inbox: Rc<RefCell<Inbox<K, V>>>,
+        changed: Signal<()>,
+        keep: Option<Rc<dyn Any>>,
+    ) -> Self {
+        SourceNode {
+            inbox,
+            spare: HashMap::new(),
+            changed,
+            _keep: keep,
+        }
+    }
 }
 
 impl<K: RowKey, V: RowValue> Node<K, V> for SourceNode<K, V> {

@@ -48,6 +48,12 @@
 //!   of pending changes, folded per key (the value before the first change, the value after
 //!   the last), so the writes of a [`batch`](reactive_core::batch) arrive as one change set and
 //!   an insert undone in the same batch arrives as nothing.
+//! - Two more sources feed the same operators, each behind a feature so the light use stays
+//!   light: a keyed map inside a `reactive-store` state (`Query::from_store`, feature
+//!   `store`: the commits' patches name the touched rows, one change set per transaction) and
+//!   a keyed list of `#[derive(Model)]` models (`Query::from_keyed_list`, feature `model`: a
+//!   watcher per item, one change set per batch). The facade's `store` and `model` features
+//!   turn them on for `reactive::query`.
 //! - A **query** ([`Query`]) is a chain of operators. Each pulls its input's changes — per key,
 //!   the old and the new row — and emits its own, at most one per key.
 //! - A **live result** ([`LiveQuery`]) ends every chain with an order (the sort key, then the
@@ -86,11 +92,17 @@ mod collection;
 mod group;
 mod join;
 mod live;
+#[cfg(feature = "model")]
+mod model_source;
 mod order;
 mod query;
+#[cfg(feature = "store")]
+mod store_source;
 
 pub use collection::{Collection, RowKey, RowValue};
 pub use group::GroupStats;
 pub use live::{LiveQuery, Sorted};
 pub use order::RowChange;
 pub use query::Query;
+#[cfg(feature = "store")]
+pub use store_source::StoreRows;
