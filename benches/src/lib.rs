@@ -55,6 +55,7 @@ pub mod case;
 pub mod event_store;
 pub mod harness;
 pub mod memory;
+pub mod query;
 pub mod random;
 pub mod scaling;
 pub mod statechart;

@@ -8,7 +8,8 @@
 //! cargo run -p benches --release --features peers --bin report -- --filter cellx   # some cases, printed only
 //! ```
 //!
-//! `--no-js` skips the Node reference. The binary counts allocations (its global allocator is
+//! `--query` measures only the live-query section and prints it. `--no-js` skips the Node
+//! references. The binary counts allocations (its global allocator is
 //! `counting::Counting`, which asks glibc for each allocation's real size), which the memory
 //! probes read; see `benches/README.md` for what that costs.
 
@@ -28,6 +29,8 @@ mod markdown;
 mod memory;
 #[path = "report/plot.rs"]
 mod plot;
+#[path = "report/query.rs"]
+mod query;
 #[path = "report/scaling.rs"]
 mod scaling;
 #[path = "report/statechart.rs"]
@@ -63,21 +66,25 @@ struct Options {
     filter: Option<String>,
     /// Skip the Node reference.
     no_js: bool,
+    /// Only the live-query section, printed.
+    query_only: bool,
 }
 
-const USAGE: &str = "usage: report [--quick | --check] [--filter <text>] [--no-js]";
+const USAGE: &str = "usage: report [--quick | --check] [--filter <text> | --query] [--no-js]";
 
 fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         mode: Mode::Full,
         filter: None,
         no_js: false,
+        query_only: false,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--quick" => options.mode = Mode::Quick,
             "--check" => options.mode = Mode::Check,
             "--no-js" => options.no_js = true,
+            "--query" => options.query_only = true,
             "--filter" => {
                 options.filter = Some(args.next().ok_or("--filter needs a value")?);
             }
@@ -121,6 +128,9 @@ fn main() -> ExitCode {
 /// `--check`: every case, small check and scaling graph once per library, and the JavaScript
 /// reference's own check. Returns whether everything passed.
 fn check(options: &Options) -> bool {
+    if options.query_only {
+        return report_end(query::check(&benches_dir().join("js"), options.no_js));
+    }
     let filter = options.filter.clone();
     let mut ok = benches::harness::run_on_big_stack(move || {
         let cases = timing::check_cases(filter.as_deref());
@@ -130,6 +140,9 @@ fn check(options: &Options) -> bool {
         let statecharts = filter.is_some() || statechart::check();
         cases && small && scaling && stores && statecharts
     });
+    if options.filter.is_none() {
+        ok &= query::check(&benches_dir().join("js"), options.no_js);
+    }
     if !options.no_js {
         match javascript::check(&benches_dir().join("js")) {
             Ok(()) => eprintln!("ok   alien-signals (Node): bench.mjs --check"),
@@ -142,6 +155,10 @@ fn check(options: &Options) -> bool {
             }
         }
     }
+    report_end(ok)
+}
+
+fn report_end(ok: bool) -> bool {
     if ok {
         eprintln!("check: all checks passed");
     } else {
@@ -153,6 +170,13 @@ fn check(options: &Options) -> bool {
 /// Full or quick run: measure, then write the report (or print it, with `--filter`).
 fn report(options: &Options) -> bool {
     let quick = options.mode == Mode::Quick;
+    if options.query_only {
+        let report = query::measure_all(quick, options.no_js, &benches_dir().join("js"));
+        let mut text = String::new();
+        query::render(&report, &mut text);
+        println!("{text}");
+        return true;
+    }
     let filter = options.filter.clone();
     let (times, scaling_results) = benches::harness::run_on_big_stack(move || {
         let times = timing::measure_cases(filter.as_deref(), quick);
@@ -176,6 +200,10 @@ fn report(options: &Options) -> bool {
         .filter
         .is_none()
         .then(|| statechart::measure_all(quick, options.no_js));
+    let queries = options
+        .filter
+        .is_none()
+        .then(|| query::measure_all(quick, options.no_js, &benches_dir().join("js")));
     let js = if options.no_js {
         javascript::Outcome::Skipped("--no-js".into())
     } else {
@@ -195,6 +223,7 @@ fn report(options: &Options) -> bool {
         memory: &memory,
         event_stores: event_stores.as_ref(),
         statecharts: statecharts.as_ref(),
+        queries: queries.as_ref(),
         scaling: &scaling_results,
         plot_name,
     };

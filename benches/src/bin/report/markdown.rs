@@ -32,6 +32,8 @@ pub struct Document<'a> {
     pub event_stores: Option<&'a StoreReport>,
     /// Statecharts against XState (`None` when not measured).
     pub statecharts: Option<&'a crate::statechart::StatechartReport>,
+    /// Live queries against recomputing and TanStack DB (`None` when not measured).
+    pub queries: Option<&'a crate::query::QueryReport>,
     /// Scaling measurements (empty when not measured).
     pub scaling: &'a [ScalingPoint],
     /// File name of the scaling plot, next to the report.
@@ -118,6 +120,9 @@ impl Document<'_> {
         self.event_store_table(&mut out);
         if let Some(report) = self.statecharts {
             crate::statechart::render(report, &mut out);
+        }
+        if let Some(report) = self.queries {
+            crate::query::render(report, &mut out);
         }
         out
     }
