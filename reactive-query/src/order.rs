@@ -140,6 +140,16 @@ pub(crate) trait Ordered<K, V> {
 /// The capacity the pulled changes' buffer keeps between refreshes.
 const SCRATCH_CAPACITY: usize = 64;
 
+/// The rows a refresh touched, sorted by row key, each once: its key, its sort key and value
+/// before the refresh, and its sort key after (`None`: absent). A sorted vector rather than a
+/// map: a refresh usually touches one row, and the vector is kept between refreshes.
+type Touched<K, S, V> = Vec<(K, Option<(S, V)>, Option<S>)>;
+
+/// Whether `key` is among the touched rows.
+fn is_touched<K: Ord, S, V>(touched: &Touched<K, S, V>, key: &K) -> bool {
+    touched.binary_search_by(|(k, _, _)| k.cmp(key)).is_ok()
+}
+
 pub(crate) struct OrderBy<K, V, S> {
     input: Box<dyn Node<K, V>>,
     sort: Box<dyn Fn(&V) -> S>,
@@ -156,6 +166,8 @@ pub(crate) struct OrderBy<K, V, S> {
     last_window: Option<(usize, Option<usize>)>,
     /// The pulled changes' buffer, kept empty between refreshes so it is allocated once.
     scratch: Vec<Delta<K, V>>,
+    /// The touched rows' buffer, likewise.
+    touched: Touched<K, S, V>,
 }
 
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
@@ -179,6 +191,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             whole: true,
             last_window: None,
             scratch: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
@@ -197,16 +210,16 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
     }
 
     /// Whether each touched row sorted after the window's last row, before and after.
-    fn all_after_window(&self, touched: &BTreeMap<K, Option<(S, V)>>) -> bool {
+    fn all_after_window(&self, touched: &Touched<K, S, V>) -> bool {
         let (Some((last_key, _)), Some(last_sort)) =
             (self.window.rows.last(), self.window.sorts.last())
         else {
             return false;
         };
         let after = |sort: &S, key: &K| (sort, key) > (last_sort, last_key);
-        touched.iter().all(|(key, before)| {
+        touched.iter().all(|(key, before, now)| {
             before.as_ref().is_none_or(|(sort, _)| after(sort, key))
-                && self.sort_keys.get(key).is_none_or(|sort| after(sort, key))
+                && now.as_ref().is_none_or(|sort| after(sort, key))
         })
     }
 
@@ -313,7 +326,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
         &mut self,
         offset: usize,
         limit: Option<usize>,
-        touched: &BTreeMap<K, Option<(S, V)>>,
+        touched: &Touched<K, S, V>,
         changes: &mut Vec<RowChange<K, V>>,
     ) {
         use std::ops::Bound::{Excluded, Included};
@@ -324,12 +337,12 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             self.window.rows[len - 1].0.clone(),
         );
         let (mut below_a, mut upto_b) = (offset, offset + len);
-        for (key, before) in touched {
+        for (key, before, now) in touched {
             if let Some((sort, _)) = before {
                 below_a -= usize::from((sort, key) < (&a.0, &a.1));
                 upto_b -= usize::from((sort, key) <= (&b.0, &b.1));
             }
-            if let Some(sort) = self.sort_keys.get(key) {
+            if let Some(sort) = now {
                 below_a += usize::from((sort, key) < (&a.0, &a.1));
                 upto_b += usize::from((sort, key) <= (&b.0, &b.1));
             }
@@ -353,13 +366,13 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
         };
         let mut old = BTreeMap::new();
         let mut new = BTreeMap::new();
-        for (key, before) in touched {
+        for (key, before, now) in touched {
             if let Some((sort, row)) = before {
                 if (sort, key) >= (&a.0, &a.1) && (sort, key) <= (&b.0, &b.1) {
                     old.insert(key.clone(), (sort.clone(), row.clone()));
                 }
             }
-            if let Some(sort) = self.sort_keys.get(key) {
+            if let Some(sort) = now {
                 if inside(sort, key) {
                     let row = self.index[&(sort.clone(), key.clone())].clone();
                     new.insert(key.clone(), (sort.clone(), row));
@@ -379,7 +392,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
                     .take_while(|((key, _), sort)| (*sort, key) > (&last.0, &last.1)),
             );
         for ((key, row), sort) in leaving {
-            if !touched.contains_key(key) {
+            if !is_touched(touched, key) {
                 old.insert(key.clone(), (sort.clone(), row.clone()));
             }
         }
@@ -397,7 +410,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
                 return;
             }
             for ((sort, key), row) in self.index.range((low, high)) {
-                if !touched.contains_key(key) {
+                if !is_touched(touched, key) {
                     new.insert(key.clone(), (sort.clone(), row.clone()));
                 }
             }
@@ -434,33 +447,68 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
         let limit = read(&self.limit);
         let mut input = std::mem::take(&mut self.scratch);
         self.input.pull(&mut input);
-        // Each touched row's sort key and value before this refresh.
-        let mut touched: BTreeMap<K, Option<(S, V)>> = BTreeMap::new();
+        // Each touched row's sort key and value before this refresh, and its sort key after.
+        let mut touched = std::mem::take(&mut self.touched);
         for Delta { key, new, .. } in input.drain(..) {
-            let before = self.sort_keys.remove(&key).map(|sort| {
+            let now = new.as_ref().map(|row| (self.sort)(row));
+            // One hash lookup for an update (the common change), two for an insert.
+            let old_sort = match &now {
+                Some(sort) => match self.sort_keys.get_mut(&key) {
+                    Some(slot) => Some(std::mem::replace(slot, sort.clone())),
+                    None => {
+                        self.sort_keys.insert(key.clone(), sort.clone());
+                        None
+                    }
+                },
+                None => self.sort_keys.remove(&key),
+            };
+            let before = old_sort.map(|sort| {
                 let row = self.index.remove(&(sort.clone(), key.clone()));
                 (sort, row.expect("the index holds every row of sort_keys"))
             });
-            touched.entry(key.clone()).or_insert(before);
-            if let Some(row) = new {
-                let sort = (self.sort)(&row);
-                self.sort_keys.insert(key.clone(), sort.clone());
-                self.index.insert((sort, key), row);
+            if let (Some(row), Some(sort)) = (new, &now) {
+                self.index.insert((sort.clone(), key.clone()), row);
             }
+            touched.push((key, before, now));
         }
+        // Stages emit one delta per key; should one emit two, the first `before` and the last
+        // sort key are the row's change (a stable sort keeps them in order).
+        touched.sort_by(|x, y| x.0.cmp(&y.0));
+        touched.dedup_by(|later, earlier| {
+            let same = later.0 == earlier.0;
+            if same {
+                earlier.2 = later.2.take();
+            }
+            same
+        });
         // The first pull holds every row: do not keep a buffer that big.
         input.shrink_to(SCRATCH_CAPACITY);
         self.scratch = input;
         let whole = offset == 0 && limit.is_none();
         let mut changes = Vec::new();
-        if whole && self.whole {
+        if self.window.rows.is_empty() {
+            // Nothing shown yet (the first pull, or an empty window): the new window is read
+            // from the index in order, each row an addition at its position. O(offset + limit),
+            // where inserting the rows one by one would shift the vector for each.
+            let rows = Rc::make_mut(&mut self.window.rows);
+            let window = self.index.iter().skip(offset);
+            for (at, ((sort, key), row)) in window.take(limit.unwrap_or(usize::MAX)).enumerate() {
+                rows.push((key.clone(), row.clone()));
+                self.window.sorts.push(sort.clone());
+                changes.push(RowChange::Added {
+                    key: key.clone(),
+                    row: row.clone(),
+                    new_index: at,
+                });
+            }
+        } else if whole && self.whole {
             // The window is the whole index: only touched rows change. O(t log n) searches.
             let mut old = BTreeMap::new();
             let mut new = BTreeMap::new();
-            for (key, before) in touched {
-                if let Some(sort) = self.sort_keys.get(&key) {
+            for (key, before, now) in touched.drain(..) {
+                if let Some(sort) = now {
                     let row = self.index[&(sort.clone(), key.clone())].clone();
-                    new.insert(key.clone(), (sort.clone(), row));
+                    new.insert(key.clone(), (sort, row));
                 }
                 if let Some(before) = before {
                     old.insert(key, before);
@@ -498,6 +546,9 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
                 .collect();
             self.emit(old, new, &mut changes);
         }
+        touched.clear();
+        touched.shrink_to(SCRATCH_CAPACITY);
+        self.touched = touched;
         self.whole = whole;
         self.last_window = Some((offset, limit));
         changes
