@@ -54,7 +54,10 @@ mod from_model;
 mod migration;
 mod schema;
 
-pub use docs::{ModelDocs, model_docs};
+pub use docs::{
+    DocCatalog, DocComputed, DocEventType, DocEvents, DocField, DocFieldKind, DocModel,
+    DocStatechart, DocValidator, ModelDocs, model_docs,
+};
 pub use from_model::{ModelSchema, schema_of_model};
 pub use migration::{
     DryRunEntry, DryRunOutcome, FieldChange, compare_schemas, dry_run, scaffold_migration,

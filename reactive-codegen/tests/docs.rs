@@ -67,3 +67,60 @@ fn table_cells_and_html_are_escaped() {
     assert!(docs.markdown.contains("Shown on the \\| scoreboard."));
     assert!(docs.html.contains("<code>Option&lt;u32&gt;</code>"));
 }
+
+#[test]
+fn a_rule_on_a_model_is_listed_in_its_section_and_others_get_their_own() {
+    let docs = reactive_codegen::DocCatalog::new("League")
+        .models(&[Team::describe])
+        .validator("Team", "/name", "not blank")
+        .validator("Fixture", "/", "home <> away")
+        .render();
+    let team = docs.markdown.find("\n## Team\n").unwrap();
+    let rule = docs.markdown.find("| `/name` | not blank |").unwrap();
+    let fixture = docs.markdown.find("\n## Fixture\n").unwrap();
+    assert!(team < rule && rule < fixture, "{}", docs.markdown);
+    assert!(docs.markdown[fixture..].contains("| `/` | home <> away |"));
+    assert!(docs.html.contains("<td>home &lt;&gt; away</td>"));
+}
+
+#[test]
+fn events_and_statecharts_are_rendered_with_versions_and_diagrams() {
+    let docs = reactive_codegen::DocCatalog::new("Orders")
+        .events(
+            "OrderEvent",
+            "An order's events.",
+            &[("Placed", 3), ("Paid", 1)],
+        )
+        .statechart("order", "", "stateDiagram-v2\n  a --> b : GO")
+        .render();
+    assert!(
+        docs.markdown
+            .contains("## OrderEvent\n\nAn order's events.\n\nEvent types, each stored with its schema version:\n\n| event type | version |\n|---|---|\n| `Placed` | 3 |\n| `Paid` | 1 |\n")
+    );
+    assert!(
+        docs.markdown
+            .ends_with("## order\n\n```mermaid\nstateDiagram-v2\n  a --> b : GO\n```\n"),
+        "{}",
+        docs.markdown
+    );
+    assert!(
+        docs.html
+            .contains("<pre class=\"mermaid\">\nstateDiagram-v2\n  a --&gt; b : GO\n</pre>")
+    );
+    assert!(docs.html.contains("works offline"));
+    assert!(
+        !docs.markdown.contains("classDiagram"),
+        "no models, no class diagram"
+    );
+}
+
+#[test]
+fn a_catalog_reads_back_from_its_json() {
+    let catalog = reactive_codegen::DocCatalog::new("League")
+        .models(&[Team::describe])
+        .events("E", "", &[("A", 1)]);
+    let json = serde_json::to_string(&catalog).unwrap();
+    let back: reactive_codegen::DocCatalog = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, catalog);
+    assert_eq!(back.render(), catalog.render());
+}

@@ -16,79 +16,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use examples::bank::{BankAccount, Command, money};
 use reactive::sourcing::{
-    Aggregate, AllowAll, AuditQuery, CommandContext, CommandError, DomainEvent, EventStore,
-    EventStoreError, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
+    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError, ReplayTo,
+    Repository, Schema, SqliteStore, verify_chain,
 };
 use reactive::{Effect, Memo, create_root};
-use serde::{Deserialize, Serialize};
-
-/// The account's state: the fold of its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Account {
-    owner: Option<String>,
-    balance_cents: i64,
-    transactions: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum AccountEvent {
-    Opened { owner: String },
-    Deposited { cents: i64, memo: String },
-    Withdrawn { cents: i64, memo: String },
-}
-
-impl DomainEvent for AccountEvent {
-    const TYPES: &'static [(&'static str, u32)] =
-        &[("Opened", 1), ("Deposited", 1), ("Withdrawn", 1)];
-}
-
-enum Command {
-    Open { owner: String },
-    Deposit { cents: i64, memo: String },
-    Withdraw { cents: i64, memo: String },
-}
-
-struct BankAccount;
-
-impl Aggregate for BankAccount {
-    type State = Account;
-    type Event = AccountEvent;
-    type Command = Command;
-    type Error = String;
-
-    fn apply(account: &mut Account, event: &AccountEvent) {
-        match event {
-            AccountEvent::Opened { owner } => account.owner = Some(owner.clone()),
-            AccountEvent::Deposited { cents, .. } => account.balance_cents += cents,
-            AccountEvent::Withdrawn { cents, .. } => account.balance_cents -= cents,
-        }
-        account.transactions += 1;
-    }
-
-    fn handle(account: &Account, command: Command) -> Result<Vec<AccountEvent>, String> {
-        match command {
-            Command::Open { .. } if account.owner.is_some() => Err("already open".into()),
-            Command::Open { owner } => Ok(vec![AccountEvent::Opened { owner }]),
-            _ if account.owner.is_none() => Err("the account is not open".into()),
-            Command::Deposit { cents, .. } | Command::Withdraw { cents, .. } if cents <= 0 => {
-                Err("amounts must be positive".into())
-            }
-            Command::Deposit { cents, memo } => Ok(vec![AccountEvent::Deposited { cents, memo }]),
-            Command::Withdraw { cents, .. } if cents > account.balance_cents => Err(format!(
-                "insufficient funds: {} available",
-                money(account.balance_cents)
-            )),
-            Command::Withdraw { cents, memo } => Ok(vec![AccountEvent::Withdrawn { cents, memo }]),
-        }
-    }
-}
 
 const ACCOUNT: &str = "account-0001";
-
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, (cents % 100).abs())
-}
 
 struct Options {
     db: PathBuf,

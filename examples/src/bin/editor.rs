@@ -8,13 +8,12 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use reactive::store::imbl::Vector;
+use examples::editor::{Document, add_document_rules};
 use reactive::store::{
     Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
-    State, Store, path,
+    Store, path,
 };
 use reactive::{Effect, create_root};
-use serde::{Deserialize, Serialize};
 
 /// What the session's scopes hold, each name declared once with its type.
 const THEME: Key<String> = Key::new("theme");
@@ -26,13 +25,6 @@ const DOCUMENT: Key<Document> = Key::new("document");
 
 /// Scope and event errors alike end the example with a message.
 type Error = Box<dyn std::error::Error>;
-
-/// One document's text.
-#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
-struct Document {
-    title: String,
-    lines: Vector<String>,
-}
 
 /// What the user asks a document to do: the events of the `edit.*` topics.
 #[derive(Clone, Debug)]
@@ -77,19 +69,7 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Er
         lines: text.lines().map(String::from).collect(),
     });
     let max_width = session.get(MAX_WIDTH)?.unwrap_or(80);
-    store.add_validator(|d: &Document, v| {
-        if d.title.trim().is_empty() {
-            v.add_at(path!(title), "a document needs a title");
-        }
-    });
-    store.add_path_validator(
-        reactive::store::PathPattern::parse("/lines/*").expect("a valid pattern"),
-        move |line: &String, v| {
-            if line.chars().count() > max_width {
-                v.add(format!("longer than {max_width} characters"));
-            }
-        },
-    );
+    add_document_rules(&store, max_width);
     doc.provide(STORE, store)?;
     doc.on::<Edit>("edit.**").handle(move |cx, edit| {
         let result = match edit.clone() {
