@@ -59,6 +59,8 @@ pub use docs::{
     DocStatechart, DocValidator, ModelDocs, model_docs,
 };
 pub use from_model::{ModelSchema, schema_of_model};
+#[cfg(feature = "sqlite")]
+pub use migration::dry_run_sqlite;
 pub use migration::{
     DryRunEntry, DryRunOutcome, FieldChange, compare_schemas, dry_run, scaffold_migration,
     snapshots_in_dir,
