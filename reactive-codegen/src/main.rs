@@ -1,6 +1,7 @@
 //! `reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path]`: prints the
 //! Rust types generated from a JSON Schema (`#[derive(State)]`, or with `--model`
-//! `#[derive(Model)]` structs). `reactive-codegen migration OLD NEW FROM TO`: prints the
+//! `#[derive(Model)]` structs; `--violation-path path` uses a shared `SchemaViolation`, whose
+//! definition `reactive-codegen violation` prints). `reactive-codegen migration OLD NEW FROM TO`: prints the
 //! migration step scaffolded from two versions of a schema. `reactive-codegen docs CATALOG.json
 //! OUT_DIR`: writes `models.md` and `models.html` from a `DocCatalog` saved as JSON; with no
 //! arguments, in this repository, regenerates `examples/docs/` from the examples' models (it runs
@@ -105,8 +106,10 @@ fn run(args: &[String]) -> Result<String, String> {
     if args.first().is_some_and(|c| c == "docs") {
         return docs(&args[1..]);
     }
-    let usage =
-        "usage: reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path::Derive]";
+    if args.first().is_some_and(|c| c == "violation") {
+        return Ok(reactive_codegen::schema_violation_source().to_owned());
+    }
+    let usage = "usage: reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path::Derive] [--violation-path path::SchemaViolation]\n       reactive-codegen violation   (the shared SchemaViolation for --violation-path)";
     let [command, schema, rest @ ..] = args else {
         return Err(usage.into());
     };
@@ -130,6 +133,7 @@ fn run(args: &[String]) -> Result<String, String> {
         match flag.as_str() {
             "--root" => options.root_name = value.clone(),
             "--derive" => options.derive_path = value.clone(),
+            "--violation-path" => options.violation_path = Some(value.clone()),
             _ => return Err(format!("unknown option `{flag}`\n{usage}")),
         }
     }

@@ -129,3 +129,27 @@ fn docs_refuses_a_file_that_is_not_a_catalog() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("not a docs catalog"), "{err}");
 }
+
+#[test]
+fn a_violation_path_replaces_the_definition_with_a_re_export() {
+    let shared = Command::new(BIN)
+        .args([
+            "types",
+            SCHEMA,
+            "--root",
+            "Shop",
+            "--violation-path",
+            "crate::schemas::SchemaViolation",
+        ])
+        .output()
+        .unwrap();
+    let source = String::from_utf8(shared.stdout).unwrap();
+    assert!(shared.status.success());
+    assert!(source.contains("\npub use crate::schemas::SchemaViolation;\n"));
+    assert!(!source.contains("pub struct SchemaViolation"));
+    let definition = Command::new(BIN).arg("violation").output().unwrap();
+    assert_eq!(
+        String::from_utf8(definition.stdout).unwrap(),
+        reactive_codegen::schema_violation_source()
+    );
+}
