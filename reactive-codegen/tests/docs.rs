@@ -124,3 +124,68 @@ fn a_catalog_reads_back_from_its_json() {
     assert_eq!(back, catalog);
     assert_eq!(back.render(), catalog.render());
 }
+
+mod catalogs {
+    use proptest::prelude::*;
+    use reactive_codegen::DocCatalog;
+
+    /// Text with the characters Markdown tables and HTML care about.
+    fn text() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a-z |<>&\"\n]{0,12}").unwrap()
+    }
+
+    /// A catalog with the rules (path, rule) and event types (name, version) it was built from.
+    type Built = (DocCatalog, Vec<(String, String)>, Vec<(String, u32)>);
+
+    fn catalog() -> impl Strategy<Value = Built> {
+        (
+            proptest::collection::vec((text(), text()), 0..5),
+            proptest::collection::vec(("[A-Z][a-z]{0,6}", 1..20u32), 0..5),
+        )
+            .prop_map(|(rules, types)| {
+                let mut c = DocCatalog::new("T");
+                for (path, rule) in &rules {
+                    c = c.validator("Doc", path, rule);
+                }
+                let pairs: Vec<(&str, u32)> = types.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+                c = c.events("E", "", &pairs);
+                (c, rules, types)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn every_rule_and_event_type_is_one_escaped_row_and_the_json_reads_back(
+            (catalog, rules, types) in catalog()
+        ) {
+            let docs = catalog.render();
+            let md_rows = docs.markdown.lines().filter(|l| l.starts_with("| `")).count();
+            prop_assert_eq!(md_rows, rules.len() + types.len(), "one Markdown row per rule and event type");
+            let html_rows = docs.html.matches("<tr><td>").count();
+            prop_assert_eq!(html_rows, rules.len() + types.len());
+            for (name, version) in &types {
+                let row = format!("| `{name}` | {version} |");
+                prop_assert!(docs.markdown.contains(&row));
+            }
+            // Rules are one line in their cell, pipes escaped: every row has exactly the
+            // table's three unescaped pipes.
+            for line in docs.markdown.lines().filter(|l| l.starts_with("| `")) {
+                let unescaped = line.match_indices('|').filter(|(i, _)| *i == 0 || &line[i - 1..*i] != "\\").count();
+                prop_assert_eq!(unescaped, 3, "{}", line);
+            }
+            // No text reaches the HTML unescaped.
+            let body = &docs.html[docs.html.find("<body>").unwrap()..];
+            for (path, rule) in &rules {
+                for s in [path, rule] {
+                    let raw = format!("<td>{s}</td>");
+                    if s.contains(['<', '>', '&', '"']) {
+                        prop_assert!(!body.contains(&raw), "unescaped: {:?}", raw);
+                    }
+                }
+            }
+            let json = serde_json::to_string(&catalog).unwrap();
+            let back: DocCatalog = serde_json::from_str(&json).unwrap();
+            prop_assert_eq!(back, catalog);
+        }
+    }
+}

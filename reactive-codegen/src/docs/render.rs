@@ -58,7 +58,7 @@ pub(super) fn render(catalog: &DocCatalog) -> ModelDocs {
         );
         html.push_str("<p>Event types, each stored with its schema version:</p>\n<table>\n<tr><th>event type</th><th>version</th></tr>\n");
         for t in &e.types {
-            let _ = writeln!(md, "| `{}` | {} |", t.name, t.version);
+            let _ = writeln!(md, "| `{}` | {} |", one_line(&t.name), t.version);
             let _ = writeln!(
                 html,
                 "<tr><td><code>{}</code></td><td>{}</td></tr>",
@@ -107,7 +107,7 @@ fn validation(rules: &[&DocValidator], md: &mut String, html: &mut String) {
     md.push_str("Validation, checked on every change:\n\n| path | rule |\n|---|---|\n");
     html.push_str("<p>Validation, checked on every change:</p>\n<table>\n<tr><th>path</th><th>rule</th></tr>\n");
     for r in rules {
-        let _ = writeln!(md, "| `{}` | {} |", r.path, one_line(&r.rule));
+        let _ = writeln!(md, "| `{}` | {} |", one_line(&r.path), one_line(&r.rule));
         let _ = writeln!(
             html,
             "<tr><td><code>{}</code></td><td>{}</td></tr>",
@@ -227,7 +227,8 @@ fn html_kind(f: &DocFieldKind) -> String {
     }
 }
 
-/// A doc comment in one table cell: lines joined, pipes escaped.
+/// Text in one table cell: lines joined, pipes escaped (GitHub's tables take `\|` inside code
+/// spans too).
 fn one_line(doc: &str) -> String {
     doc.lines()
         .map(str::trim)
