@@ -146,6 +146,8 @@ mod event;
 mod jsonl;
 mod line;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod replay;
 mod schema;
 #[cfg(feature = "scopes")]
@@ -171,6 +173,8 @@ pub use event::{
 };
 pub use jsonl::{JsonlStore, OpenReport, TornTail};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{DEFAULT_SCHEMA, PostgresStore, PostgresSubscription};
 pub use replay::{
     AllowAll, EventProcessor, Projection, Reaction, ReadPolicy, ReplayReport, ReplayTo,
     is_replaying, replay,
