@@ -199,7 +199,15 @@ impl PostgresStore {
         let Some(client) = slot.as_mut() else {
             unreachable!("the connection was just made")
         };
-        body(client)
+        let result = body(client);
+        if let Err(EventStoreError::Postgres(error)) = &result
+            && connection_lost(error)
+        {
+            // The client may not know yet (an I/O error reaches the caller first): drop it,
+            // so the next call connects afresh.
+            *slot = None;
+        }
+        result
     }
 
     /// Runs a read, retried once on a new connection if the server dropped the old one
@@ -209,10 +217,7 @@ impl PostgresStore {
         mut body: impl FnMut(&mut Client) -> Result<R, EventStoreError>,
     ) -> Result<R, EventStoreError> {
         match self.with_client(&mut body) {
-            Err(EventStoreError::Postgres(error))
-                if connection_lost(&error)
-                    || self.lock().as_ref().is_none_or(Client::is_closed) =>
-            {
+            Err(EventStoreError::Postgres(error)) if connection_lost(&error) => {
                 self.with_client(body)
             }
             other => other,
@@ -251,9 +256,11 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-/// Whether `error` means the connection is gone (as opposed to a refused statement).
+/// Whether `error` means the connection is gone (as opposed to a refused statement): closed,
+/// an I/O error on its socket, or the server shutting it down.
 fn connection_lost(error: &postgres::Error) -> bool {
     error.is_closed()
+        || std::error::Error::source(error).is_some_and(|source| source.is::<std::io::Error>())
         || matches!(
             error.code(),
             Some(&SqlState::ADMIN_SHUTDOWN | &SqlState::CRASH_SHUTDOWN)
