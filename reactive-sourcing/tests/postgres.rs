@@ -1,6 +1,6 @@
 //! The PostgreSQL event store against a real server: the conformance suite, migrations, the
-//! unique constraint under a writer that bypasses the lock, LISTEN/NOTIFY subscriptions, and
-//! K processes appending to overlapping streams.
+//! unique constraint under a writer that bypasses the lock, LISTEN/NOTIFY subscriptions, K
+//! processes appending to overlapping streams, and a differential test against the memory store.
 //!
 //! Needs `REACTIVE_POSTGRES_URL` (see the README: `eval "$(.ci/postgres.sh start)"`); without it
 //! each test says it is skipped, unless `REACTIVE_REQUIRE_POSTGRES=1`, which makes that a
@@ -12,6 +12,8 @@
 mod concurrency;
 #[path = "postgres/conformance.rs"]
 mod conformance;
+#[path = "postgres/differential.rs"]
+mod differential;
 #[path = "postgres/store.rs"]
 mod store;
 #[path = "postgres/support.rs"]
