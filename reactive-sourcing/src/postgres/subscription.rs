@@ -47,6 +47,8 @@ pub struct PostgresSubscription<'s> {
     reader: CatchUpSubscription<'s, PostgresStore>,
     /// The listening connection; `None` until the first read and after it was lost.
     listener: Option<Client>,
+    /// Whether a listening connection was ever made (the next one is then a reconnect).
+    listened: bool,
     reconnects: u64,
 }
 
@@ -75,6 +77,7 @@ impl PostgresStore {
             store: self,
             reader: CatchUpSubscription::open(self, name)?,
             listener: None,
+            listened: false,
             reconnects: 0,
         })
     }
@@ -210,9 +213,10 @@ impl PostgresSubscription<'_> {
                 let mut listener = self.store.new_client()?;
                 // The channel is the schema's name plus `.events`: it needs no escaping.
                 listener.batch_execute(&format!("LISTEN \"{}\"", self.store.channel))?;
-                if self.reader.is_live() || self.reader.position() > 1 {
+                if self.listened {
                     self.reconnects += 1;
                 }
+                self.listened = true;
                 listener
             }
         };

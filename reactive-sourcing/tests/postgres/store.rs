@@ -382,6 +382,14 @@ fn a_subscription_whose_listening_connection_is_dropped_listens_again_and_misses
     // The listener's last statement was `LISTEN "<schema>.events"`; the store's own
     // connection is dropped too, and both are replaced.
     assert!(terminate_connections_of(&fresh.url, fresh.store.schema()) >= 1);
+    // Nothing to read: it waits, finds its listening connection gone, and listens again.
+    assert!(
+        subscription
+            .next_page(Duration::from_millis(300))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(subscription.reconnects(), 1, "it listened again once");
     let writer = fresh.reopen();
     for n in 1..=3 {
         writer
