@@ -1,7 +1,7 @@
-//! The PostgreSQL store across a server restart (`pg_ctl restart`, run through the command in
-//! `REACTIVE_POSTGRES_RESTART`, which `.ci/postgres.sh start` exports): a subscription misses
-//! nothing, and writers retrying with their idempotency keys lose and duplicate nothing that
-//! was acknowledged.
+//! The PostgreSQL store across a server restart (the command in `REACTIVE_POSTGRES_RESTART`;
+//! `.ci/postgres.sh start` exports one that runs `pg_ctl restart -m immediate`: the server stops
+//! like a crash and recovers from its WAL): a subscription misses nothing, and writers retrying
+//! with their idempotency keys lose and duplicate nothing that was acknowledged.
 //!
 //! A test binary of its own, so that restarting the server never cuts another test's
 //! connection (cargo runs test binaries one at a time); the two tests here take turns.
