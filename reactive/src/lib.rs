@@ -48,6 +48,7 @@
 //! | `query` | yes | live queries over keyed collections ([`query`]) | `reactive-query` |
 //! | `sourcing` | no | event sourcing (`reactive::sourcing`) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
+//! | `postgres` | no | the PostgreSQL event store (several processes and machines on one log) | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
 //!

@@ -9,7 +9,8 @@
 //! ```
 //!
 //! `--db PATH` chooses the file (default: `reactive-bank.sqlite` in the system's temporary
-//! directory). `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
+//! directory); `--postgres URL` keeps the events in PostgreSQL instead (schema
+//! `reactive_sourcing`), where several processes and machines can share them. `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
 
 use std::cell::Cell;
 use std::path::PathBuf;
@@ -18,28 +19,34 @@ use std::rc::Rc;
 
 use examples::bank::{BankAccount, Command, money};
 use reactive::sourcing::{
-    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError, ReplayTo,
-    Repository, Schema, SqliteStore, verify_chain,
+    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError,
+    PostgresStore, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
 };
 use reactive::{Effect, Memo, create_root};
 
 const ACCOUNT: &str = "account-0001";
 
+/// The store the bank runs on: SQLite (the default) or PostgreSQL (`--postgres`).
+type Store = Box<dyn EventStore>;
+
 struct Options {
     db: PathBuf,
+    postgres: Option<String>,
     replay_to: Option<u64>,
     history: bool,
     reset: bool,
 }
 
 const USAGE: &str = "\
-usage: bank [--db PATH] [--replay-to N | --history | --reset]
+usage: bank [--db PATH | --postgres URL] [--replay-to N | --history | --reset]
 
   (no flag)        a day of business (run it twice: the state survives)
   --replay-to N    the account as it was after event N
   --history        who changed it, and when (UTC)
   --reset          start over (removes the database)
   --db PATH        the SQLite file (default: reactive-bank.sqlite in the temporary directory)
+  --postgres URL   keep the events in PostgreSQL instead (schema reactive_sourcing), e.g.
+                   'host=127.0.0.1 user=postgres dbname=postgres' 
   -h, --help       this text";
 
 /// What the command line asks for.
@@ -51,6 +58,7 @@ enum Invocation {
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
     let mut options = Options {
         db: std::env::temp_dir().join("reactive-bank.sqlite"),
+        postgres: None,
         replay_to: None,
         history: false,
         reset: false,
@@ -58,6 +66,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--db" => options.db = args.next().ok_or("--db needs a path")?.into(),
+            "--postgres" => {
+                options.postgres = Some(args.next().ok_or("--postgres needs a connection string")?);
+            }
             "--replay-to" => {
                 let n = args.next().ok_or("--replay-to needs an event number")?;
                 let n = n
@@ -92,6 +103,13 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<(), String> {
+    if options.reset && options.postgres.is_some() {
+        return Err(
+            "--reset removes the SQLite file; in PostgreSQL, drop the schema `reactive_sourcing` \
+             (DROP SCHEMA reactive_sourcing CASCADE)"
+                .into(),
+        );
+    }
     if options.reset {
         for suffix in ["", "-wal", "-shm"] {
             let mut path = options.db.clone().into_os_string();
@@ -105,8 +123,18 @@ fn run(options: &Options) -> Result<(), String> {
         println!("removed {}", options.db.display());
         return Ok(());
     }
-    let store = SqliteStore::open(&options.db).map_err(|e| e.to_string())?;
-    println!("event store: {}", options.db.display());
+    let store: Store = match &options.postgres {
+        Some(url) => {
+            let store = PostgresStore::connect(url).map_err(|e| e.to_string())?;
+            println!("event store: PostgreSQL, schema {}", store.schema());
+            Box::new(store)
+        }
+        None => {
+            let store = SqliteStore::open(&options.db).map_err(|e| e.to_string())?;
+            println!("event store: {}", options.db.display());
+            Box::new(store)
+        }
+    };
     let repository = Repository::new(store, Schema::new()).snapshot_every(10);
     if let Some(sequence) = options.replay_to {
         return show_past(&repository, sequence);
@@ -127,7 +155,7 @@ fn run(options: &Options) -> Result<(), String> {
 
 /// Loads the account (reactive), prints the balance whenever it changes, and does some
 /// business.
-fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreError> {
+fn business_day(repository: &Repository<Store>) -> Result<(), EventStoreError> {
     let account = repository.load::<BankAccount>(ACCOUNT)?;
     let changes = Rc::new(Cell::new(0));
     let (_, root) = create_root(|| {
@@ -185,7 +213,7 @@ fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreEr
 }
 
 /// Time travel: the account as it was after global event `sequence`.
-fn show_past(repository: &Repository<SqliteStore>, sequence: u64) -> Result<(), String> {
+fn show_past(repository: &Repository<Store>, sequence: u64) -> Result<(), String> {
     let head = repository.store().head().map_err(|e| e.to_string())?;
     if sequence > head {
         return Err(format!(
@@ -209,7 +237,7 @@ fn show_past(repository: &Repository<SqliteStore>, sequence: u64) -> Result<(), 
     Ok(())
 }
 
-fn show_history(store: &SqliteStore) -> Result<(), String> {
+fn show_history(store: &dyn EventStore) -> Result<(), String> {
     let trail = AuditQuery::stream(ACCOUNT)
         .run(store)
         .map_err(|e| e.to_string())?;
@@ -277,6 +305,10 @@ mod tests {
         assert!(matches!(parse(args(&["-h"])), Ok(Invocation::Help)));
         assert!(USAGE.starts_with("usage: bank"));
         assert!(parse(args(&["--frobnicate"])).is_err());
+        assert!(
+            parse(args(&["--postgres"])).is_err(),
+            "a connection string is required"
+        );
     }
 
     #[test]
@@ -284,7 +316,7 @@ mod tests {
         let db =
             std::env::temp_dir().join(format!("reactive-bank-test-{}.sqlite", std::process::id()));
         let outcome = (|| {
-            let store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+            let store: Store = Box::new(SqliteStore::open(&db).map_err(|e| e.to_string())?);
             let repository = Repository::new(store, Schema::new());
             business_day(&repository).map_err(|e| e.to_string())?;
             let head = repository.store().head().map_err(|e| e.to_string())?;
