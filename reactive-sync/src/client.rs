@@ -223,8 +223,9 @@ impl SyncClient {
         self.inner.status.subscribe()
     }
 
-    /// A counter bumped on every remote change applied to the document and every presence
-    /// change: await `changed()` on it to re-render.
+    /// A counter bumped on every remote change applied to the document, every presence
+    /// change, and when the connection comes up or goes down: await `changed()` on it to
+    /// re-render.
     pub fn watch_changes(&self) -> watch::Receiver<u64> {
         self.inner.changes.subscribe()
     }

@@ -122,6 +122,14 @@ pub mod machine {
     pub use reactive_machine::*;
 }
 
+/// Multi-client sync on the Loro CRDT (the `reactive-sync` crate): with `sync-client` its
+/// WebSocket client, with `sync-server` its server; `reactive::sync::loro` and
+/// `reactive::sync::tokio` are the CRDT and the runtime they use.
+#[cfg(any(feature = "sync-client", feature = "sync-server"))]
+pub mod sync {
+    pub use reactive_sync::*;
+}
+
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
 /// `assert_patches!`, proptest strategies for `State` types, the given/when/then harness, and
 /// with `machine` the manual clock.

@@ -47,6 +47,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
     loop {
         if !online {
             inner.update_status(|s| s.connection = Connection::Offline);
+            inner.bump_changes();
             // Local updates need no keeping: the resume sends what the server's vv lacks.
             loop {
                 match control.recv().await {
@@ -244,6 +245,7 @@ async fn stream(
             can_write,
         };
     });
+    inner.bump_changes();
     // The resume: only what the server lacks (nothing it acknowledged before).
     if can_write && !server_vv.includes_vv(&doc.oplog_vv()) {
         let Ok(missing) = doc.export(ExportMode::updates(&server_vv)) else {
