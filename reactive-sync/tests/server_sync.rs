@@ -31,9 +31,30 @@ async fn start(server: &RunningServer, who: &str) -> SyncClient {
 
 /// Waits until `client`'s items equal `expected` (remote updates arrive asynchronously).
 async fn wait_items(client: &SyncClient, expected: &[&str]) {
+    wait_until(client, expected, |items| items.to_vec()).await;
+}
+
+/// Waits until `client` holds `expected` in any order (concurrent insertions are ordered by
+/// the CRDT, by peer id).
+async fn wait_items_in_any_order(client: &SyncClient, expected: &[&str]) {
+    let mut expected: Vec<&str> = expected.to_vec();
+    expected.sort();
+    wait_until(client, &expected, |items| {
+        let mut items = items.to_vec();
+        items.sort();
+        items
+    })
+    .await;
+}
+
+async fn wait_until(
+    client: &SyncClient,
+    expected: &[&str],
+    view: impl Fn(&[String]) -> Vec<String>,
+) {
     let mut changes = client.watch_changes();
     let wait = async {
-        while items(client.doc()) != expected {
+        while view(&items(client.doc())) != expected {
             changes.changed().await.unwrap();
         }
     };
@@ -95,7 +116,7 @@ async fn initial_sync_sends_each_side_only_what_the_other_lacks() {
     let status = bob.status();
     assert_eq!(status.updates_sent, 1, "one catch-up with the offline work");
     assert_eq!(status.updates_received, 1, "the welcome's updates");
-    wait_items(&ada, &["from the server's side", "made offline"]).await;
+    wait_items_in_any_order(&ada, &["from the server's side", "made offline"]).await;
     let mut expected = items(ada.doc());
     expected.sort();
     let mut got = items(bob.doc());
@@ -311,4 +332,53 @@ async fn a_client_resumes_after_the_server_restarts_on_the_same_address() {
     assert!(ada.status().sessions >= 2);
     let bob = start(&server, "bob").await;
     assert_eq!(items(bob.doc()), ["before", "while the server was down"]);
+}
+
+#[tokio::test]
+async fn a_refused_token_fails_the_client_for_good_and_a_reader_sends_nothing() {
+    use reactive_sync::protocol::ErrorCode;
+    use reactive_sync::server::{Access, DocumentPolicies, TokenTable};
+    let server = SyncServer::new(SqliteStorage::in_memory().unwrap())
+        .authenticator(
+            TokenTable::default()
+                .with("w", "writer")
+                .with("r", "reader"),
+        )
+        .policy(DocumentPolicies::new(Access::READ | Access::WRITE).grant(
+            "todo",
+            "reader",
+            Access::READ,
+        ))
+        .spawn("127.0.0.1:0")
+        .await
+        .unwrap();
+    let stranger = SyncClient::start(
+        ClientConfig::new(&server.url(), "guess", "todo"),
+        LoroDoc::new(),
+    );
+    match stranger.wait_online().await {
+        Connection::Failed { code, .. } => assert_eq!(code, ErrorCode::Unauthorized),
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert_eq!(stranger.status().sessions, 0);
+
+    let writer = start(&server, "w").await;
+    let reader = start(&server, "r").await;
+    assert!(matches!(
+        reader.status().connection,
+        Connection::Online {
+            can_write: false,
+            ..
+        }
+    ));
+    push(reader.doc(), "local only");
+    push(writer.doc(), "shared");
+    writer.wait_acknowledged().await;
+    wait_items_in_any_order(&reader, &["local only", "shared"]).await;
+    assert_eq!(reader.status().updates_sent, 0);
+    assert!(matches!(
+        reader.status().connection,
+        Connection::Online { .. }
+    ));
+    assert_eq!(server.storage().update_count("todo").unwrap(), 1);
 }
