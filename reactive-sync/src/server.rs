@@ -71,7 +71,8 @@ impl Default for Limits {
 pub struct ServerConfig {
     /// Message size and rate limits.
     pub limits: Limits,
-    /// Frames waiting for one client before it is dropped and told to resync. Default 1,024.
+    /// Frames waiting for one client before it is dropped and told to resync (at least 1).
+    /// Default 1,024.
     pub outgoing_queue: usize,
     /// A room's update log is compacted into a snapshot after this many updates (and when its
     /// last client leaves). Default 1,000.

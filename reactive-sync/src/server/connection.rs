@@ -134,7 +134,7 @@ async fn run(ws: &mut Ws, shared: &Arc<Shared>) -> Close {
         );
     };
 
-    let (queue, mut outgoing) = mpsc::channel(config.outgoing_queue);
+    let (queue, mut outgoing) = mpsc::channel(config.outgoing_queue.max(1));
     let (kick, mut kicked) = oneshot::channel();
     let subscriber = Subscriber {
         principal: principal.clone(),

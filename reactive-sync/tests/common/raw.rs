@@ -1,6 +1,7 @@
 //! A bare WebSocket peer for the server tests: sends exactly the bytes a test wants and reads
 //! what the server answers, with no client logic in between.
 
+// Each test file that includes this module uses only part of it.
 #![allow(dead_code)]
 
 use std::time::Duration;
