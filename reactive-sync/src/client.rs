@@ -120,7 +120,7 @@ pub struct PeerPresence {
 /// Why a command got no verdict.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum CommandError {
+pub enum NoVerdict {
     /// The connection dropped (or the client went offline) before the server answered: the
     /// command may or may not have run; replay it by its own identity if it matters.
     #[error("disconnected before the server answered")]
@@ -136,7 +136,7 @@ pub(crate) enum Control {
     Command {
         name: String,
         args: Vec<u8>,
-        reply: oneshot::Sender<Result<CommandOutcome, CommandError>>,
+        reply: oneshot::Sender<Result<CommandOutcome, NoVerdict>>,
     },
     SetOnline(bool),
     Reconnect,
@@ -297,7 +297,7 @@ impl SyncClient {
 
     /// Sends a command for the server to run with authority, and waits for its verdict. Its
     /// effects arrive as ordinary remote updates before the verdict.
-    pub async fn command(&self, name: &str, args: Vec<u8>) -> Result<CommandOutcome, CommandError> {
+    pub async fn command(&self, name: &str, args: Vec<u8>) -> Result<CommandOutcome, NoVerdict> {
         let (reply, verdict) = oneshot::channel();
         let sent = self.control.send(Control::Command {
             name: name.to_owned(),
@@ -305,9 +305,9 @@ impl SyncClient {
             reply,
         });
         if sent.is_err() {
-            return Err(CommandError::ShutDown);
+            return Err(NoVerdict::ShutDown);
         }
-        verdict.await.unwrap_or(Err(CommandError::ShutDown))
+        verdict.await.unwrap_or(Err(NoVerdict::ShutDown))
     }
 
     /// Goes offline (closing the connection; local edits accumulate) or back online (resuming

@@ -13,11 +13,11 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::{CommandError, Connection, Control, Inner, PeerPresence};
+use super::{Connection, Control, Inner, NoVerdict, PeerPresence};
 use crate::protocol::{CommandOutcome, ErrorCode, Frame};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
-type Reply = oneshot::Sender<Result<CommandOutcome, CommandError>>;
+type Reply = oneshot::Sender<Result<CommandOutcome, NoVerdict>>;
 
 /// How a session ended.
 enum End {
@@ -55,7 +55,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
                     Some(Control::SetOnline(true)) => break,
                     Some(Control::Presence(state)) => carry.presence = state,
                     Some(Control::Command { reply, .. }) => {
-                        let _ = reply.send(Err(CommandError::Disconnected));
+                        let _ = reply.send(Err(NoVerdict::Disconnected));
                     }
                     Some(_) => {}
                 }
@@ -83,7 +83,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
                     match c {
                         Control::Shutdown => return,
                         Control::Command { reply, .. } => {
-                            let _ = reply.send(Err(CommandError::Disconnected));
+                            let _ = reply.send(Err(NoVerdict::Disconnected));
                         }
                         _ => {}
                     }
@@ -103,7 +103,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
                             Some(Control::SetOnline(false)) => { online = false; break; }
                             Some(Control::Presence(state)) => carry.presence = state,
                             Some(Control::Command { reply, .. }) => {
-                                let _ = reply.send(Err(CommandError::Disconnected));
+                                let _ = reply.send(Err(NoVerdict::Disconnected));
                             }
                             Some(_) => {}
                         }
@@ -185,7 +185,7 @@ async fn session(
     let mut replies: HashMap<u64, Reply> = HashMap::new();
     let end = stream(inner, &mut ws, control, carry, backoff, &mut replies).await;
     for (_, reply) in replies {
-        let _ = reply.send(Err(CommandError::Disconnected));
+        let _ = reply.send(Err(NoVerdict::Disconnected));
     }
     let _ = tokio::time::timeout(Duration::from_secs(1), ws.close(None)).await;
     end
