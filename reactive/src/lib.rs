@@ -51,6 +51,8 @@
 //! | `postgres` | no | the PostgreSQL event store (several processes and machines on one log) | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
+//! | `sync-client` | no | the sync client: a Loro document kept in sync with a server over WebSocket (`reactive::sync::client`, tokio) | `reactive-sync` |
+//! | `sync-server` | no | the sync server: rooms, SQLite persistence, auth, policies, limits (`reactive::sync::server`) | `reactive-sync` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -121,6 +123,14 @@ pub mod sourcing {
 #[cfg(feature = "machine")]
 pub mod machine {
     pub use reactive_machine::*;
+}
+
+/// Multi-client sync on the Loro CRDT (the `reactive-sync` crate): with `sync-client` its
+/// WebSocket client, with `sync-server` its server; `reactive::sync::loro` and
+/// `reactive::sync::tokio` are the CRDT and the runtime they use.
+#[cfg(any(feature = "sync-client", feature = "sync-server"))]
+pub mod sync {
+    pub use reactive_sync::*;
 }
 
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
