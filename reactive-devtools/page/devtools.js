@@ -148,9 +148,20 @@ function el(tag, attrs, ...children) {
   return e;
 }
 
+// A node id is a slot index (low 32 bits) and a generation: the index is enough to tell nodes
+// apart on screen; the generation is shown when a slot was reused.
+function shortId(id) {
+  const index = id % 4294967296;
+  const generation = Math.floor(id / 4294967296);
+  return generation > 1 ? `${index}v${generation}` : String(index);
+}
+
+// A node's name, or its kind, short id and where it was created (file:line).
 function label(n) {
   if (!n) return '(gone)';
-  return n.name ? n.name : `${n.kind} ${n.id}`;
+  if (n.name) return n.name;
+  const at = n.created_at ? ' · ' + n.created_at.split('/').pop().replace(/:\d+$/, '') : '';
+  return `${n.kind} #${shortId(n.id)}${at}`;
 }
 
 function fmtNs(ns) {
@@ -163,7 +174,7 @@ function fmtNs(ns) {
 function nodeChip(n) {
   const chip = el('span', { class: `node ${n.state}${n.id === selected ? ' selected' : ''}${flashing.has(n.id) ? ' flash' : ''}`,
     dataset: { id: String(n.id), kind: n.kind, name: n.name || '', state: n.state },
-    title: `${n.kind} ${n.id} — ${n.state}${n.created_at ? '\ncreated at ' + n.created_at : ''}`,
+    title: `${n.kind} #${shortId(n.id)} — ${n.state}${n.created_at ? '\ncreated at ' + n.created_at : ''}`,
     onclick: (ev) => { ev.stopPropagation(); select(n.id); } },
   el('span', { class: 'dot' }), el('span', { class: 'k' }, n.kind[0].toUpperCase()), label(n),
   n.runs ? el('span', { class: 'runs' }, `×${n.runs}`) : null);
@@ -183,7 +194,7 @@ function drawGraph() {
     size.set(id, c);
     return c;
   };
-  const matches = (n) => !filter || label(n).toLowerCase().includes(filter) || n.kind.includes(filter) || String(n.id) === filter;
+  const matches = (n) => !filter || label(n).toLowerCase().includes(filter) || n.kind.includes(filter) || String(n.id) === filter || shortId(n.id) === filter;
   const hasMatch = new Map();
   const anyMatch = (n) => {
     if (hasMatch.has(n.id)) return hasMatch.get(n.id);
@@ -243,7 +254,7 @@ function drawInspector() {
   const value = S.values.has(n.id) ? S.values.get(n.id) : null;
   const list = (ids) => ids.length ? ids.flatMap((i, k) => (k ? [', ', nodeLink(i)] : [nodeLink(i)])) : ['—'];
   const dl = el('dl', {},
-    el('dt', {}, 'kind'), el('dd', {}, `${n.kind} ${n.id}`),
+    el('dt', {}, 'kind'), el('dd', {}, `${n.kind} #${shortId(n.id)} (id ${n.id})`),
     el('dt', {}, 'state'), el('dd', { id: 'inspector-state' }, n.state),
     el('dt', {}, 'value'), el('dd', {}, n.inspectable ? el('pre', { id: 'inspector-value' }, value == null ? '…' : value)
       : el('span', { class: 'hint', id: 'inspector-value' }, 'not registered (Devtools::inspect)')),

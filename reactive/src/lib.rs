@@ -50,6 +50,7 @@
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
+//! | `devtools` | no | the browser devtools: `reactive::devtools::serve("127.0.0.1:7777")` shows the graph, runs and why, the store timeline with time travel, scopes and events | `reactive-devtools` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -120,6 +121,15 @@ pub mod sourcing {
 #[cfg(feature = "machine")]
 pub mod machine {
     pub use reactive_machine::*;
+}
+
+/// The browser devtools (the `reactive-devtools` crate): one line,
+/// `reactive::devtools::serve("127.0.0.1:7777")`, serves a page showing the dependency graph,
+/// why each memo and effect ran, the store timeline with time travel, scopes and events. Call
+/// `pump()` on the returned guard from the app's loop.
+#[cfg(feature = "devtools")]
+pub mod devtools {
+    pub use reactive_devtools::*;
 }
 
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,

@@ -33,12 +33,14 @@ app.on('exit', (code) => { if (!finished) fail(`the editor exited early (${code}
 function appLine(re, what, past = false) {
   if (past) { const l = appLines.find((x) => re.test(x)); if (l) return Promise.resolve(l); }
   return new Promise((resolve, reject) => {
-    const w = { test: (l) => re.test(l), resolve };
+    const timer = setTimeout(() => reject(new Error(`the app never printed ${what} (${re}); last lines:\n${appLines.slice(-8).join('\n')}`)), STEP_TIMEOUT);
+    const w = { test: (l) => re.test(l), resolve: (l) => { clearTimeout(timer); resolve(l); } };
     waiters.push(w);
-    setTimeout(() => reject(new Error(`the app never printed ${what} (${re}); last lines:\n${appLines.slice(-8).join('\n')}`)), STEP_TIMEOUT);
   });
 }
 const tell = (line) => app.stdin.write(line + '\n');
+// The app runs until told to quit or killed: never leave it behind.
+process.on('exit', () => { try { app.kill(); } catch { /* already gone */ } });
 
 let finished = false;
 let browser = null;
@@ -99,8 +101,9 @@ async function main() {
 
   await step('a-write-in-the-app-updates-the-page-live', page, async () => {
     const lines = Number(before.match(/(\d+) lines/)[1]);
+    const printed = appLine(/^notes: .*hello from the browser test/, 'the inserted line');
     tell('insert hello from the browser test');
-    await appLine(/^notes: .*hello from the browser test/, 'the inserted line');
+    await printed;
     await page.locator('#inspector-value', { hasText: `${lines + 1} lines` }).waitFor();
     // Why did it run: the trace names what changed.
     await page.locator('#why li').first().waitFor();
@@ -111,16 +114,20 @@ async function main() {
     const first = page.locator('#store-timeline .commit[data-store="notes"][data-step="0"]');
     await first.click();
     await page.locator('#patches').waitFor({ state: 'attached' });
+    // Listen before clicking: the app may answer before the click's promise settles.
+    const printed = appLine(/^notes: \["buy milk", "call Ada"\]$/, 'the initial notes after the jump');
     await first.locator('button.jump').click();
-    await appLine(/^notes: \["buy milk", "call Ada"\]$/, 'the initial notes after the jump');
+    await printed;
     await page.locator('#store-timeline .commit.current[data-store="notes"][data-step="0"]').waitFor();
   });
 
   await step('time-travel-jumps-forward-again', page, async () => {
     const last = page.locator('#store-timeline .commit[data-store="notes"]').last();
+    const step = await last.getAttribute('data-step');
+    const printed = appLine(/^notes: .*hello from the browser test/, 'the latest notes after jumping forward');
     await last.locator('button.jump').click();
-    await appLine(/^notes: .*hello from the browser test/, 'the latest notes after jumping forward');
-    await page.locator('#store-timeline .commit.current[data-store="notes"]').last().waitFor();
+    await printed;
+    await page.locator(`#store-timeline .commit.current[data-store="notes"][data-step="${step}"]`).waitFor();
   });
 
   const exported = join(shots, 'session.json');
@@ -149,6 +156,9 @@ async function main() {
     await page.locator('nav button[data-tab="graph"]').click();
     await page.locator('#graph .node[data-name="status bar"]').first().click();
     await page.locator('#inspector-title', { hasText: 'status bar' }).waitFor();
+    // Its subscriber, the view that prints it: why it ran goes through the memo.
+    await page.locator('#inspector-subscribers a').first().click();
+    await page.locator('#why', { hasText: 'recomputed' }).waitFor();
   });
 
   finished = true;
@@ -157,7 +167,11 @@ async function main() {
 }
 
 main()
-  .then(() => { rmSync(profile, { recursive: true, force: true }); console.log(`all ${stepNo} steps passed`); })
+  .then(() => {
+    rmSync(profile, { recursive: true, force: true });
+    console.log(`all ${stepNo} steps passed`);
+    process.exit(0);
+  })
   .catch(async (e) => {
     if (browser) await browser.close().catch(() => {});
     rmSync(profile, { recursive: true, force: true });
