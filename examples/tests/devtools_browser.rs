@@ -2,7 +2,8 @@
 //! `--devtools`, and `reactive-devtools/tests/e2e/run.mjs` (playwright-core, pinned with its
 //! lock file) opens the page, checks that it shows the app's graph, reads a node's value, sees
 //! a write from the app arrive live, jumps the app's store back and forth in the timeline
-//! (checking the app's own output), and exports and re-imports the session. A screenshot per
+//! (checking the app's own output), exports and re-imports the session, and imports a
+//! 1,000-node session to check that it starts collapsed by owner. A screenshot per
 //! step is saved under the target directory; their paths are printed.
 //!
 //! Needs `node`, `npm` (for `npm ci` when `node_modules` is missing) and Debian's chromium at
@@ -108,5 +109,5 @@ fn the_devtools_page_shows_the_editor_and_time_travel_moves_its_store() {
         .lines()
         .filter(|l| l.starts_with("screenshot: "))
         .count();
-    assert_eq!(screenshots, 8, "a screenshot per step:\n{stdout}");
+    assert_eq!(screenshots, 9, "a screenshot per step:\n{stdout}");
 }

@@ -5,7 +5,7 @@
 // shows the app and that the app obeys it. Prints `screenshot: <file>` per step, and exits
 // non-zero with the reason on the first failure.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -159,6 +159,37 @@ async function main() {
     // Its subscriber, the view that prints it: why it ran goes through the memo.
     await page.locator('#inspector-subscribers a').first().click();
     await page.locator('#why', { hasText: 'recomputed' }).waitFor();
+  });
+
+  await step('a-thousand-nodes-stay-readable', page, async () => {
+    // A synthetic session: a root owning 10 owners of 100 signals, memos and effects each.
+    const gen = 4294967296;
+    const nodes = [{ id: gen + 1, kind: 'owner', name: 'root', state: 'clean', owner: null }];
+    const edges = [];
+    for (let g = 0; g < 10; g += 1) {
+      const owner = gen + 2 + g * 101;
+      nodes.push({ id: owner, kind: 'owner', name: `panel ${g}`, state: 'clean', owner: gen + 1 });
+      for (let i = 1; i <= 100; i += 1) {
+        const kind = ['signal', 'memo', 'effect'][i % 3];
+        nodes.push({ id: owner + i, kind, name: `${kind} ${g}.${i}`, state: i % 7 ? 'clean' : 'dirty', owner });
+        if (kind !== 'signal') edges.push([owner + i - 1, owner + i]);
+      }
+    }
+    const full = nodes.map((n) => ({ created_at: null, runs: 0, last_ns: 0, total_ns: 0, inspectable: false, ...n }));
+    const file = join(shots, 'thousand-nodes.json');
+    writeFileSync(file, JSON.stringify({ format: 'reactive-devtools-session', version: 1,
+      messages: [{ type: 'hello', app: 'synthetic', version: 1 }, { type: 'graph', nodes: full, edges }] }));
+    await page.locator('#import').setInputFiles(file);
+    await page.locator('#node-count', { hasText: '1011' }).waitFor();
+    await page.locator('nav button[data-tab="graph"]').click();
+    await page.locator('#graph .group.collapsed').first().waitFor();
+    const drawn = await page.locator('#graph .node').count();
+    if (drawn > 50) throw new Error(`${drawn} chips drawn: the panels should start collapsed`);
+    // Expanding one panel shows its hundred nodes, and only those.
+    await page.locator('#graph .group[data-owner] .owner-row').nth(1).click();
+    await page.locator('#graph .node[data-name="memo 0.100"]').waitFor();
+    const after = await page.locator('#graph .node').count();
+    if (after < 100 || after > 150) throw new Error(`${after} chips after expanding one panel`);
   });
 
   finished = true;
