@@ -230,6 +230,16 @@ fn serve(shared: &Shared, mut conn: TcpStream) -> io::Result<()> {
             return http::respond(&mut conn, "400 Bad Request", "text/plain", body.as_bytes());
         }
     };
+    // Only pages served from this machine's own names may talk to the app: another site's
+    // page could otherwise reach it through the user's browser (DNS rebinding).
+    if !request.host.as_deref().is_some_and(is_local_host) {
+        return http::respond(
+            &mut conn,
+            "403 Forbidden",
+            "text/plain",
+            b"not a local host name",
+        );
+    }
     match (request.method.as_str(), request.path.as_str()) {
         ("GET", "/" | "/index.html") => http::respond(
             &mut conn,
@@ -254,6 +264,16 @@ fn serve(shared: &Shared, mut conn: TcpStream) -> io::Result<()> {
             http::respond(&mut conn, "200 OK", "application/json", body.as_bytes())
         }
         ("GET", "/events") => stream(shared, conn),
+        // A JSON content type makes a cross-site POST need a preflight, which this server
+        // never grants: only the page itself can send commands.
+        ("POST", "/command") if request.content_type.as_deref() != Some("application/json") => {
+            http::respond(
+                &mut conn,
+                "415 Unsupported Media Type",
+                "text/plain",
+                b"commands are application/json",
+            )
+        }
         ("POST", "/command") => {
             let (status, body) = match serde_json::from_slice::<Command>(&request.body) {
                 Err(e) => ("400 Bad Request", format!("not a command: {e}")),
@@ -272,6 +292,18 @@ fn serve(shared: &Shared, mut conn: TcpStream) -> io::Result<()> {
         }
         _ => http::respond(&mut conn, "404 Not Found", "text/plain", b"not found"),
     }
+}
+
+/// Whether a `Host` header names this machine: `localhost`, a loopback address, with any port.
+fn is_local_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The session as a file: `{"format": "reactive-devtools-session", "version", "messages"}`,
@@ -370,6 +402,28 @@ mod tests {
         session.broadcast(&arc("b"), &dropped);
         assert_eq!(session.streams.len(), 1);
         assert_eq!(dropped.load(Ordering::Relaxed), 1);
+    }
+
+    #[test]
+    fn only_loopback_host_names_are_local() {
+        for host in [
+            "127.0.0.1:7777",
+            "localhost",
+            "LOCALHOST:80",
+            "[::1]:7777",
+            "127.0.0.2",
+        ] {
+            assert!(is_local_host(host), "{host}");
+        }
+        for host in [
+            "evil.example:7777",
+            "192.168.1.4:7777",
+            "[fe80::1]:7777",
+            "",
+            "localhost.evil.example",
+        ] {
+            assert!(!is_local_host(host), "{host}");
+        }
     }
 
     #[test]

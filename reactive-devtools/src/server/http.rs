@@ -13,6 +13,10 @@ pub const MAX_BODY: usize = 64 * 1024;
 pub struct Request {
     pub method: String,
     pub path: String,
+    /// The `Host` header, if any.
+    pub host: Option<String>,
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -63,11 +67,16 @@ pub fn read_request(stream: &mut impl Read) -> Result<Request, RequestError> {
         return Err(RequestError::Malformed("not an HTTP/1 request line"));
     }
     let mut length = 0usize;
+    let (mut host, mut content_type) = (None, None);
     for line in lines {
         let Some((name, value)) = line.split_once(':') else {
             return Err(RequestError::Malformed("a header line without a colon"));
         };
-        if name.trim().eq_ignore_ascii_case("content-length") {
+        if name.trim().eq_ignore_ascii_case("host") {
+            host = Some(value.trim().to_string());
+        } else if name.trim().eq_ignore_ascii_case("content-type") {
+            content_type = Some(value.trim().to_ascii_lowercase());
+        } else if name.trim().eq_ignore_ascii_case("content-length") {
             length = value
                 .trim()
                 .parse()
@@ -95,6 +104,8 @@ pub fn read_request(stream: &mut impl Read) -> Result<Request, RequestError> {
     Ok(Request {
         method: method.to_string(),
         path,
+        host,
+        content_type,
         body,
     })
 }
@@ -126,13 +137,15 @@ mod tests {
 
     #[test]
     fn a_post_with_a_body_is_read_whole() {
-        let raw = b"POST /command?x=1 HTTP/1.1\r\nHost: a\r\ncontent-length: 5\r\n\r\nhello";
+        let raw = b"POST /command?x=1 HTTP/1.1\r\nHost: a\r\nContent-Type: Application/JSON\r\ncontent-length: 5\r\n\r\nhello";
         let r = read_request(&mut &raw[..]).unwrap();
         assert_eq!(
             r,
             Request {
                 method: "POST".into(),
                 path: "/command".into(),
+                host: Some("a".into()),
+                content_type: Some("application/json".into()),
                 body: b"hello".to_vec()
             }
         );
