@@ -123,10 +123,11 @@ fn a_stream_starts_with_the_session_so_far_then_goes_live() {
     devtools.pump();
     let id = wire_id(count.id());
     loop {
-        if let Message::Value { id: got, value } = next_message() {
-            if got == id && value.as_deref() == Some("2") {
-                break;
-            }
+        if let Message::Value { id: got, value } = next_message()
+            && got == id
+            && value.as_deref() == Some("2")
+        {
+            break;
         }
     }
 }
