@@ -167,6 +167,10 @@ impl Drop for Devtools {
 /// [`pump`](Recorder::pump) from the app's loop, and attach what the page should show
 /// ([`Recorder::attach_store`], [`Recorder::attach_scope`], [`Recorder::inspect`]).
 ///
+/// The page must be opened through `localhost` or a loopback address (other `Host` names are
+/// refused, so that no other site can reach the app through the browser); to look at an app on
+/// another machine, forward a local port to it (`ssh -L 7777:127.0.0.1:7777 host`).
+///
 /// # Errors
 /// [`ServeError::Bind`] if `addr` cannot be listened on.
 pub fn serve(addr: impl ToSocketAddrs + std::fmt::Debug) -> Result<Devtools, ServeError> {
