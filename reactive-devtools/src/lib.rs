@@ -32,7 +32,7 @@
 //!
 //! | part | runs on | does |
 //! |---|---|---|
-//! | [`Recorder`] | the app's (reactive) thread | observes the runtime (`reactive_core::Runtime::set_observer`), store commits, scope trees and events; keeps run counts and times per node; turns all of it into [`Message`]s |
+//! | [`Recorder`] | the app's (reactive) thread | observes the runtime (`reactive_core::Runtime::set_observer`), store commits, scope trees and events, and (feature `sourcing`, `Recorder::watch_event_store`) event-store appends; keeps run counts and times per node; turns all of it into [`Message`]s |
 //! | [`Outbox`] | — | a bounded queue of serialised messages: `send` never blocks; when it is full the message is dropped and counted, and the page shows the count |
 //! | the server | its own threads | serves the embedded page (`page/` in this crate, plain HTML, CSS and JavaScript, no build step), a live stream of messages (server-sent events), the session as a file (`GET /session`), and takes commands (`POST /command`) |
 //! | [`Recorder::pump`] | the app's thread | applies the page's [`Command`]s (read a node's value, jump to a store commit) and sends the graph, values and scope trees that changed |

@@ -85,7 +85,12 @@ struct Model {
     values_dirty: HashSet<WireId>,
     stores: HashMap<String, Jumper>,
     scopes: Vec<(Scope, Option<Message>)>,
+    /// Event stores watched: each polled by `pump` for what was appended since.
+    event_stores: Vec<EventStorePoll>,
 }
+
+/// Reads the events appended to a watched event store since the last call.
+type EventStorePoll = Rc<dyn Fn() -> Vec<Message>>;
 
 struct Inner {
     outbox: Outbox,
@@ -355,6 +360,12 @@ impl Recorder {
             let mut model = self.inner.model.borrow_mut();
             model.graph_dirty = false;
             model.last_graph = Some(now);
+        }
+        let polls: Vec<EventStorePoll> = self.inner.model.borrow().event_stores.clone();
+        for poll in polls {
+            for message in poll() {
+                self.inner.send(&message);
+            }
         }
         let scopes_due = due(self.inner.model.borrow().last_scopes);
         if scopes_due {

@@ -156,6 +156,55 @@ impl Recorder {
         });
     }
 
+    /// Shows what is appended to `store` (any `reactive-sourcing` event store) in the page's
+    /// event log: each [`pump`](Recorder::pump) reads the events appended since the previous one
+    /// (at most 1,000 per pump), starting with those after `from` (0: the whole log). Feature
+    /// `sourcing`.
+    ///
+    /// ```
+    /// # use reactive_devtools::*; use std::{rc::Rc, time::Duration};
+    /// use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent};
+    /// let (outbox, inbox) = Outbox::bounded(64);
+    /// let recorder = Recorder::new(outbox, None, Duration::from_secs(60));
+    /// let store = Rc::new(MemoryStore::new());
+    /// recorder.watch_event_store(store.clone(), 0);
+    /// store.append(Append::new("acc-1", ExpectedVersion::Any).event(NewEvent::new("Deposited", 1, 5.into())))?;
+    /// recorder.pump();
+    /// assert!(inbox.try_iter().any(|m| m.contains(r#""type":"appended","stream":"acc-1","version":1"#)));
+    /// # Ok::<(), reactive_sourcing::EventStoreError>(())
+    /// ```
+    #[cfg(feature = "sourcing")]
+    pub fn watch_event_store<E>(&self, store: Rc<E>, from: u64)
+    where
+        E: reactive_sourcing::EventStore + 'static,
+    {
+        let next = std::cell::Cell::new(from + 1);
+        let poll: super::EventStorePoll = Rc::new(move || {
+            let mut messages = Vec::new();
+            for event in reactive_sourcing::Events::all(&*store, next.get()).take(1000) {
+                match event {
+                    Ok(e) => {
+                        next.set(e.sequence + 1);
+                        messages.push(Message::Appended {
+                            stream: e.stream,
+                            version: e.version,
+                            event_type: e.event_type,
+                            payload: e.payload,
+                        });
+                    }
+                    Err(e) => {
+                        messages.push(Message::CommandFailed {
+                            message: format!("reading the event store: {e}"),
+                        });
+                        break;
+                    }
+                }
+            }
+            messages
+        });
+        self.inner.model.borrow_mut().event_stores.push(poll);
+    }
+
     /// Sends each attached scope tree that changed since it was last sent; forgets disposed
     /// ones.
     pub(super) fn send_scopes(&self) {

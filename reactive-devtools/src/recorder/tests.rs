@@ -257,3 +257,50 @@ fn a_burst_larger_than_the_queue_is_counted_as_dropped() {
     assert_eq!(got, 8);
     assert_eq!(recorder.dropped(), 20 + 1 - 8); // 1 creation and 20 writes, 8 kept
 }
+
+#[test]
+fn appends_to_a_watched_event_store_are_sent_once_each_in_order() {
+    use reactive_sourcing::{Append, EventStore, ExpectedVersion, MemoryStore, NewEvent};
+    let (recorder, inbox) = recorder(64);
+    let store = std::rc::Rc::new(MemoryStore::new());
+    let append = |stream: &str, n: i64| {
+        store
+            .append(
+                Append::new(stream, ExpectedVersion::Any).event(NewEvent::new(
+                    "Added",
+                    1,
+                    n.into(),
+                )),
+            )
+            .unwrap();
+    };
+    append("a", 1);
+    // Watching from sequence 1: the first event is not shown again.
+    recorder.watch_event_store(store.clone(), 1);
+    append("b", 2);
+    append("a", 3);
+    recorder.pump();
+    recorder.pump();
+    append("b", 4);
+    recorder.pump();
+    let appended: Vec<(String, u64, serde_json::Value)> = messages(&inbox)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::Appended {
+                stream,
+                version,
+                payload,
+                ..
+            } => Some((stream, version, payload)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        appended,
+        [
+            ("b".to_string(), 1, serde_json::json!(2)),
+            ("a".to_string(), 2, serde_json::json!(3)),
+            ("b".to_string(), 2, serde_json::json!(4)),
+        ]
+    );
+}
