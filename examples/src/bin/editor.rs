@@ -3,12 +3,16 @@
 //! only when what they show changed, a read-only reviewer held back by a policy, and the
 //! session saved to JSON and restored.
 //!
-//! Run it with `cargo run -p examples --bin editor`.
+//! Run it with `cargo run -p examples --bin editor`. With `--devtools` (or `--devtools=ADDR`,
+//! default `127.0.0.1:7777`) it then serves the devtools page and keeps running until
+//! interrupted, taking lines on standard input: `insert TEXT` adds a line to the notes,
+//! `undo`, `state` prints them, `quit` stops.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use examples::editor::{Document, add_document_rules};
+use reactive::devtools::{Devtools, DevtoolsOptions};
 use reactive::store::{
     Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
     Store, path,
@@ -115,8 +119,28 @@ fn store_of(doc: Scope) -> Store<Document> {
         .expect("every document scope provides its store")
 }
 
+/// `--devtools` or `--devtools=ADDR`: the address to serve the devtools page on.
+fn devtools_addr() -> Option<String> {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| match a.strip_prefix("--devtools") {
+            Some("") => Some("127.0.0.1:7777".to_string()),
+            Some(rest) => rest.strip_prefix('=').map(String::from),
+            None => None,
+        })
+}
+
 fn main() {
-    let ((), ui) = create_root(|| run().expect("the editor session"));
+    let devtools = devtools_addr().map(|addr| {
+        DevtoolsOptions::new()
+            .app_name("editor")
+            .serve(addr.as_str())
+            .expect("the devtools address can be listened on")
+    });
+    let (app, ui) = create_root(|| run(devtools.as_ref()).expect("the editor session"));
+    if let Some(devtools) = &devtools {
+        serve_until_quit(devtools, app).expect("the devtools session");
+    }
     ui.dispose();
     println!(
         "\nall disposed: {} scopes left, {} event tables left",
@@ -125,9 +149,63 @@ fn main() {
     );
 }
 
-fn run() -> Result<(), Error> {
+/// After the script: the app stays up for the devtools page, taking commands on stdin.
+fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
+    let notes = app.find("session/notes")?.expect("the notes document");
+    let store = store_of(notes);
+    println!(
+        "\n== devtools on {} (stdin: insert TEXT | undo | state | quit)",
+        devtools.url()
+    );
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let print_state = || {
+        let lines: Vec<String> = store.snapshot_untracked().lines.iter().cloned().collect();
+        println!("notes: {lines:?}");
+    };
+    let mut shown = store.snapshot_untracked();
+    loop {
+        for line in lines.try_iter() {
+            match line.split_once(' ').unwrap_or((line.as_str(), "")) {
+                ("insert", text) => {
+                    let line = store.snapshot_untracked().lines.len();
+                    notes.emit(
+                        "edit.line",
+                        Edit::Insert {
+                            line,
+                            text: text.into(),
+                        },
+                    )?;
+                }
+                ("undo", _) => drop(notes.emit("history.undo", ())?),
+                ("state", _) => print_state(),
+                ("quit", _) => return Ok(()),
+                (other, _) => println!("unknown command {other:?}"),
+            }
+        }
+        devtools.pump();
+        // Whatever changed the notes (a command above, a time-travel jump from the page): say so.
+        let now = store.snapshot_untracked();
+        if now != shown {
+            shown = now;
+            print_state();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+}
+
+fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
     println!("== a session with two documents");
     let app = Scope::root("app")?;
+    if let Some(devtools) = devtools {
+        devtools.attach_scope(app)?;
+    }
     app.set(THEME, "dark".to_string())?;
     app.set(MAX_WIDTH, 40)?;
     let session = app.child("session")?;
@@ -135,6 +213,10 @@ fn run() -> Result<(), Error> {
     let notes = open(session, "notes", "Notes", "buy milk\ncall Ada")?;
     let draft = open(session, "draft", "Draft", "Dear reader,")?;
     draft.set(THEME, "light".to_string())?; // this document overrides the app's theme
+    if let Some(devtools) = devtools {
+        devtools.attach_store("notes", store_of(notes))?;
+        devtools.attach_store("draft", store_of(draft))?;
+    }
 
     // Views: the status bar of each document (a memo over the snapshot), and the first line of
     // `notes` (a selection by path). Each counts its renders.
@@ -143,6 +225,9 @@ fn run() -> Result<(), Error> {
     for doc in [notes, draft] {
         let store = store_of(doc);
         let status = store.select(|d| format!("{} — {} lines", d.title, d.lines.len()));
+        if let Some(devtools) = devtools {
+            devtools.inspect(status.id(), status.named("status bar"));
+        }
         let r = status_renders.clone();
         Effect::new(move || {
             let theme = doc.get(THEME).unwrap().unwrap_or_default();
@@ -151,6 +236,9 @@ fn run() -> Result<(), Error> {
         });
     }
     let first_line = store_of(notes).watch::<String>(path!(lines[0]));
+    if let Some(devtools) = devtools {
+        devtools.inspect(first_line.id(), first_line.named("notes line 1"));
+    }
     let r = first_line_renders.clone();
     Effect::new(move || {
         println!(
@@ -243,5 +331,5 @@ fn run() -> Result<(), Error> {
         Err(e) => println!("  a file from the future: {e}"),
         Ok(_) => println!("  unexpected: a file from the future was accepted"),
     }
-    Ok(())
+    Ok(app)
 }
