@@ -19,8 +19,8 @@ use std::rc::Rc;
 
 use examples::bank::{BankAccount, Command, money};
 use reactive::sourcing::{
-    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError,
-    PostgresStore, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
+    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError, PostgresStore,
+    ReplayTo, Repository, Schema, SqliteStore, verify_chain,
 };
 use reactive::{Effect, Memo, create_root};
 
