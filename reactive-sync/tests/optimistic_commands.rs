@@ -255,7 +255,7 @@ fn unknown_commands_and_bad_arguments_are_refused_locally_and_not_queued() {
             Err(reactive_sync::CommandError::Unknown(_))
         ));
         assert!(matches!(
-            c.run("deposit", &"ten"),
+            c.run("deposit", &()), // no bytes where an i64 is expected
             Err(reactive_sync::CommandError::BadArgs { .. })
         ));
         assert!(c.pending().is_empty());
@@ -298,7 +298,7 @@ enum Message {
 fn run_command(c: &Optimistic<Account>, kind: u8, arg: u8) -> Option<Command> {
     let id = format!("i{}", arg % 3);
     match kind {
-        0 => c.run("deposit", &i64::from(arg) * 10),
+        0 => c.run("deposit", &(i64::from(arg) * 10)),
         1 => c.run("withdraw", &(i64::from(arg) * 40)),
         2 => c.run("add_item", &id),
         3 => c.run("bump_item", &id),
