@@ -153,7 +153,7 @@ fn a_rejected_command_rolls_back_exactly_in_one_commit_keeping_later_pending_one
             [],
             "the withdraw had no effect left to roll back"
         );
-        assert_eq!(c1.pending(), [later.clone()]);
+        assert_eq!(c1.pending(), std::slice::from_ref(&later));
 
         let answer = serve(&mut server, &[&c1, &c2], &later);
         c1.resolve(later.id, &answer).unwrap();

@@ -50,6 +50,7 @@
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
+//! | `sync` | no | multi-client sync on the Loro CRDT: stores bound to synced documents, optimistic commands, replicated scopes (`reactive::sync`) | `reactive-sync` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -120,6 +121,13 @@ pub mod sourcing {
 #[cfg(feature = "machine")]
 pub mod machine {
     pub use reactive_machine::*;
+}
+
+/// Multi-client sync on the Loro CRDT (`reactive-sync`): stores bound to synced documents,
+/// optimistic commands with server authority, replicated scopes.
+#[cfg(feature = "sync")]
+pub mod sync {
+    pub use reactive_sync::*;
 }
 
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,
