@@ -5,6 +5,8 @@
 //! alternating over the items). Each is applied on a second replica:
 //!
 //! - `loro_import`: `LoroDoc::import` of the update bytes, no subscriber (the floor);
+//! - `loro_import_with_subscriber`: the same with a root subscriber, so Loro computes the
+//!   change events (the part of the binding's cost that is Loro's);
 //! - `binding_import`: `StoreBinding::import`: the same import, the change events, their
 //!   patches and one store commit (a reactive batch), with one effect reading the store.
 //!
@@ -120,6 +122,30 @@ fn remote_update(c: &mut Criterion) {
                     black_box(doc.import(bytes).unwrap());
                 },
             )
+        })
+    });
+
+    // The part of the binding's cost that is Loro's: an import with a subscriber makes Loro
+    // compute the change events.
+    group.bench_function("loro_import_with_subscriber", |b| {
+        b.iter_custom(|iters| {
+            let mut subscriptions = Vec::new();
+            let elapsed = timed(
+                iters,
+                &updates,
+                || {
+                    let doc = seed.fork();
+                    subscriptions.push(doc.subscribe_root(std::sync::Arc::new(|e| {
+                        black_box(e.events.len());
+                    })));
+                    doc
+                },
+                |doc, bytes| {
+                    black_box(doc.import(bytes).unwrap());
+                },
+            );
+            drop(subscriptions);
+            elapsed
         })
     });
 
