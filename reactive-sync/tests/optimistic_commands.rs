@@ -264,6 +264,38 @@ fn unknown_commands_and_bad_arguments_are_refused_locally_and_not_queued() {
     owner.dispose();
 }
 
+#[test]
+fn the_server_follows_plain_updates_and_refuses_garbage_without_changing() {
+    let ((), owner) = create_root(|| {
+        let mut server = server();
+        let store = Store::new(initial());
+        let doc = server.doc().fork();
+        doc.set_peer_id(77).unwrap();
+        let binding = reactive_sync::StoreBinding::new(store, doc, schema()).unwrap();
+        let seen = server.version();
+        store
+            .update(|a| {
+                a.balance = 5;
+                a.items.push_back(Item {
+                    id: "z".into(),
+                    qty: 3,
+                });
+            })
+            .unwrap();
+        server
+            .import(&binding.updates_since(&seen).unwrap())
+            .unwrap();
+        assert_eq!(*server.state(), *store.snapshot_untracked());
+        let before = server.state().clone();
+        assert!(matches!(
+            server.import(&[9, 9, 9]),
+            Err(reactive_sync::SyncError::Loro(_))
+        ));
+        assert_eq!(*server.state(), before);
+    });
+    owner.dispose();
+}
+
 fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("reactive-sync-optimistic-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
