@@ -1,26 +1,241 @@
-//! Docs from models: [`model_docs`] turns `#[derive(Model)]` descriptions into Markdown and a
-//! static HTML page, with a Mermaid class diagram of how the models nest and refer to each
-//! other.
+//! Docs from models: a [`DocCatalog`] gathers what a program's types say about themselves
+//! (`#[derive(Model)]` descriptions, store validators, event types with their versions,
+//! statecharts as Mermaid) and renders it as Markdown and a static HTML page, with a Mermaid
+//! class diagram of how the models nest and refer to each other. [`model_docs`] is the short
+//! form for models alone.
+//!
+//! The catalog is plain owned data (it serialises as JSON), so a program can emit it and the
+//! CLI (`reactive-codegen docs CATALOG.json OUT_DIR`) can render it.
+
+mod render;
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use reactive_model::{FieldKind, ModelDescription};
+use serde::{Deserialize, Serialize};
 
 /// The generated documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelDocs {
-    /// A Markdown page: the diagram (a ```` ```mermaid ```` block), then one section per model.
+    /// A Markdown page: the class diagram (a ```` ```mermaid ```` block), then one section per
+    /// model, validated type, event enum and statechart.
     pub markdown: String,
-    /// The same as a standalone HTML page. The diagram is a `<pre class="mermaid">` block,
-    /// drawn when the page loads `mermaid.min.js` placed beside it (nothing is fetched from
-    /// elsewhere); without it the diagram's text shows.
+    /// The same as a standalone HTML page that works offline. Each diagram is its Mermaid
+    /// source in a `<pre class="mermaid">` block, shown as text, with a note saying so; the
+    /// page draws the diagrams itself when `mermaid.min.js` is placed beside it (nothing is
+    /// fetched from elsewhere).
     pub html: String,
+}
+
+/// Everything the generated docs describe, as owned data.
+///
+/// ```
+/// use reactive_codegen::DocCatalog;
+/// use reactive_model::Model;
+///
+/// /// One line of an order.
+/// #[derive(Model, Clone, PartialEq, Debug)]
+/// struct Line { sku: String, quantity: u32 }
+///
+/// let docs = DocCatalog::new("Shop")
+///     .models(&[Line::describe])
+///     .validator("Line", "/quantity", "at least 1")
+///     .events("OrderEvent", "What happens to an order.", &[("Placed", 2), ("Shipped", 1)])
+///     .statechart("order", "An order's life.", "stateDiagram-v2\n  [*] --> open\n")
+///     .render();
+/// assert!(docs.markdown.starts_with("# Shop\n"));
+/// assert!(docs.markdown.contains("| `/quantity` | at least 1 |"));
+/// assert!(docs.markdown.contains("| `Placed` | 2 |"));
+/// assert!(docs.markdown.contains("```mermaid\nstateDiagram-v2\n  [*] --> open\n```"));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocCatalog {
+    /// The page's title.
+    pub title: String,
+    /// Every model, each once, in name order.
+    pub models: Vec<DocModel>,
+    /// Validation rules, in the order they were added.
+    pub validators: Vec<DocValidator>,
+    /// Event enums, in the order they were added.
+    pub events: Vec<DocEvents>,
+    /// Statecharts, in the order they were added.
+    pub statecharts: Vec<DocStatechart>,
+}
+
+/// A `#[derive(Model)]` type, from its `describe()`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocModel {
+    /// The struct's name.
+    pub name: String,
+    /// Its doc comment (empty if none).
+    pub doc: String,
+    /// Every field, in declaration order.
+    pub fields: Vec<DocField>,
+    /// The computed properties.
+    pub computed: Vec<DocComputed>,
+}
+
+/// One field of a [`DocModel`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocField {
+    /// The field's name.
+    pub name: String,
+    /// Its type, as written.
+    pub ty: String,
+    /// Its doc comment (empty if none).
+    pub doc: String,
+    /// How the model stores it.
+    pub kind: DocFieldKind,
+}
+
+/// How a model stores a field ([`FieldKind`] with models named instead of described).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocFieldKind {
+    /// One signal.
+    Plain,
+    /// `#[model(skip)]`: read-only.
+    Skipped,
+    /// `#[model(nested)]`: the named model.
+    Nested {
+        /// The nested model's name.
+        model: String,
+    },
+    /// `#[model(keyed = "…")]`: a keyed list of the named model.
+    Keyed {
+        /// The item field that is the key.
+        key: String,
+        /// The item model's name.
+        item: String,
+    },
+}
+
+/// A computed property of a [`DocModel`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocComputed {
+    /// The property's name.
+    pub name: String,
+    /// Its type.
+    pub ty: String,
+    /// Its doc comment (empty if none).
+    pub doc: String,
+}
+
+/// A validation rule: what a store (or a model's owner) checks, at which path of which type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocValidator {
+    /// The validated type's name.
+    pub on: String,
+    /// The path or path pattern checked (`/title`, `/lines/*`); `/` for the whole value.
+    pub path: String,
+    /// The rule, in words.
+    pub rule: String,
+}
+
+/// An enum of domain events and the schema version each type is stored with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocEvents {
+    /// The enum's name.
+    pub name: String,
+    /// What the events are for.
+    pub doc: String,
+    /// Each event type's stored name and current schema version, in declaration order.
+    pub types: Vec<DocEventType>,
+}
+
+/// One event type of a [`DocEvents`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocEventType {
+    /// The name stored with each event.
+    pub name: String,
+    /// Its current schema version.
+    pub version: u32,
+}
+
+/// A statechart, as a Mermaid state diagram.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocStatechart {
+    /// The chart's name.
+    pub name: String,
+    /// What it is for.
+    pub doc: String,
+    /// The diagram's Mermaid source (`stateDiagram-v2 …`, as `Chart::to_mermaid` writes it).
+    pub mermaid: String,
+}
+
+impl DocCatalog {
+    /// An empty catalog whose page is titled `title`.
+    ///
+    /// ```
+    /// let docs = reactive_codegen::DocCatalog::new("Nothing yet").render();
+    /// assert_eq!(docs.markdown, "# Nothing yet\n");
+    /// ```
+    pub fn new(title: &str) -> DocCatalog {
+        DocCatalog {
+            title: title.into(),
+            ..DocCatalog::default()
+        }
+    }
+
+    /// Adds the given models and every model they nest or list, each once (by name), kept in
+    /// name order.
+    pub fn models(mut self, roots: &[fn() -> ModelDescription]) -> DocCatalog {
+        let mut by_name: BTreeMap<String, DocModel> =
+            self.models.drain(..).map(|m| (m.name.clone(), m)).collect();
+        for root in roots {
+            collect(*root, &mut by_name);
+        }
+        self.models = by_name.into_values().collect();
+        self
+    }
+
+    /// Adds a validation rule on type `on` at `path`.
+    pub fn validator(mut self, on: &str, path: &str, rule: &str) -> DocCatalog {
+        self.validators.push(DocValidator {
+            on: on.into(),
+            path: path.into(),
+            rule: rule.into(),
+        });
+        self
+    }
+
+    /// Adds an event enum: `types` as `reactive_sourcing::DomainEvent::TYPES` lists them
+    /// (stored name, current schema version).
+    pub fn events(mut self, name: &str, doc: &str, types: &[(&str, u32)]) -> DocCatalog {
+        self.events.push(DocEvents {
+            name: name.into(),
+            doc: doc.into(),
+            types: types
+                .iter()
+                .map(|&(name, version)| DocEventType {
+                    name: name.into(),
+                    version,
+                })
+                .collect(),
+        });
+        self
+    }
+
+    /// Adds a statechart from its Mermaid state diagram (`Chart::to_mermaid`).
+    pub fn statechart(mut self, name: &str, doc: &str, mermaid: &str) -> DocCatalog {
+        self.statecharts.push(DocStatechart {
+            name: name.into(),
+            doc: doc.into(),
+            mermaid: mermaid.into(),
+        });
+        self
+    }
+
+    /// The Markdown and the HTML page.
+    pub fn render(&self) -> ModelDocs {
+        render::render(self)
+    }
 }
 
 /// Documentation of the given models and every model they nest or list, each once, in name
 /// order: fields (type, how the model stores it, doc comment), computed properties, and a
-/// diagram (composition arrows for nested models and keyed lists).
+/// diagram (composition arrows for nested models and keyed lists). The short form of
+/// [`DocCatalog`] for models alone.
 ///
 /// ```
 /// use reactive_codegen::model_docs;
@@ -42,182 +257,60 @@ pub struct ModelDocs {
 /// assert!(docs.html.contains("<h2 id=\"Pos\">Pos</h2>"));
 /// ```
 pub fn model_docs(roots: &[fn() -> ModelDescription]) -> ModelDocs {
-    let mut models = BTreeMap::new();
-    for root in roots {
-        collect(*root, &mut models);
-    }
-    let diagram = diagram(&models);
-    let mut md = String::from("# Models\n\n```mermaid\n");
-    md.push_str(&diagram);
-    md.push_str("```\n");
-    let mut html = String::from(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Models</title>\n\
-         <style>body{font-family:sans-serif;max-width:60em;margin:auto}table{border-collapse:collapse}\
-         td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left}</style>\n</head>\n<body>\n<h1>Models</h1>\n<pre class=\"mermaid\">\n",
-    );
-    html.push_str(&escape(&diagram));
-    html.push_str("</pre>\n");
-    for m in models.values() {
-        section(m, &mut md, &mut html);
-    }
-    html.push_str(
-        "<script src=\"mermaid.min.js\"></script>\n<script>if (window.mermaid) mermaid.initialize({startOnLoad: true});</script>\n</body>\n</html>\n",
-    );
-    ModelDocs { markdown: md, html }
+    DocCatalog::new("Models").models(roots).render()
 }
 
-fn collect(
-    describe: fn() -> ModelDescription,
-    models: &mut BTreeMap<&'static str, ModelDescription>,
-) {
+fn collect(describe: fn() -> ModelDescription, models: &mut BTreeMap<String, DocModel>) {
     let m = describe();
     if models.contains_key(m.name) {
         return;
     }
-    let inner: Vec<fn() -> ModelDescription> = m
+    let mut inner: Vec<fn() -> ModelDescription> = Vec::new();
+    let fields = m
         .fields
         .iter()
-        .filter_map(|f| match f.kind {
-            FieldKind::Nested { model } => Some(model),
-            FieldKind::Keyed { item, .. } => Some(item),
-            _ => None,
+        .map(|f| DocField {
+            name: f.name.into(),
+            ty: f.ty.into(),
+            doc: f.doc.into(),
+            kind: match f.kind {
+                FieldKind::Plain => DocFieldKind::Plain,
+                FieldKind::Skipped => DocFieldKind::Skipped,
+                FieldKind::Nested { model } => {
+                    inner.push(model);
+                    DocFieldKind::Nested {
+                        model: model().name.into(),
+                    }
+                }
+                FieldKind::Keyed { key, item } => {
+                    inner.push(item);
+                    DocFieldKind::Keyed {
+                        key: key.into(),
+                        item: item().name.into(),
+                    }
+                }
+            },
         })
         .collect();
-    models.insert(m.name, m);
+    let computed = m
+        .computed
+        .iter()
+        .map(|c| DocComputed {
+            name: c.name.into(),
+            ty: c.ty.into(),
+            doc: c.doc.into(),
+        })
+        .collect();
+    models.insert(
+        m.name.into(),
+        DocModel {
+            name: m.name.into(),
+            doc: m.doc.into(),
+            fields,
+            computed,
+        },
+    );
     for d in inner {
         collect(d, models);
     }
-}
-
-/// `Vec<Item>` → `Vec~Item~` (Mermaid's generics), other angle brackets dropped.
-fn mermaid_type(ty: &str) -> String {
-    ty.replace(['<', '>'], "~").replace(' ', "")
-}
-
-fn diagram(models: &BTreeMap<&'static str, ModelDescription>) -> String {
-    let mut d = String::from("classDiagram\n");
-    for m in models.values() {
-        let _ = writeln!(d, "  class {} {{", m.name);
-        for f in &m.fields {
-            if matches!(f.kind, FieldKind::Plain | FieldKind::Skipped) {
-                let _ = writeln!(d, "    +{} {}", mermaid_type(f.ty), f.name);
-            }
-        }
-        for c in &m.computed {
-            let _ = writeln!(d, "    +{}() {}", c.name, mermaid_type(c.ty));
-        }
-        d.push_str("  }\n");
-    }
-    for m in models.values() {
-        for f in &m.fields {
-            match f.kind {
-                FieldKind::Nested { model } => {
-                    let _ = writeln!(d, "  {} *-- {} : {}", m.name, model().name, f.name);
-                }
-                FieldKind::Keyed { key, item } => {
-                    let _ = writeln!(
-                        d,
-                        "  {} *-- \"many\" {} : {} by {key}",
-                        m.name,
-                        item().name,
-                        f.name
-                    );
-                }
-                _ => {}
-            }
-        }
-    }
-    d
-}
-
-fn kind(f: &FieldKind) -> String {
-    match f {
-        FieldKind::Plain => "signal".into(),
-        FieldKind::Skipped => "read-only (`skip`)".into(),
-        FieldKind::Nested { model } => format!("nested model [{0}](#{0})", model().name),
-        FieldKind::Keyed { key, item } => {
-            format!("keyed list of [{0}](#{0}) by `{key}`", item().name)
-        }
-    }
-}
-
-fn section(m: &ModelDescription, md: &mut String, html: &mut String) {
-    let _ = write!(md, "\n## {}\n\n", m.name);
-    let _ = writeln!(html, "<h2 id=\"{0}\">{0}</h2>", escape(m.name));
-    if !m.doc.is_empty() {
-        let _ = write!(md, "{}\n\n", m.doc);
-        let _ = writeln!(html, "<p>{}</p>", escape(m.doc));
-    }
-    md.push_str("| field | type | stored as | description |\n|---|---|---|---|\n");
-    html.push_str(
-        "<table>\n<tr><th>field</th><th>type</th><th>stored as</th><th>description</th></tr>\n",
-    );
-    for f in &m.fields {
-        let k = kind(&f.kind);
-        let _ = writeln!(
-            md,
-            "| `{}` | `{}` | {k} | {} |",
-            f.name,
-            f.ty,
-            one_line(f.doc)
-        );
-        let _ = writeln!(
-            html,
-            "<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
-            escape(f.name),
-            escape(f.ty),
-            html_kind(&f.kind),
-            escape(f.doc)
-        );
-    }
-    html.push_str("</table>\n");
-    if !m.computed.is_empty() {
-        md.push_str("\nComputed properties:\n\n| name | type | description |\n|---|---|---|\n");
-        html.push_str("<p>Computed properties:</p>\n<table>\n<tr><th>name</th><th>type</th><th>description</th></tr>\n");
-        for c in &m.computed {
-            let _ = writeln!(md, "| `{}()` | `{}` | {} |", c.name, c.ty, one_line(c.doc));
-            let _ = writeln!(
-                html,
-                "<tr><td><code>{}()</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                escape(c.name),
-                escape(c.ty),
-                escape(c.doc)
-            );
-        }
-        html.push_str("</table>\n");
-    }
-}
-
-fn html_kind(f: &FieldKind) -> String {
-    match f {
-        FieldKind::Plain => "signal".into(),
-        FieldKind::Skipped => "read-only (<code>skip</code>)".into(),
-        FieldKind::Nested { model } => format!(
-            "nested model <a href=\"#{0}\">{0}</a>",
-            escape(model().name)
-        ),
-        FieldKind::Keyed { key, item } => {
-            format!(
-                "keyed list of <a href=\"#{0}\">{0}</a> by <code>{1}</code>",
-                escape(item().name),
-                escape(key)
-            )
-        }
-    }
-}
-
-/// A doc comment in one table cell: lines joined, pipes escaped.
-fn one_line(doc: &str) -> String {
-    doc.lines()
-        .map(str::trim)
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace('|', "\\|")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -54,8 +54,13 @@ mod from_model;
 mod migration;
 mod schema;
 
-pub use docs::{ModelDocs, model_docs};
+pub use docs::{
+    DocCatalog, DocComputed, DocEventType, DocEvents, DocField, DocFieldKind, DocModel,
+    DocStatechart, DocValidator, ModelDocs, model_docs,
+};
 pub use from_model::{ModelSchema, schema_of_model};
+#[cfg(feature = "sqlite")]
+pub use migration::dry_run_sqlite;
 pub use migration::{
     DryRunEntry, DryRunOutcome, FieldChange, compare_schemas, dry_run, scaffold_migration,
     snapshots_in_dir,
@@ -81,6 +86,28 @@ pub struct Options {
     /// Which derive `derive_path` names: `State` goes on structs and enums, `Model` on structs
     /// only (an enum is then a plain value a model's field holds).
     pub target: Target,
+    /// Where the generated code finds `SchemaViolation`, the error its `validate` methods
+    /// return. `None` (the default) defines it in the file, which then stands alone. `Some(path)`
+    /// defines it nowhere and re-exports it from `path` (`pub use path;`), so that the files of
+    /// several schemas share one type: put [`schema_violation_source`]'s text once in a module
+    /// of the crate and name it here (`crate::schemas::SchemaViolation`).
+    pub violation_path: Option<String>,
+}
+
+/// The definition of `SchemaViolation` that generated files contain, for a module that several
+/// generated files share (see [`Options::violation_path`]).
+///
+/// ```
+/// use reactive_codegen::{generate, schema_violation_source, Options};
+/// let shared = Options { violation_path: Some("super::SchemaViolation".into()), ..Options::new("A") };
+/// let source = generate(&serde_json::json!({"type": "object", "properties": {}}), &shared)?;
+/// assert!(source.contains("pub use super::SchemaViolation;"));
+/// assert!(!source.contains("pub struct SchemaViolation"));
+/// assert!(schema_violation_source().contains("pub struct SchemaViolation {"));
+/// # Ok::<(), reactive_codegen::CodegenError>(())
+/// ```
+pub fn schema_violation_source() -> &'static str {
+    emit::VIOLATION
 }
 
 /// The derive the generated structs carry.
@@ -107,6 +134,7 @@ impl Options {
             serde_path: "serde".into(),
             regex_path: "regex".into(),
             target: Target::State,
+            violation_path: None,
         }
     }
 

@@ -1,7 +1,11 @@
 //! `reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path]`: prints the
 //! Rust types generated from a JSON Schema (`#[derive(State)]`, or with `--model`
-//! `#[derive(Model)]` structs). `reactive-codegen migration OLD NEW FROM TO`: prints the
-//! migration step scaffolded from two versions of a schema.
+//! `#[derive(Model)]` structs; `--violation-path path` uses a shared `SchemaViolation`, whose
+//! definition `reactive-codegen violation` prints). `reactive-codegen migration OLD NEW FROM TO`: prints the
+//! migration step scaffolded from two versions of a schema. `reactive-codegen docs CATALOG.json
+//! OUT_DIR`: writes `models.md` and `models.html` from a `DocCatalog` saved as JSON; with no
+//! arguments, in this repository, regenerates `examples/docs/` from the examples' models (it runs
+//! `cargo run -p examples --bin docs`, which has the models compiled in).
 
 use std::process::ExitCode;
 
@@ -43,12 +47,69 @@ fn migration(args: &[String]) -> Result<String, String> {
     Ok(reactive_codegen::scaffold_migration(from, to, &changes))
 }
 
+/// `docs CATALOG.json OUT_DIR`, or `docs` alone for the examples of this repository.
+fn docs(args: &[String]) -> Result<String, String> {
+    let usage = "usage: reactive-codegen docs [CATALOG.json OUT_DIR]";
+    match args {
+        [] => examples_docs(),
+        [catalog, out] => {
+            let catalog: reactive_codegen::DocCatalog = serde_json::from_value(read_json(catalog)?)
+                .map_err(|e| format!("{catalog}: not a docs catalog: {e}"))?;
+            let docs = catalog.render();
+            let out = std::path::Path::new(out);
+            std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+            let mut written = String::new();
+            for (file, text) in [("models.md", &docs.markdown), ("models.html", &docs.html)] {
+                let path = out.join(file);
+                std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+                written.push_str(&format!("wrote {}\n", path.display()));
+            }
+            Ok(written)
+        }
+        _ => Err(usage.into()),
+    }
+}
+
+/// The examples' models are compiled into the `examples` crate, not into this binary: their
+/// `docs` program writes `examples/docs/` (the catalog as JSON, the Markdown and the HTML).
+fn examples_docs() -> Result<String, String> {
+    let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+    if !std::path::Path::new(workspace)
+        .join("examples/Cargo.toml")
+        .exists()
+    {
+        return Err(
+            "`docs` without arguments regenerates the examples' docs in the reactive repository; \
+             elsewhere give a catalog: reactive-codegen docs CATALOG.json OUT_DIR"
+                .into(),
+        );
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .current_dir(workspace)
+        .args(["run", "-q", "-p", "examples", "--bin", "docs"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(String::new())
+    } else {
+        Err(format!(
+            "`cargo run -p examples --bin docs` failed ({status})"
+        ))
+    }
+}
+
 fn run(args: &[String]) -> Result<String, String> {
     if args.first().is_some_and(|c| c == "migration") {
         return migration(&args[1..]);
     }
-    let usage =
-        "usage: reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path::Derive]";
+    if args.first().is_some_and(|c| c == "docs") {
+        return docs(&args[1..]);
+    }
+    if args.first().is_some_and(|c| c == "violation") {
+        return Ok(reactive_codegen::schema_violation_source().to_owned());
+    }
+    let usage = "usage: reactive-codegen types SCHEMA.json [--root Name] [--model] [--derive path::Derive] [--violation-path path::SchemaViolation]\n       reactive-codegen violation   (the shared SchemaViolation for --violation-path)";
     let [command, schema, rest @ ..] = args else {
         return Err(usage.into());
     };
@@ -72,6 +133,7 @@ fn run(args: &[String]) -> Result<String, String> {
         match flag.as_str() {
             "--root" => options.root_name = value.clone(),
             "--derive" => options.derive_path = value.clone(),
+            "--violation-path" => options.violation_path = Some(value.clone()),
             _ => return Err(format!("unknown option `{flag}`\n{usage}")),
         }
     }

@@ -2,12 +2,18 @@
 //! [`scaffold_migration`] writes the step that moves stored values across, and [`dry_run`]
 //! runs a [`Migrations`] chain over stored snapshots and reports what would change and fail.
 
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
 use std::fmt::Write as _;
 use std::path::Path;
 
 use reactive_state::Migrations;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+#[cfg(feature = "sqlite")]
+pub use sqlite::dry_run_sqlite;
 
 /// One difference between two versions of a schema, at a JSON Pointer into the value.
 #[derive(Clone, Debug, PartialEq)]

@@ -167,8 +167,11 @@ fn module(stem: &str, group: usize) -> String {
 /// file) and of `tests/suite/types/<file>.rs` (one module per supported group), by path
 /// relative to `tests/suite/`.
 fn generate_types(dir: &Path) -> Vec<(String, String)> {
+    // One `SchemaViolation` for all groups, defined in `types.rs`; each group's module
+    // re-exports it.
     let options = Options {
         derive_path: "reactive_macros::State".into(),
+        violation_path: Some("super::SchemaViolation".into()),
         ..Options::new("Suite")
     };
     let header =
@@ -195,7 +198,8 @@ fn generate_types(dir: &Path) -> Vec<(String, String)> {
     out.push((
         "types.rs".into(),
         format!(
-            "{header}\n{includes}\n/// Deserialises `data` (the wrapped instance) into the group's type and validates it; the\n/// errors start with the JSON Pointer of what is wrong. `None` when the group's schema is\n/// unsupported.\npub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), Vec<String>>> {{\n    match (file, group) {{\n{arms}        _ => None,\n    }}\n}}\n"
+            "{header}\n{}\n{includes}\n/// Deserialises `data` (the wrapped instance) into the group's type and validates it; the\n/// errors start with the JSON Pointer of what is wrong. `None` when the group's schema is\n/// unsupported.\npub fn check(file: &str, group: usize, data: serde_json::Value) -> Option<Result<(), Vec<String>>> {{\n    match (file, group) {{\n{arms}        _ => None,\n    }}\n}}\n",
+            reactive_codegen::schema_violation_source()
         ),
     ));
     out

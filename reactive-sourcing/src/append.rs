@@ -108,8 +108,8 @@ pub(crate) struct SealedBatch {
     not(feature = "sqlite"),
     allow(
         dead_code,
-        reason = "only the SQLite backend binds rows from the borrowed fields; the others take \
-                  records"
+        reason = "the SQLite backend binds every borrowed field; PostgreSQL takes the stream and \
+                  key once per batch; the others take records"
     )
 )]
 pub(crate) struct SealedEvent<'a> {
@@ -128,6 +128,18 @@ impl SealedBatch {
     /// The stream the batch appends to.
     pub(crate) fn stream(&self) -> &str {
         &self.batch.stream
+    }
+
+    /// What the batch expected of its stream's version.
+    #[cfg_attr(
+        not(feature = "postgres"),
+        allow(
+            dead_code,
+            reason = "only the PostgreSQL backend reports conflicts it meets late"
+        )
+    )]
+    pub(crate) fn expected(&self) -> crate::event::ExpectedVersion {
+        self.batch.expected
     }
 
     /// The batch's idempotency key.

@@ -287,6 +287,10 @@ pub enum EventStoreError {
     #[cfg(feature = "sqlite")]
     #[error("SQLite: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL reported an error, or the server could not be reached (feature `postgres`).
+    #[cfg(feature = "postgres")]
+    #[error("PostgreSQL: {0}")]
+    Postgres(#[from] postgres::Error),
 }
 
 fn path_suffix(path: &Option<PathBuf>) -> String {

@@ -73,10 +73,10 @@
 //! |---|---|
 //! | define a model whose state is the fold of its events | [`Aggregate`] + a [`DomainEvent`] enum |
 //! | load it (reactive state), run commands, take snapshots | [`Repository`], [`Sourced`] |
-//! | store events | an [`EventStore`]: [`MemoryStore`], [`JsonlStore`], `SqliteStore` (feature `sqlite`, default) |
+//! | store events | an [`EventStore`]: [`MemoryStore`], [`JsonlStore`], `SqliteStore` (feature `sqlite`, default), `PostgresStore` (feature `postgres`) |
 //! | append with optimistic concurrency and idempotency | [`Append`], [`ExpectedVersion`], [`EventStoreError::Conflict`] |
 //! | read any amount of history in bounded memory | [`Events`] (paged) |
-//! | follow the log and remember the position | [`CatchUpSubscription`], [`EventProcessor::run`] |
+//! | follow the log and remember the position | [`CatchUpSubscription`], [`EventProcessor::run`]; `PostgresSubscription` (woken by `LISTEN/NOTIFY`, feature `postgres`) |
 //! | evolve event schemas | [`Schema`] (upcasters), [`Schema::check`], [`assert_all_readable`] |
 //! | rebuild read models, debug the past | [`replay`], [`EventProcessor::replay`], [`Repository::state_at`], [`ReplayTo`] |
 //! | keep the log small | [`Repository::compact`] (archive + stubs), [`read_archive`], [`verify_archive`] |
@@ -107,7 +107,8 @@
 //!   [`EventStoreError::Undecodable`]. Damage is [`EventStoreError::Corrupt`] with the [`Position`]
 //!   where it starts; recovery keeps every intact event before it and sets the rest aside.
 //! - **Durability.** The JSON Lines store `fsync`s every batch; SQLite runs in WAL mode with
-//!   `synchronous=FULL`. An append returns only once the batch is durable.
+//!   `synchronous=FULL`; PostgreSQL commits with the server's `synchronous_commit` (on by
+//!   default). An append returns only once the batch is durable.
 //! - **Replays are pure and authorised.** Replays run projections only (reactions are off,
 //!   [`is_replaying`] is true) and pass every event through a [`ReadPolicy`] that the caller
 //!   must supply: with the feature `scopes`, a `reactive_store::Scope` handle (the scope
@@ -121,6 +122,7 @@
 //! | [`MemoryStore`] | no | one | from memory | tests, caches |
 //! | [`JsonlStore`] | yes (fsync per batch) | one (locked: a second open is [`EventStoreError::Locked`]) | seek by an in-memory offset index | small apps, logs you can `grep` |
 //! | `SqliteStore` | yes (WAL, `synchronous=FULL`) | many (optimistic concurrency across processes) | indexed | the embedded default |
+//! | `PostgresStore` | yes (the server's commit) | many, on many machines (appends serialised by an advisory lock, versions guarded by a unique constraint) | indexed, over the network | more than one machine; subscriptions woken by `LISTEN/NOTIFY` |
 //!
 //! Every backend answers appends through the same code: the rules above (expected version,
 //! idempotency keys, sealing into the hash chain) are written once, and a backend only stores
@@ -131,6 +133,7 @@
 //! | feature | default | adds |
 //! |---|---|---|
 //! | `sqlite` | yes | `SqliteStore` (`rusqlite`, SQLite compiled in) |
+//! | `postgres` | no | `PostgresStore`, `PostgresSubscription` (the blocking `postgres` client) |
 //! | `scopes` | no | replays under `reactive-store`'s scope policies: `ReadPolicy` for `Scope`, `ScopedStreams` |
 //! | `testing` | no | the backend conformance suite (`conformance`) and the aggregate test harness (`testing`) |
 
@@ -146,6 +149,8 @@ mod event;
 mod jsonl;
 mod line;
 mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
 mod replay;
 mod schema;
 #[cfg(feature = "scopes")]
@@ -171,6 +176,8 @@ pub use event::{
 };
 pub use jsonl::{JsonlStore, OpenReport, TornTail};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{DEFAULT_SCHEMA, PostgresStore, PostgresSubscription};
 pub use replay::{
     AllowAll, EventProcessor, Projection, Reaction, ReadPolicy, ReplayReport, ReplayTo,
     is_replaying, replay,

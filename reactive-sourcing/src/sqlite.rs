@@ -4,6 +4,7 @@
 mod pages;
 mod recover;
 mod rows;
+mod snapshots;
 mod verify;
 
 use std::path::{Path, PathBuf};

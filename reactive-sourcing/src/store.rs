@@ -14,8 +14,9 @@ use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 
 /// A durable (or not) log of events, partitioned into streams.
 ///
-/// Backends: [`MemoryStore`](crate::MemoryStore), [`JsonlStore`](crate::JsonlStore) and
-/// `SqliteStore` (feature `sqlite`, on by default). All pass the same
+/// Backends: [`MemoryStore`](crate::MemoryStore), [`JsonlStore`](crate::JsonlStore),
+/// `SqliteStore` (feature `sqlite`, on by default) and `PostgresStore` (feature `postgres`). All
+/// pass the same
 /// `conformance` suite (feature `testing`), which states the contract precisely; in short:
 ///
 /// - [`append`](EventStore::append) is atomic per batch and checks the expected version: on

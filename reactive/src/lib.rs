@@ -48,9 +48,13 @@
 //! | `query` | yes | live queries over keyed collections ([`query`]) | `reactive-query` |
 //! | `sourcing` | no | event sourcing (`reactive::sourcing`) | `reactive-sourcing` |
 //! | `sqlite` | no | the embedded SQLite event store | `reactive-sourcing` |
+//! | `postgres` | no | the PostgreSQL event store (several processes and machines on one log) | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
 //! | `sync` | no | multi-client sync on the Loro CRDT: stores bound to synced documents, optimistic commands, replicated scopes (`reactive::sync`) | `reactive-sync` |
+//! | `sync-client` | no | the sync client: a Loro document kept in sync with a server over WebSocket (`reactive::sync::client`, tokio) | `reactive-sync` |
+//! | `sync-server` | no | the sync server: rooms, SQLite persistence, auth, policies, limits (`reactive::sync::server`) | `reactive-sync` |
+//! | `devtools` | no | the browser devtools: `reactive::devtools::serve("127.0.0.1:7777")` shows the graph, runs and why, the store timeline with time travel, scopes and events | `reactive-devtools` |
 //!
 //! ## Which construct do I choose?
 //!
@@ -123,11 +127,22 @@ pub mod machine {
     pub use reactive_machine::*;
 }
 
-/// Multi-client sync on the Loro CRDT (`reactive-sync`): stores bound to synced documents,
-/// optimistic commands with server authority, replicated scopes.
-#[cfg(feature = "sync")]
+/// Multi-client sync on the Loro CRDT (the `reactive-sync` crate): with `sync`, stores bound
+/// to synced documents, optimistic commands with server authority and replicated scopes; with
+/// `sync-client` its WebSocket client, with `sync-server` its server; `reactive::sync::loro`
+/// and `reactive::sync::tokio` are the CRDT and the runtime they use.
+#[cfg(any(feature = "sync", feature = "sync-client", feature = "sync-server"))]
 pub mod sync {
     pub use reactive_sync::*;
+}
+
+/// The browser devtools (the `reactive-devtools` crate): one line,
+/// `reactive::devtools::serve("127.0.0.1:7777")`, serves a page showing the dependency graph,
+/// why each memo and effect ran, the store timeline with time travel, scopes and events. Call
+/// `pump()` on the returned guard from the app's loop.
+#[cfg(feature = "devtools")]
+pub mod devtools {
+    pub use reactive_devtools::*;
 }
 
 /// Test helpers (the `reactive-testing` crate): run and value recorders, the leak check,

@@ -5,65 +5,11 @@
 //!
 //! Run it with `cargo run -p examples --bin arena`.
 
-use reactive::model::{Model, ModelPatch, computed};
+use examples::arena::{Arena, ArenaField, ArenaModel, ArenaPatch, Fighter, FighterField, fighter};
+use reactive::model::{Model, ModelPatch};
 use reactive::{Effect, Runtime, batch, create_root};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-
-/// The whole game state.
-#[derive(Model, Clone, PartialEq, Debug)]
-struct Arena {
-    /// The round being played.
-    round: u32,
-    /// Who is still standing, best first.
-    #[model(keyed = "id")]
-    fighters: Vec<Fighter>,
-}
-
-/// One fighter.
-#[derive(Model, Clone, PartialEq, Debug)]
-struct Fighter {
-    /// Never changes: the roster's key.
-    #[model(skip)]
-    id: u32,
-    name: String,
-    hp: i32,
-    max_hp: i32,
-    attack: i32,
-    #[model(nested)]
-    pos: Pos,
-}
-
-/// Where a fighter stands.
-#[derive(Model, Clone, PartialEq, Debug)]
-struct Pos {
-    x: i32,
-    y: i32,
-}
-
-#[computed]
-impl FighterModel {
-    /// Health left, from 0 to 1.
-    fn hp_ratio(&self) -> f32 {
-        self.hp().max(0) as f32 / self.max_hp() as f32
-    }
-
-    /// Out of the fight.
-    fn is_down(&self) -> bool {
-        self.hp_ratio() == 0.0
-    }
-}
-
-fn fighter(id: u32, name: &str, hp: i32, attack: i32, x: i32) -> Fighter {
-    Fighter {
-        id,
-        name: name.into(),
-        hp,
-        max_hp: hp,
-        attack,
-        pos: Pos { x, y: 0 },
-    }
-}
 
 fn bar(ratio: f32) -> String {
     let filled = (ratio * 10.0).round() as usize;
@@ -178,11 +124,4 @@ fn play_round(arena: ArenaModel) {
         arena.fighters().retain(|f| !f.is_down());
         arena.fighters().sort_by_key(|f| std::cmp::Reverse(f.hp()));
     });
-}
-
-impl ArenaModel {
-    /// The round, without subscribing the caller (for log lines).
-    fn round_untracked(&self) -> u32 {
-        reactive::untrack(|| self.round())
-    }
 }

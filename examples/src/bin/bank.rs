@@ -9,102 +9,44 @@
 //! ```
 //!
 //! `--db PATH` chooses the file (default: `reactive-bank.sqlite` in the system's temporary
-//! directory). `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
+//! directory); `--postgres URL` keeps the events in PostgreSQL instead (schema
+//! `reactive_sourcing`), where several processes and machines can share them. `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
 
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::rc::Rc;
 
+use examples::bank::{BankAccount, Command, money};
 use reactive::sourcing::{
-    Aggregate, AllowAll, AuditQuery, CommandContext, CommandError, DomainEvent, EventStore,
-    EventStoreError, ReplayTo, Repository, Schema, SqliteStore, verify_chain,
+    AllowAll, AuditQuery, CommandContext, CommandError, EventStore, EventStoreError, PostgresStore,
+    ReplayTo, Repository, Schema, SqliteStore, verify_chain,
 };
 use reactive::{Effect, Memo, create_root};
-use serde::{Deserialize, Serialize};
-
-/// The account's state: the fold of its events.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-struct Account {
-    owner: Option<String>,
-    balance_cents: i64,
-    transactions: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-enum AccountEvent {
-    Opened { owner: String },
-    Deposited { cents: i64, memo: String },
-    Withdrawn { cents: i64, memo: String },
-}
-
-impl DomainEvent for AccountEvent {
-    const TYPES: &'static [(&'static str, u32)] =
-        &[("Opened", 1), ("Deposited", 1), ("Withdrawn", 1)];
-}
-
-enum Command {
-    Open { owner: String },
-    Deposit { cents: i64, memo: String },
-    Withdraw { cents: i64, memo: String },
-}
-
-struct BankAccount;
-
-impl Aggregate for BankAccount {
-    type State = Account;
-    type Event = AccountEvent;
-    type Command = Command;
-    type Error = String;
-
-    fn apply(account: &mut Account, event: &AccountEvent) {
-        match event {
-            AccountEvent::Opened { owner } => account.owner = Some(owner.clone()),
-            AccountEvent::Deposited { cents, .. } => account.balance_cents += cents,
-            AccountEvent::Withdrawn { cents, .. } => account.balance_cents -= cents,
-        }
-        account.transactions += 1;
-    }
-
-    fn handle(account: &Account, command: Command) -> Result<Vec<AccountEvent>, String> {
-        match command {
-            Command::Open { .. } if account.owner.is_some() => Err("already open".into()),
-            Command::Open { owner } => Ok(vec![AccountEvent::Opened { owner }]),
-            _ if account.owner.is_none() => Err("the account is not open".into()),
-            Command::Deposit { cents, .. } | Command::Withdraw { cents, .. } if cents <= 0 => {
-                Err("amounts must be positive".into())
-            }
-            Command::Deposit { cents, memo } => Ok(vec![AccountEvent::Deposited { cents, memo }]),
-            Command::Withdraw { cents, .. } if cents > account.balance_cents => Err(format!(
-                "insufficient funds: {} available",
-                money(account.balance_cents)
-            )),
-            Command::Withdraw { cents, memo } => Ok(vec![AccountEvent::Withdrawn { cents, memo }]),
-        }
-    }
-}
 
 const ACCOUNT: &str = "account-0001";
 
-fn money(cents: i64) -> String {
-    format!("{}.{:02}", cents / 100, (cents % 100).abs())
-}
+/// The store the bank runs on: SQLite (the default) or PostgreSQL (`--postgres`).
+type Store = Box<dyn EventStore>;
 
 struct Options {
     db: PathBuf,
+    postgres: Option<String>,
     replay_to: Option<u64>,
     history: bool,
     reset: bool,
 }
 
 const USAGE: &str = "\
-usage: bank [--db PATH] [--replay-to N | --history | --reset]
+usage: bank [--db PATH | --postgres URL] [--replay-to N | --history | --reset]
 
   (no flag)        a day of business (run it twice: the state survives)
   --replay-to N    the account as it was after event N
   --history        who changed it, and when (UTC)
   --reset          start over (removes the database)
   --db PATH        the SQLite file (default: reactive-bank.sqlite in the temporary directory)
+  --postgres URL   keep the events in PostgreSQL instead (schema reactive_sourcing), e.g.
+                   'host=127.0.0.1 user=postgres dbname=postgres' 
   -h, --help       this text";
 
 /// What the command line asks for.
@@ -116,6 +58,7 @@ enum Invocation {
 fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
     let mut options = Options {
         db: std::env::temp_dir().join("reactive-bank.sqlite"),
+        postgres: None,
         replay_to: None,
         history: false,
         reset: false,
@@ -123,6 +66,9 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--db" => options.db = args.next().ok_or("--db needs a path")?.into(),
+            "--postgres" => {
+                options.postgres = Some(args.next().ok_or("--postgres needs a connection string")?);
+            }
             "--replay-to" => {
                 let n = args.next().ok_or("--replay-to needs an event number")?;
                 let n = n
@@ -157,6 +103,13 @@ fn main() -> ExitCode {
 }
 
 fn run(options: &Options) -> Result<(), String> {
+    if options.reset && options.postgres.is_some() {
+        return Err(
+            "--reset removes the SQLite file; in PostgreSQL, drop the schema `reactive_sourcing` \
+             (DROP SCHEMA reactive_sourcing CASCADE)"
+                .into(),
+        );
+    }
     if options.reset {
         for suffix in ["", "-wal", "-shm"] {
             let mut path = options.db.clone().into_os_string();
@@ -170,8 +123,18 @@ fn run(options: &Options) -> Result<(), String> {
         println!("removed {}", options.db.display());
         return Ok(());
     }
-    let store = SqliteStore::open(&options.db).map_err(|e| e.to_string())?;
-    println!("event store: {}", options.db.display());
+    let store: Store = match &options.postgres {
+        Some(url) => {
+            let store = PostgresStore::connect(url).map_err(|e| e.to_string())?;
+            println!("event store: PostgreSQL, schema {}", store.schema());
+            Box::new(store)
+        }
+        None => {
+            let store = SqliteStore::open(&options.db).map_err(|e| e.to_string())?;
+            println!("event store: {}", options.db.display());
+            Box::new(store)
+        }
+    };
     let repository = Repository::new(store, Schema::new()).snapshot_every(10);
     if let Some(sequence) = options.replay_to {
         return show_past(&repository, sequence);
@@ -192,7 +155,7 @@ fn run(options: &Options) -> Result<(), String> {
 
 /// Loads the account (reactive), prints the balance whenever it changes, and does some
 /// business.
-fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreError> {
+fn business_day(repository: &Repository<Store>) -> Result<(), EventStoreError> {
     let account = repository.load::<BankAccount>(ACCOUNT)?;
     let changes = Rc::new(Cell::new(0));
     let (_, root) = create_root(|| {
@@ -250,7 +213,7 @@ fn business_day(repository: &Repository<SqliteStore>) -> Result<(), EventStoreEr
 }
 
 /// Time travel: the account as it was after global event `sequence`.
-fn show_past(repository: &Repository<SqliteStore>, sequence: u64) -> Result<(), String> {
+fn show_past(repository: &Repository<Store>, sequence: u64) -> Result<(), String> {
     let head = repository.store().head().map_err(|e| e.to_string())?;
     if sequence > head {
         return Err(format!(
@@ -274,7 +237,7 @@ fn show_past(repository: &Repository<SqliteStore>, sequence: u64) -> Result<(), 
     Ok(())
 }
 
-fn show_history(store: &SqliteStore) -> Result<(), String> {
+fn show_history(store: &dyn EventStore) -> Result<(), String> {
     let trail = AuditQuery::stream(ACCOUNT)
         .run(store)
         .map_err(|e| e.to_string())?;
@@ -342,6 +305,10 @@ mod tests {
         assert!(matches!(parse(args(&["-h"])), Ok(Invocation::Help)));
         assert!(USAGE.starts_with("usage: bank"));
         assert!(parse(args(&["--frobnicate"])).is_err());
+        assert!(
+            parse(args(&["--postgres"])).is_err(),
+            "a connection string is required"
+        );
     }
 
     #[test]
@@ -349,7 +316,7 @@ mod tests {
         let db =
             std::env::temp_dir().join(format!("reactive-bank-test-{}.sqlite", std::process::id()));
         let outcome = (|| {
-            let store = SqliteStore::open(&db).map_err(|e| e.to_string())?;
+            let store: Store = Box::new(SqliteStore::open(&db).map_err(|e| e.to_string())?);
             let repository = Repository::new(store, Schema::new());
             business_day(&repository).map_err(|e| e.to_string())?;
             let head = repository.store().head().map_err(|e| e.to_string())?;

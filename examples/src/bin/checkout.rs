@@ -7,8 +7,9 @@
 
 use std::rc::Rc;
 
+use examples::checkout::checkout_chart;
 use reactive::Effect;
-use reactive::machine::{Chart, Machine, ManualClock, Setup};
+use reactive::machine::{Machine, ManualClock, Setup};
 
 fn count(a: &mut reactive::machine::ActionArgs<'_>, field: &str) {
     let n = a.context[field].as_i64().unwrap_or(0);
@@ -16,8 +17,7 @@ fn count(a: &mut reactive::machine::ActionArgs<'_>, field: &str) {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let json = include_str!("../../machines/checkout.json");
-    let chart = Rc::new(Chart::from_xstate_json(json)?);
+    let chart = Rc::new(checkout_chart()?);
     let setup = Setup::new()
         .action("addItem", |a| count(a, "items"))
         .action("countAttempt", |a| count(a, "attempts"))

@@ -2,11 +2,14 @@
 //! derive statistics and alerts, effects render only the panels whose inputs changed, a
 //! selector highlights one sensor in O(1), and a panel is mounted and unmounted without leaking.
 //!
-//! Run it with `cargo run -p examples --bin dashboard`.
+//! Run it with `cargo run -p examples --bin dashboard`. With `--devtools` (or
+//! `--devtools=ADDR`, default `127.0.0.1:7777`) it then serves the devtools page and keeps the
+//! sensors streaming until interrupted.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
+use reactive::devtools::DevtoolsOptions;
 use reactive::{
     Effect, Memo, Owner, Runtime, Selector, Signal, batch, create_root, on_cleanup,
     provide_context, use_context,
@@ -21,7 +24,24 @@ struct Sensor {
     reading: Signal<f64>,
 }
 
+/// `--devtools` or `--devtools=ADDR`: the address to serve the devtools page on.
+fn devtools_addr() -> Option<String> {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| match a.strip_prefix("--devtools") {
+            Some("") => Some("127.0.0.1:7777".to_string()),
+            Some(rest) => rest.strip_prefix('=').map(String::from),
+            None => None,
+        })
+}
+
 fn main() {
+    let devtools = devtools_addr().map(|addr| {
+        DevtoolsOptions::new()
+            .app_name("dashboard")
+            .serve(addr.as_str())
+            .expect("the devtools address can be listened on")
+    });
     let renders = Rc::new(Cell::new(0usize));
     let ((sensors, selected), app) = create_root(|| {
         provide_context(Threshold(80.0));
@@ -34,6 +54,11 @@ fn main() {
             })
             .collect();
         let readings: Vec<Signal<f64>> = sensors.iter().map(|s| s.reading).collect();
+        if let Some(devtools) = &devtools {
+            for r in &readings {
+                devtools.inspect(r.id(), *r);
+            }
+        }
 
         let average = Memo::new({
             let readings = readings.clone();
@@ -54,6 +79,10 @@ fn main() {
             }
         })
         .named("hot sensors");
+        if let Some(devtools) = &devtools {
+            devtools.inspect(average.id(), average);
+            devtools.inspect(hot.id(), hot);
+        }
 
         let r = renders.clone();
         Effect::new(move || {
@@ -140,6 +169,19 @@ fn main() {
         snapshot.edges.len(),
         renders.get()
     );
+    if let Some(devtools) = &devtools {
+        // Live: the sensors keep streaming readings until the process is interrupted.
+        println!("\ndevtools on {} (Ctrl-C to stop)", devtools.url());
+        for tick in 0u64.. {
+            if tick % 10 == 0 {
+                let i = (tick / 10) as usize % sensors.len();
+                let wave = ((tick as f64) / 40.0).sin();
+                sensors[i].reading.set(60.0 + 30.0 * wave + i as f64);
+            }
+            devtools.pump();
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
     app.dispose();
     assert_eq!(Runtime::node_count(), 0);
 }

@@ -3,18 +3,21 @@
 //! only when what they show changed, a read-only reviewer held back by a policy, and the
 //! session saved to JSON and restored.
 //!
-//! Run it with `cargo run -p examples --bin editor`.
+//! Run it with `cargo run -p examples --bin editor`. With `--devtools` (or `--devtools=ADDR`,
+//! default `127.0.0.1:7777`) it then serves the devtools page and keeps running until
+//! interrupted, taking lines on standard input: `insert TEXT` adds a line to the notes,
+//! `undo`, `state` prints them, `quit` stops.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use reactive::store::imbl::Vector;
+use examples::editor::{Document, add_document_rules};
+use reactive::devtools::{Devtools, DevtoolsOptions};
 use reactive::store::{
     Access, EventError, EventInfo, EventInterceptor, Key, Policy, Principal, Scope, ScopeSnapshot,
-    State, Store, path,
+    Store, path,
 };
 use reactive::{Effect, create_root};
-use serde::{Deserialize, Serialize};
 
 /// What the session's scopes hold, each name declared once with its type.
 const THEME: Key<String> = Key::new("theme");
@@ -26,13 +29,6 @@ const DOCUMENT: Key<Document> = Key::new("document");
 
 /// Scope and event errors alike end the example with a message.
 type Error = Box<dyn std::error::Error>;
-
-/// One document's text.
-#[derive(State, Clone, PartialEq, Debug, Serialize, Deserialize)]
-struct Document {
-    title: String,
-    lines: Vector<String>,
-}
 
 /// What the user asks a document to do: the events of the `edit.*` topics.
 #[derive(Clone, Debug)]
@@ -77,19 +73,7 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Er
         lines: text.lines().map(String::from).collect(),
     });
     let max_width = session.get(MAX_WIDTH)?.unwrap_or(80);
-    store.add_validator(|d: &Document, v| {
-        if d.title.trim().is_empty() {
-            v.add_at(path!(title), "a document needs a title");
-        }
-    });
-    store.add_path_validator(
-        reactive::store::PathPattern::parse("/lines/*").expect("a valid pattern"),
-        move |line: &String, v| {
-            if line.chars().count() > max_width {
-                v.add(format!("longer than {max_width} characters"));
-            }
-        },
-    );
+    add_document_rules(&store, max_width);
     doc.provide(STORE, store)?;
     doc.on::<Edit>("edit.**").handle(move |cx, edit| {
         let result = match edit.clone() {
@@ -135,8 +119,28 @@ fn store_of(doc: Scope) -> Store<Document> {
         .expect("every document scope provides its store")
 }
 
+/// `--devtools` or `--devtools=ADDR`: the address to serve the devtools page on.
+fn devtools_addr() -> Option<String> {
+    std::env::args()
+        .skip(1)
+        .find_map(|a| match a.strip_prefix("--devtools") {
+            Some("") => Some("127.0.0.1:7777".to_string()),
+            Some(rest) => rest.strip_prefix('=').map(String::from),
+            None => None,
+        })
+}
+
 fn main() {
-    let ((), ui) = create_root(|| run().expect("the editor session"));
+    let devtools = devtools_addr().map(|addr| {
+        DevtoolsOptions::new()
+            .app_name("editor")
+            .serve(addr.as_str())
+            .expect("the devtools address can be listened on")
+    });
+    let (app, ui) = create_root(|| run(devtools.as_ref()).expect("the editor session"));
+    if let Some(devtools) = &devtools {
+        serve_until_quit(devtools, app).expect("the devtools session");
+    }
     ui.dispose();
     println!(
         "\nall disposed: {} scopes left, {} event tables left",
@@ -145,9 +149,63 @@ fn main() {
     );
 }
 
-fn run() -> Result<(), Error> {
+/// After the script: the app stays up for the devtools page, taking commands on stdin.
+fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
+    let notes = app.find("session/notes")?.expect("the notes document");
+    let store = store_of(notes);
+    println!(
+        "\n== devtools on {} (stdin: insert TEXT | undo | state | quit)",
+        devtools.url()
+    );
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let print_state = || {
+        let lines: Vec<String> = store.snapshot_untracked().lines.iter().cloned().collect();
+        println!("notes: {lines:?}");
+    };
+    let mut shown = store.snapshot_untracked();
+    loop {
+        for line in lines.try_iter() {
+            match line.split_once(' ').unwrap_or((line.as_str(), "")) {
+                ("insert", text) => {
+                    let line = store.snapshot_untracked().lines.len();
+                    notes.emit(
+                        "edit.line",
+                        Edit::Insert {
+                            line,
+                            text: text.into(),
+                        },
+                    )?;
+                }
+                ("undo", _) => drop(notes.emit("history.undo", ())?),
+                ("state", _) => print_state(),
+                ("quit", _) => return Ok(()),
+                (other, _) => println!("unknown command {other:?}"),
+            }
+        }
+        devtools.pump();
+        // Whatever changed the notes (a command above, a time-travel jump from the page): say so.
+        let now = store.snapshot_untracked();
+        if now != shown {
+            shown = now;
+            print_state();
+        }
+        std::thread::sleep(std::time::Duration::from_millis(30));
+    }
+}
+
+fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
     println!("== a session with two documents");
     let app = Scope::root("app")?;
+    if let Some(devtools) = devtools {
+        devtools.attach_scope(app)?;
+    }
     app.set(THEME, "dark".to_string())?;
     app.set(MAX_WIDTH, 40)?;
     let session = app.child("session")?;
@@ -155,6 +213,10 @@ fn run() -> Result<(), Error> {
     let notes = open(session, "notes", "Notes", "buy milk\ncall Ada")?;
     let draft = open(session, "draft", "Draft", "Dear reader,")?;
     draft.set(THEME, "light".to_string())?; // this document overrides the app's theme
+    if let Some(devtools) = devtools {
+        devtools.attach_store("notes", store_of(notes))?;
+        devtools.attach_store("draft", store_of(draft))?;
+    }
 
     // Views: the status bar of each document (a memo over the snapshot), and the first line of
     // `notes` (a selection by path). Each counts its renders.
@@ -163,6 +225,9 @@ fn run() -> Result<(), Error> {
     for doc in [notes, draft] {
         let store = store_of(doc);
         let status = store.select(|d| format!("{} — {} lines", d.title, d.lines.len()));
+        if let Some(devtools) = devtools {
+            devtools.inspect(status.id(), status.named("status bar"));
+        }
         let r = status_renders.clone();
         Effect::new(move || {
             let theme = doc.get(THEME).unwrap().unwrap_or_default();
@@ -171,6 +236,9 @@ fn run() -> Result<(), Error> {
         });
     }
     let first_line = store_of(notes).watch::<String>(path!(lines[0]));
+    if let Some(devtools) = devtools {
+        devtools.inspect(first_line.id(), first_line.named("notes line 1"));
+    }
     let r = first_line_renders.clone();
     Effect::new(move || {
         println!(
@@ -263,5 +331,5 @@ fn run() -> Result<(), Error> {
         Err(e) => println!("  a file from the future: {e}"),
         Ok(_) => println!("  unexpected: a file from the future was accepted"),
     }
-    Ok(())
+    Ok(app)
 }

@@ -1,0 +1,67 @@
+//! # reactive-devtools
+//!
+//! See inside a running reactive app, in the browser: the live dependency graph with each
+//! node's state, a node inspector (value, sources, subscribers, owner, where it was created,
+//! runs and time), *why* each memo or effect ran, the slowest and most re-run memos, the store
+//! timeline with patches, diffs and **time travel**, the scope tree with values and each
+//! principal's effective rights, the event log with each event's path and handlers, the
+//! recorded session exported to a file and imported back, and how many messages were dropped.
+//!
+//! ```no_run
+//! use reactive_core::{Effect, Signal};
+//! use reactive_store::{Scope, Store};
+//!
+//! let devtools = reactive_devtools::serve("127.0.0.1:7777")?; // the one line
+//! let app = Scope::root("app").unwrap();
+//! let todos = Store::new(vec!["milk".to_string()]);
+//! devtools.attach_scope(app).unwrap();
+//! devtools.attach_store("todos", todos).unwrap();
+//! let count = Signal::new(0).named("count");
+//! devtools.inspect(count.id(), count);
+//! Effect::new(move || println!("count is {}", count.get()));
+//! println!("open {}", devtools.url());
+//! loop {
+//!     // … the app's work …
+//!     devtools.pump(); // applies the page's commands (inspect, time travel) on this thread
+//!     std::thread::sleep(std::time::Duration::from_millis(50));
+//! }
+//! # Ok::<(), reactive_devtools::ServeError>(())
+//! ```
+//!
+//! ## How it works
+//!
+//! | part | runs on | does |
+//! |---|---|---|
+//! | [`Recorder`] | the app's (reactive) thread | observes the runtime (`reactive_core::Runtime::set_observer`), store commits, scope trees and events, and (feature `sourcing`, `Recorder::watch_event_store`) event-store appends; keeps run counts and times per node; turns all of it into [`Message`]s |
+//! | [`Outbox`] | — | a bounded queue of serialised messages: `send` never blocks; when it is full the message is dropped and counted, and the page shows the count |
+//! | the server | its own threads | serves the embedded page (`page/` in this crate, plain HTML, CSS and JavaScript, no build step), a live stream of messages (server-sent events), the session as a file (`GET /session`), and takes commands (`POST /command`) |
+//! | [`Recorder::pump`] | the app's thread | applies the page's [`Command`]s (read a node's value, jump to a store commit) and sends the graph, values and scope trees that changed |
+//!
+//! ## Design decisions
+//!
+//! - **The reactive thread never waits for the page.** Messages go through the [`Outbox`];
+//!   a slow page loses messages (counted), never time. The whole graph is sent at most every
+//!   200 ms (and only when it changed), so a page that missed messages catches up.
+//! - **The page never touches reactive state.** Handles are `!Send` and the runtime belongs
+//!   to one thread; commands are queued and applied by [`Recorder::pump`], which the app calls
+//!   from its loop, between its own updates.
+//! - **No async runtime, no HTTP crate.** The server is a few std threads speaking the small
+//!   part of HTTP/1.1 the page uses; requests are size-limited and malformed ones get a 400.
+//! - **Values are opt-in.** The engine stores values untyped; a node's value can be shown once
+//!   it is registered with [`Recorder::inspect`] (its `Debug` text). Stores are shown whole (as
+//!   JSON) with [`Recorder::attach_store`].
+//! - **Zero cost when off.** Nothing here runs unless [`serve`] (or [`Recorder::install`])
+//!   was called: the engine checks one flag per event site. See the crate README for the
+//!   figures.
+
+mod devtools;
+mod outbox;
+mod protocol;
+mod recorder;
+mod server;
+
+pub use devtools::{Devtools, DevtoolsOptions, ServeError, serve};
+pub use outbox::Outbox;
+pub use protocol::{Command, GraphNode, Message, PROTOCOL_VERSION, StoreStep, WireId};
+pub use recorder::{AttachError, Recorder, RunStats, node_from_wire, wire_id};
+pub use server::{MAX_CONNECTIONS, SESSION_LOG};
