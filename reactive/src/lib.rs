@@ -51,6 +51,7 @@
 //! | `postgres` | no | the PostgreSQL event store (several processes and machines on one log) | `reactive-sourcing` |
 //! | `testing` | no | test helpers (`reactive::testing`: recorders, leak check, `assert_patches!`, strategies); the event-store conformance suite, the given/when/then aggregate harness | `reactive-testing`, `reactive-sourcing` |
 //! | `machine` | no | statecharts: XState JSON machines, configuration and context as signals (`reactive::machine`) | `reactive-machine` |
+//! | `sync` | no | multi-client sync on the Loro CRDT: stores bound to synced documents, optimistic commands, replicated scopes (`reactive::sync`) | `reactive-sync` |
 //! | `sync-client` | no | the sync client: a Loro document kept in sync with a server over WebSocket (`reactive::sync::client`, tokio) | `reactive-sync` |
 //! | `sync-server` | no | the sync server: rooms, SQLite persistence, auth, policies, limits (`reactive::sync::server`) | `reactive-sync` |
 //! | `devtools` | no | the browser devtools: `reactive::devtools::serve("127.0.0.1:7777")` shows the graph, runs and why, the store timeline with time travel, scopes and events | `reactive-devtools` |
@@ -126,10 +127,11 @@ pub mod machine {
     pub use reactive_machine::*;
 }
 
-/// Multi-client sync on the Loro CRDT (the `reactive-sync` crate): with `sync-client` its
-/// WebSocket client, with `sync-server` its server; `reactive::sync::loro` and
-/// `reactive::sync::tokio` are the CRDT and the runtime they use.
-#[cfg(any(feature = "sync-client", feature = "sync-server"))]
+/// Multi-client sync on the Loro CRDT (the `reactive-sync` crate): with `sync`, stores bound
+/// to synced documents, optimistic commands with server authority and replicated scopes; with
+/// `sync-client` its WebSocket client, with `sync-server` its server; `reactive::sync::loro`
+/// and `reactive::sync::tokio` are the CRDT and the runtime they use.
+#[cfg(any(feature = "sync", feature = "sync-client", feature = "sync-server"))]
 pub mod sync {
     pub use reactive_sync::*;
 }
