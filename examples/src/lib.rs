@@ -13,3 +13,39 @@ pub mod bank;
 pub mod checkout;
 pub mod docs;
 pub mod editor;
+
+/// The devtools address a program was asked to serve on: `--devtools` (the default,
+/// `127.0.0.1:7777`) or `--devtools=ADDR` among its arguments; `None` without the flag. Shared
+/// by the `dashboard` and `editor` programs.
+pub fn devtools_addr() -> Option<String> {
+    devtools_addr_in(std::env::args().skip(1))
+}
+
+fn devtools_addr_in(args: impl IntoIterator<Item = String>) -> Option<String> {
+    args.into_iter()
+        .find_map(|a| match a.strip_prefix("--devtools") {
+            Some("") => Some("127.0.0.1:7777".to_string()),
+            Some(rest) => rest.strip_prefix('=').map(String::from),
+            None => None,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::devtools_addr_in;
+
+    fn addr(args: &[&str]) -> Option<String> {
+        devtools_addr_in(args.iter().map(|a| a.to_string()))
+    }
+
+    #[test]
+    fn the_devtools_flag_gives_the_default_or_the_named_address() {
+        assert_eq!(addr(&["--quiet"]), None);
+        assert_eq!(addr(&["--devtools"]).as_deref(), Some("127.0.0.1:7777"));
+        assert_eq!(
+            addr(&["--devtools=0.0.0.0:9"]).as_deref(),
+            Some("0.0.0.0:9")
+        );
+        assert_eq!(addr(&["--devtoolsx"]), None);
+    }
+}

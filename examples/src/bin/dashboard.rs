@@ -24,19 +24,8 @@ struct Sensor {
     reading: Signal<f64>,
 }
 
-/// `--devtools` or `--devtools=ADDR`: the address to serve the devtools page on.
-fn devtools_addr() -> Option<String> {
-    std::env::args()
-        .skip(1)
-        .find_map(|a| match a.strip_prefix("--devtools") {
-            Some("") => Some("127.0.0.1:7777".to_string()),
-            Some(rest) => rest.strip_prefix('=').map(String::from),
-            None => None,
-        })
-}
-
 fn main() {
-    let devtools = devtools_addr().map(|addr| {
+    let devtools = examples::devtools_addr().map(|addr| {
         DevtoolsOptions::new()
             .app_name("dashboard")
             .serve(addr.as_str())
