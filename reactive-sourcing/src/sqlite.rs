@@ -308,14 +308,7 @@ fn configure(connection: &Connection, path: &Path) -> Result<(), EventStoreError
             // them before anything is read or written.
             verify::structural_check(connection, path, "quick_check")?;
         }
-        (APPLICATION_ID, other) => {
-            return Err(EventStoreError::InvalidInput {
-                reason: format!(
-                    "`{}` has event store format {other}; this code reads format {FORMAT_VERSION}",
-                    path.display()
-                ),
-            });
-        }
+        (APPLICATION_ID, other) => return Err(other_format(path, other)),
         _ => {
             return Err(EventStoreError::InvalidInput {
                 reason: format!(
@@ -664,6 +657,16 @@ fn only_events(entries: Vec<LogEntry>) -> Vec<RecordedEvent> {
             LogEntry::Compacted(_) => None,
         })
         .collect()
+}
+
+/// The error for a store file written in another format version than this code reads.
+pub(crate) fn other_format(path: &Path, other: i32) -> EventStoreError {
+    EventStoreError::InvalidInput {
+        reason: format!(
+            "`{}` has event store format {other}; this code reads format {FORMAT_VERSION}",
+            path.display()
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -63,14 +63,7 @@ impl SqliteStore {
         );
         match mark {
             (APPLICATION_ID, FORMAT_VERSION) => {}
-            (APPLICATION_ID, other) => {
-                return Err(EventStoreError::InvalidInput {
-                    reason: format!(
-                        "`{}` has event store format {other}; this code reads format {FORMAT_VERSION}",
-                        path.display()
-                    ),
-                });
-            }
+            (APPLICATION_ID, other) => return Err(super::other_format(path, other)),
             _ => {
                 return Err(EventStoreError::InvalidInput {
                     reason: format!(
