@@ -177,6 +177,8 @@ pub(crate) struct Engine {
     /// For each signal written in a batch and not settled yet: what its readers last saw, at
     /// the index its `epoch` holds (kept dense: a removal moves the last entry into the gap).
     pub befores: RefCell<Vec<(NodeId, Before)>>,
+    /// Boxes of settled values kept for reuse, with their type (`engine/revert.rs`).
+    pub spare_values: RefCell<Vec<(TypeId, Rc<dyn Any>)>>,
     /// Whether an observer is installed: the one check event sites make when none is.
     pub hooked: Cell<bool>,
     /// The runtime observer.
@@ -232,6 +234,7 @@ impl Engine {
             cycle_catchers: Cell::new(0),
             batch_depth: Cell::new(0),
             befores: RefCell::new(Vec::new()),
+            spare_values: RefCell::new(Vec::new()),
             hooked: Cell::new(cfg!(feature = "tracing")),
             #[cfg(feature = "tracing")]
             hook: RefCell::new(Some(Rc::new(crate::observer::TracingObserver::default()))),

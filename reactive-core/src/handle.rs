@@ -483,8 +483,8 @@ pub(crate) fn replace<T: 'static>(
         if changed {
             if let Some(same) = compared.filter(|_| keep) {
                 // The first write of this batch: keep what the readers saw.
-                let value = std::mem::replace(rc, std::rc::Rc::new(value));
-                before = Some(Before { value, same });
+                let value = std::mem::replace(rc, e.boxed_value(value));
+                before = Some(Before::new::<T>(value, same));
             } else {
                 match std::rc::Rc::get_mut(rc) {
                     Some(v) => old = Some(std::mem::replace(downcast_mut::<T>(v), value)),
@@ -539,10 +539,9 @@ pub(crate) fn update<T: 'static>(
             Ok((changed, old)) => {
                 // The first write of this batch: keep what the readers saw.
                 let before = match (changed && keep, compared, old) {
-                    (true, Some(same), Some(old)) => Some(Before {
-                        value: std::rc::Rc::new(old),
-                        same,
-                    }),
+                    (true, Some(same), Some(old)) => {
+                        Some(Before::new::<T>(e.boxed_value(old), same))
+                    }
                     _ => None,
                 };
                 e.put_back(raw.id, slot, changed, compared.is_some(), before)

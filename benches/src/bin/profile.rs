@@ -19,6 +19,14 @@
 //!
 //! # one unit of a report case (graph building included) on reactive-core, e.g. a kairo case:
 //! valgrind --tool=callgrind target/release/profile case avoidablePropagation
+//! # the same case on another library, with a number of units (the difference between the
+//! # counts of 3 units and 1 unit, halved, is one unit without building the graph):
+//! valgrind --tool=callgrind target/release/profile case avoidablePropagation alien-signals 3
+//! # or count the units alone, as benches/scripts/against-alien.sh does for every case:
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*Instance>::unit' \
+//!     target/release/profile case avoidablePropagation alien-signals 1
+//! # the same, natively, printing the median wall time of the units (milliseconds):
+//! target/release/profile time avoidablePropagation alien-signals 15
 //! ```
 //!
 //! `history` prints wall times (medians of 7 units): what it measures is memory locality, which
@@ -233,19 +241,67 @@ fn via(workload: &str, library: Option<&str>) -> bool {
     run.ran
 }
 
-/// Builds the report case called `name` for reactive-core at full scale and runs one unit.
-fn one_case(name: Option<&str>) -> bool {
-    use benches::case::{Scale, all_cases, instantiate};
+/// Builds the report case called `name` at full scale for the library whose name starts with
+/// `library` (reactive-core when none is given) and runs `units` units (one when not given).
+/// The difference between the counts of two unit numbers is the cost of the units alone.
+///
+/// With `timed`, prints the case, the library and the median wall time of the units in
+/// milliseconds (tab-separated), each unit timed alone as the report does.
+fn one_case(name: Option<&str>, library: Option<&str>, units: Option<&str>, timed: bool) -> bool {
+    use benches::adapter::{LibraryVisitor, Reactive, for_each_library};
+    use benches::case::{Case, Scale, all_cases, instantiate};
+
+    struct Run<'a> {
+        case: &'a Case,
+        library: &'a str,
+        units: usize,
+        timed: bool,
+        ran: bool,
+    }
+    impl LibraryVisitor for Run<'_> {
+        fn visit<L: Reactive>(&mut self) {
+            if self.ran || !L::NAME.starts_with(self.library) {
+                return;
+            }
+            let Ok(mut instance) = instantiate::<L>(self.case, Scale::FULL) else {
+                return;
+            };
+            let mut times = Vec::with_capacity(self.units);
+            for _ in 0..self.units {
+                instance.before();
+                let started = std::time::Instant::now();
+                instance.unit();
+                times.push(started.elapsed());
+                instance.after();
+            }
+            if self.timed {
+                times.sort_unstable();
+                let median = times[times.len() / 2];
+                println!(
+                    "{}\t{}\t{:.3}",
+                    self.case.name,
+                    L::NAME,
+                    median.as_secs_f64() * 1e3
+                );
+            }
+            self.ran = true;
+        }
+    }
     let Some(case) = name.and_then(|n| all_cases().into_iter().find(|c| c.name == n)) else {
         return false;
     };
-    let Ok(mut instance) = instantiate::<benches::adapter::ReactiveCore>(&case, Scale::FULL) else {
+    let Ok(units) = units.map_or(Ok(1), str::parse::<usize>) else {
         return false;
     };
-    instance.before();
-    instance.unit();
-    instance.after();
-    true
+    let mut run = Run {
+        case: &case,
+        library: library.unwrap_or("reactive-core"),
+        units: units.max(1),
+        timed,
+        ran: false,
+    };
+    for_each_library(&mut run);
+    run.ran
 }
 
 fn main() -> ExitCode {
@@ -257,12 +313,18 @@ fn main() -> ExitCode {
         Some("history") => benches::harness::run_on_big_stack(history),
         Some(workload @ ("deep-via" | "update-via"))
             if via(workload, std::env::args().nth(2).as_deref()) => {}
-        Some("case") if one_case(std::env::args().nth(2).as_deref()) => {}
+        Some(command @ ("case" | "time"))
+            if one_case(
+                std::env::args().nth(2).as_deref(),
+                std::env::args().nth(3).as_deref(),
+                std::env::args().nth(4).as_deref(),
+                command == "time",
+            ) => {}
         _ => {
             eprintln!(
                 "usage: profile deep|update|create|append|history\n       \
                  profile deep-via|update-via <library>\n       \
-                 profile case <report case name>"
+                 profile case|time <report case name> [<library> [<units>]]"
             );
             return ExitCode::FAILURE;
         }

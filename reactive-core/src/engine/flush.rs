@@ -102,16 +102,8 @@ impl Engine {
 
     /// Runs one dequeued effect if a source really changed.
     fn run_queued_effect(&self, id: NodeId) -> Result<(), ReactiveError> {
-        let mut g = self.graph.borrow_mut();
-        let Some(node) = g.nodes.get_mut(id) else {
-            return Ok(());
-        };
-        node.flags &= !flags::QUEUED;
-        let f = node.flags;
-        if f & flags::DIRTY != 0 {
-            self.run_dequeued(g, id);
-        } else if f & flags::PENDING != 0 {
-            drop(g);
+        let g = self.graph.borrow_mut();
+        if self.run_dequeued(g, id) {
             let at = std::panic::Location::caller();
             if self.check(id, at)? {
                 self.run_computation(id);

@@ -39,76 +39,178 @@ impl Engine {
     /// [`run_computation`](Self::run_computation) with no observer to tell.
     #[inline(always)]
     fn run_plain(&self, id: NodeId) -> bool {
-        self.run_plain_borrowed(self.graph.borrow_mut(), id)
+        match self.run_plain_borrowed::<false>(self.graph.borrow_mut(), id) {
+            Started::Ran(changed) => changed,
+            Started::NotDirty => false,
+        }
     }
 
     /// Runs the effect `id` that the flush loop just dequeued, in the arena borrow `g` the loop
-    /// already holds (one borrow and one lookup fewer per effect run).
+    /// takes for it: clears `QUEUED`, runs the effect if it is `DIRTY`, and returns whether it
+    /// is only `PENDING` (then the caller checks its sources first). One borrow and one lookup
+    /// per effect run.
     #[inline(always)]
     pub(crate) fn run_dequeued<'a>(&'a self, g: RefMut<'a, Graph>, id: NodeId) -> bool {
         if self.hooked.get() {
-            drop(g);
-            return self.run_observed(id);
+            return self.dequeue_observed(g, id);
         }
-        self.run_plain_borrowed(g, id)
+        matches!(self.run_plain_borrowed::<true>(g, id), Started::NotDirty)
     }
 
-    /// [`run_plain`](Self::run_plain), starting in the arena borrow `g`.
-    #[inline(always)]
-    fn run_plain_borrowed<'a>(&'a self, mut g: RefMut<'a, Graph>, id: NodeId) -> bool {
-        let (compute, value, kind) = {
-            let Some(mut node) = g.nodes.get_mut(id) else {
-                return false;
-            };
-            if node.flags & flags::COMPUTING != 0 {
-                return false;
-            }
-            if node.first_child.is_some()
-                || node.extras.as_ref().is_some_and(|e| !e.cleanups.is_empty())
-            {
-                drop(g);
-                self.dispose_owned(id);
-                g = self.graph.borrow_mut();
-                match g.nodes.get_mut(id) {
-                    Some(n) => node = n,
-                    None => return false,
-                }
-            }
-            node.flags = (node.flags
-                & !(flags::DIRTY | flags::PENDING | flags::FAILED | flags::QUEUED))
-                | flags::COMPUTING;
-            node.epoch = node.epoch.wrapping_add(1);
-            node.deps_tail = super::NONE;
-            let taken = (node.compute.take(), node.value.take(), node.kind);
-            drop(g);
-            taken
+    /// [`run_dequeued`](Self::run_dequeued) told to the runtime observer.
+    #[cold]
+    #[inline(never)]
+    fn dequeue_observed(&self, mut g: RefMut<'_, Graph>, id: NodeId) -> bool {
+        let Some(node) = g.nodes.get_mut(id) else {
+            return false;
         };
-        let mut guard = RunGuard {
+        node.flags &= !flags::QUEUED;
+        let f = node.flags;
+        drop(g);
+        if f & flags::DIRTY != 0 {
+            self.run_observed(id);
+            false
+        } else {
+            f & flags::PENDING != 0
+        }
+    }
+
+    /// [`run_plain`](Self::run_plain), starting in the arena borrow `g`. With `DEQUEUED`, the
+    /// node is an effect just taken from the queue: `QUEUED` is cleared, and it runs only if
+    /// `DIRTY` (else [`Started::NotDirty`], when `PENDING`, tells the caller to check).
+    ///
+    /// The body (and a memo's value) is lent out of the node for the run, and put back by
+    /// [`finish_run`](Self::finish_run): inline when the body returns, from [`UnwindGuard`]
+    /// when it panics.
+    #[inline(always)]
+    fn run_plain_borrowed<'a, const DEQUEUED: bool>(
+        &'a self,
+        mut g: RefMut<'a, Graph>,
+        id: NodeId,
+    ) -> Started {
+        let Some(mut node) = g.nodes.get_mut(id) else {
+            return Started::Ran(false);
+        };
+        if DEQUEUED {
+            node.flags &= !flags::QUEUED;
+            if node.flags & flags::DIRTY == 0 {
+                return if node.flags & flags::PENDING != 0 {
+                    Started::NotDirty
+                } else {
+                    Started::Ran(false)
+                };
+            }
+        }
+        if node.flags & flags::COMPUTING != 0 {
+            return Started::Ran(false);
+        }
+        if node.first_child.is_some()
+            || node.extras.as_ref().is_some_and(|e| !e.cleanups.is_empty())
+        {
+            drop(g);
+            self.dispose_owned(id);
+            g = self.graph.borrow_mut();
+            match g.nodes.get_mut(id) {
+                Some(n) => node = n,
+                None => return Started::Ran(false),
+            }
+        }
+        node.flags = (node.flags
+            & !(flags::DIRTY | flags::PENDING | flags::FAILED | flags::QUEUED))
+            | flags::COMPUTING;
+        node.epoch = node.epoch.wrapping_add(1);
+        node.deps_tail = super::NONE;
+        let kind = node.kind;
+        let mut lent = Lent {
+            compute: node.compute.take(),
+            // Only a memo has a value to lend its body.
+            value: if kind == NodeKind::Memo {
+                node.value.take()
+            } else {
+                None
+            },
+        };
+        drop(g);
+        let prev = Prev {
+            observer: self.observer.replace(Some(id)),
+            owner: self.owner.replace(Some(id)),
+            memo: self
+                .computing_memo
+                .replace((kind == NodeKind::Memo).then_some(id)),
+        };
+        let guard = UnwindGuard {
             engine: self,
             id,
             kind,
-            compute,
-            value,
-            prev_observer: self.observer.replace(Some(id)),
-            prev_owner: self.owner.replace(Some(id)),
-            prev_memo: self
-                .computing_memo
-                .replace((kind == NodeKind::Memo).then_some(id)),
-            finished: false,
-            changed: false,
+            prev,
+            lent: &mut lent,
         };
-        if let Some(c) = guard.compute.as_mut() {
-            // The first read of a memo runs its closure, which reads its sources, whose first
-            // reads run their closures: that recursion is in user code, so no explicit stack
-            // can replace it. Instead each run checks the room left (a thread-local load and a
-            // compare) and, when it is short, continues on a new heap-allocated segment.
-            let value = &mut guard.value;
-            guard.changed = stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || c.run(value));
+        let changed = match guard.lent.compute.as_mut() {
+            Some(c) => {
+                // The first read of a memo runs its closure, which reads its sources, whose
+                // first reads run their closures: that recursion is in user code, so no
+                // explicit stack can replace it. Instead each run checks the room left (a
+                // thread-local load and a compare) and, when it is short, continues on a new
+                // heap-allocated segment.
+                let value = &mut guard.lent.value;
+                stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, || c.run(value))
+            }
+            None => false,
+        };
+        // The body returned: finish here, inline (the guard only acts on unwind).
+        std::mem::forget(guard);
+        self.restore(prev);
+        self.finish_run(id, kind, lent, true, changed);
+        Started::Ran(changed)
+    }
+
+    /// Puts back the runtime state a run replaced.
+    #[inline(always)]
+    fn restore(&self, prev: Prev) {
+        self.observer.set(prev.observer);
+        self.owner.set(prev.owner);
+        self.computing_memo.set(prev.memo);
+    }
+
+    /// Ends a run of `id`, whether its body returned (`finished`) or unwound, in one borrow of
+    /// the arena: puts the lent body and value back, clears `COMPUTING`, and after a finished
+    /// run unlinks the sources it no longer read and (a memo whose value changed) marks its
+    /// subscribers. A memo whose body panicked keeps all of its sources and is left `FAILED`.
+    #[inline(always)]
+    fn finish_run(&self, id: NodeId, kind: NodeKind, lent: Lent, finished: bool, changed: bool) {
+        let Ok(mut g) = self.graph.try_borrow_mut() else {
+            return;
+        };
+        let Some(node) = g.nodes.get_mut(id) else {
+            // Disposed during its own run: drop the body and value once the arena is released.
+            drop(g);
+            drop(lent);
+            return;
+        };
+        node.compute = lent.compute;
+        if kind == NodeKind::Memo {
+            node.value = lent.value;
         }
-        guard.finished = true;
-        let changed = guard.changed;
-        drop(guard);
-        changed
+        node.flags &= !flags::COMPUTING;
+        if finished {
+            // Sources left after the cursor were not read this run: unlink them (looked up
+            // here, in the node already at hand; usually there are none).
+            let cursor = node.deps_tail;
+            let stale = if cursor == super::NONE {
+                node.deps_head
+            } else {
+                g.links[cursor as usize].next_dep
+            };
+            if stale != super::NONE {
+                self.truncate_deps(&mut g, id);
+            }
+            if changed && kind == NodeKind::Memo {
+                self.memo_changed(&mut g, id);
+            }
+        } else if kind == NodeKind::Memo {
+            // Keep every source (old and new) so that any change reaches it again.
+            node.flags = (node.flags & !(flags::DIRTY | flags::PENDING)) | flags::FAILED;
+        }
     }
 
     /// [`run_plain`](Self::run_plain) told to the runtime observer: why it runs (the sources
@@ -181,57 +283,45 @@ impl Engine {
     }
 }
 
-/// Restores the runtime after a run, whether it returned or unwound, in one borrow of the arena.
-struct RunGuard<'a> {
+/// How a run began: it ran (and whether the value changed), or the dequeued effect was only
+/// `PENDING` and must be checked first.
+enum Started {
+    Ran(bool),
+    NotDirty,
+}
+
+/// What a run lends its body: the body itself and, for a memo, the node's value.
+struct Lent {
+    compute: Option<Box<dyn Compute>>,
+    value: Option<Rc<dyn Any>>,
+}
+
+/// The runtime state a run replaces: the observer, the owner and the memo being computed.
+#[derive(Clone, Copy)]
+struct Prev {
+    observer: Option<NodeId>,
+    owner: Option<NodeId>,
+    memo: Option<NodeId>,
+}
+
+/// Restores the runtime if a body panics: puts back `prev` and what was lent, and leaves a
+/// memo `FAILED`. Forgotten when the body returns (the run then finishes inline).
+struct UnwindGuard<'a> {
     engine: &'a Engine,
     id: NodeId,
     kind: NodeKind,
-    compute: Option<Box<dyn Compute>>,
-    value: Option<Rc<dyn Any>>,
-    prev_observer: Option<NodeId>,
-    prev_owner: Option<NodeId>,
-    prev_memo: Option<NodeId>,
-    finished: bool,
-    changed: bool,
+    prev: Prev,
+    lent: &'a mut Lent,
 }
 
-impl Drop for RunGuard<'_> {
+impl Drop for UnwindGuard<'_> {
     fn drop(&mut self) {
         let e = self.engine;
-        e.observer.set(self.prev_observer);
-        e.owner.set(self.prev_owner);
-        e.computing_memo.set(self.prev_memo);
-        let Ok(mut g) = e.graph.try_borrow_mut() else {
-            return;
+        e.restore(self.prev);
+        let lent = Lent {
+            compute: self.lent.compute.take(),
+            value: self.lent.value.take(),
         };
-        let Some(node) = g.nodes.get_mut(self.id) else {
-            // Disposed during its own run: drop the body and value once the arena is released.
-            drop(g);
-            self.compute = None;
-            self.value = None;
-            return;
-        };
-        node.compute = self.compute.take();
-        node.value = self.value.take();
-        node.flags &= !flags::COMPUTING;
-        if self.finished {
-            // Sources left after the cursor were not read this run: unlink them (looked up
-            // here, in the node already at hand; usually there are none).
-            let cursor = node.deps_tail;
-            let stale = if cursor == super::NONE {
-                node.deps_head
-            } else {
-                g.links[cursor as usize].next_dep
-            };
-            if stale != super::NONE {
-                e.truncate_deps(&mut g, self.id);
-            }
-            if self.changed && self.kind == NodeKind::Memo {
-                e.memo_changed(&mut g, self.id);
-            }
-        } else if self.kind == NodeKind::Memo {
-            // Keep every source (old and new) so that any change reaches it again.
-            node.flags = (node.flags & !(flags::DIRTY | flags::PENDING)) | flags::FAILED;
-        }
+        e.finish_run(self.id, self.kind, lent, false, false);
     }
 }

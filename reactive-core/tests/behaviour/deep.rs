@@ -49,3 +49,37 @@ fn first_read_of_a_million_memo_chain_does_not_overflow_the_stack_in_release() {
     root.dispose();
     assert!(tail.is_disposed());
 }
+
+/// Recurses until less than `left` bytes of stack remain, then calls `f` there.
+fn with_little_stack_left(left: usize, f: &mut dyn FnMut()) {
+    let here = [0u8; 1024];
+    std::hint::black_box(&here);
+    match stacker::remaining_stack() {
+        Some(remaining) if remaining > left => with_little_stack_left(left, f),
+        _ => f(),
+    }
+}
+
+#[test]
+fn effects_flushed_by_a_write_deep_in_the_stack_still_have_room_to_run() {
+    // A 1 MiB thread: a write made with only 48 KiB left flushes an effect whose body needs
+    // 256 KiB. The effect's run finds the room short and continues on a new stack segment (a
+    // guard for any change that moves or hoists that check, such as checking once per flush).
+    let handle = std::thread::Builder::new()
+        .stack_size(1024 * 1024)
+        .spawn(|| {
+            let s = Signal::new(0u64);
+            let seen = Log::new();
+            let l = seen.clone();
+            let _effect = Effect::new(move || {
+                let v = s.get();
+                let big = [v as u8; 256 * 1024];
+                l.push(std::hint::black_box(&big)[1000] as u64);
+            });
+            with_little_stack_left(48 * 1024, &mut || s.set(7));
+            with_little_stack_left(48 * 1024, &mut || batch(|| s.set(9)));
+            seen.take()
+        })
+        .expect("thread starts");
+    assert_eq!(handle.join().expect("no overflow, no panic"), [0, 7, 9]);
+}

@@ -198,3 +198,44 @@ fn a_memo_whose_last_run_panicked_recomputes_after_a_reverted_batch() {
     // Its sources are back where they were, but its last run panicked: it recomputes.
     assert_eq!(m.get(), 105);
 }
+
+#[test]
+fn values_kept_for_a_batch_are_dropped_once_settled_and_reused_boxes_hold_no_droppable_value() {
+    // A value with drop glue replaced in a batch is kept until the signal is settled, then
+    // dropped at once: the engine's reuse of value boxes (types without drop glue only) must not
+    // delay a `Drop`.
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    let drops = Rc::new(Cell::new(0));
+    #[derive(PartialEq)]
+    struct Tracked(u32, Rc<Cell<u32>>);
+    impl Drop for Tracked {
+        fn drop(&mut self) {
+            self.1.set(self.1.get() + 1);
+        }
+    }
+    let s = Signal::new(Tracked(0, drops.clone()));
+    let seen = Rc::new(Cell::new(0));
+    let w = seen.clone();
+    Effect::new(move || w.set(s.with(|t| t.0)));
+    batch(|| {
+        s.set_if_changed(Tracked(1, drops.clone()));
+        // The replaced value is what the effect last saw: kept, not dropped yet.
+        assert_eq!(drops.get(), 0);
+    });
+    assert_eq!(seen.get(), 1);
+    assert_eq!(
+        drops.get(),
+        1,
+        "the kept value is dropped when the batch settles"
+    );
+    batch(|| {
+        s.set_if_changed(Tracked(2, drops.clone()));
+        s.set_if_changed(Tracked(1, drops.clone()));
+    });
+    // Tracked(2) (replaced in place by the second write) and the kept Tracked(1) are gone; the
+    // equal Tracked(1) written back is the signal's value, and nothing re-ran.
+    assert_eq!(seen.get(), 1);
+    assert_eq!(drops.get(), 3);
+}
