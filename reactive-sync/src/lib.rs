@@ -148,6 +148,11 @@ pub use replicated_scope::{
     ReplicatedScope, SCOPES_MAP, ScopeSyncError, ScopeWriteDenied, check_scope_update,
 };
 
+#[cfg(feature = "model")]
+mod model_binding;
+#[cfg(feature = "model")]
+pub use model_binding::{ModelBinding, ModelBindingStats};
+
 pub mod protocol;
 
 #[cfg(feature = "server")]
