@@ -207,6 +207,7 @@ async fn a_reader_trying_to_write_is_forbidden_and_changes_nothing_for_anyone() 
     reader.welcome().await;
     reader
         .send(&Frame::Command {
+            client: 1,
             id: 1,
             name: "anything".into(),
             args: vec![],
