@@ -176,7 +176,7 @@ fn perform(model: BoardModel, replica: usize, edit: &Edit) {
             }
         }
         Edit::Toggle(n) => {
-            if let Some(c) = next.cards.iter_mut().nth(usize::from(*n)) {
+            if let Some(c) = next.cards.get_mut(usize::from(*n)) {
                 c.done = !c.done;
             }
         }
