@@ -153,7 +153,15 @@ async fn run(ws: &mut Ws, shared: &Arc<Shared>) -> Close {
 
     let close = async {
         for frame in std::iter::once(welcome).chain(presence) {
-            if let Err(close) = write(ws, &frame.encode(), config.write_timeout).await {
+            let bytes = frame.encode();
+            if bytes.len() > config.limits.max_message_bytes {
+                // The peer would refuse the message (and retry forever): say why instead.
+                return Close::with(
+                    ErrorCode::TooLarge,
+                    "the initial sync is larger than the message limit",
+                );
+            }
+            if let Err(close) = write(ws, &bytes, config.write_timeout).await {
                 return close;
             }
         }
