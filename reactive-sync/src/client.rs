@@ -19,7 +19,12 @@
 //! # }
 //! ```
 
+#[cfg(feature = "store")]
+mod optimistic;
 mod session;
+
+#[cfg(feature = "store")]
+pub use optimistic::OptimisticClient;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,6 +34,7 @@ use loro::{LoroDoc, VersionVector};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
+use crate::optimistic::{Command, CommandId, CommandResult};
 use crate::protocol::{CommandOutcome, ErrorCode, MAX_FRAME_BYTES};
 
 /// Where and as whom to connect.
@@ -130,6 +136,32 @@ pub enum NoVerdict {
     ShutDown,
 }
 
+/// What the server sent, handed to the application in one piece (see
+/// [`SyncClient::start_delivering`]): the Loro updates imported into the client's document,
+/// in order, and the answers to the optimistic commands sent with
+/// [`SyncClient::send_command`]. Apply it in one go (`Optimistic::settle`) and the user sees
+/// one consistent change.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Delivery {
+    /// Loro updates, in the order they were imported.
+    pub updates: Vec<Vec<u8>>,
+    /// Commands answered, with their answers.
+    pub answers: Vec<(CommandId, CommandResult)>,
+}
+
+impl Delivery {
+    /// Whether it carries nothing.
+    pub fn is_empty(&self) -> bool {
+        self.updates.is_empty() && self.answers.is_empty()
+    }
+
+    /// Appends `later` (what arrived after this).
+    pub fn extend(&mut self, later: Delivery) {
+        self.updates.extend(later.updates);
+        self.answers.extend(later.answers);
+    }
+}
+
 pub(crate) enum Control {
     LocalUpdate(Vec<u8>),
     Presence(Vec<u8>),
@@ -138,6 +170,7 @@ pub(crate) enum Control {
         args: Vec<u8>,
         reply: oneshot::Sender<Result<CommandOutcome, NoVerdict>>,
     },
+    Optimistic(Command),
     SetOnline(bool),
     Reconnect,
     Shutdown,
@@ -150,6 +183,10 @@ pub(crate) struct Inner {
     pub(crate) presence: Mutex<HashMap<u64, PeerPresence>>,
     /// Bumped on every remote change applied and every presence change (for re-rendering).
     pub(crate) changes: watch::Sender<u64>,
+    /// Where what the server sent goes, for an application that shows it itself.
+    pub(crate) deliveries: Option<mpsc::UnboundedSender<Delivery>>,
+    /// The client identity of commands sent with [`SyncClient::command`] (random per start).
+    pub(crate) plain_client: u64,
 }
 
 impl Inner {
@@ -178,6 +215,34 @@ impl SyncClient {
     /// Outside a tokio runtime.
     #[track_caller]
     pub fn start(config: ClientConfig, doc: LoroDoc) -> SyncClient {
+        SyncClient::start_with(config, doc, None)
+    }
+
+    /// Like [`start`](SyncClient::start), and also hands every update the client imports and
+    /// every answer to a command sent with [`send_command`](SyncClient::send_command) to the
+    /// returned receiver, grouped so that a command's effect and its answer arrive together.
+    /// `OptimisticClient` (feature `store`) is built on it.
+    ///
+    /// # Panics
+    /// Outside a tokio runtime.
+    #[track_caller]
+    pub fn start_delivering(
+        config: ClientConfig,
+        doc: LoroDoc,
+    ) -> (SyncClient, mpsc::UnboundedReceiver<Delivery>) {
+        let (deliveries, receiver) = mpsc::unbounded_channel();
+        (
+            SyncClient::start_with(config, doc, Some(deliveries)),
+            receiver,
+        )
+    }
+
+    #[track_caller]
+    fn start_with(
+        config: ClientConfig,
+        doc: LoroDoc,
+        deliveries: Option<mpsc::UnboundedSender<Delivery>>,
+    ) -> SyncClient {
         let (control, rx) = mpsc::unbounded_channel();
         let forward = control.clone();
         let subscription = doc.subscribe_local_update(Box::new(move |bytes| {
@@ -198,6 +263,8 @@ impl SyncClient {
             status: watch::channel(status).0,
             presence: Mutex::new(HashMap::new()),
             changes: watch::channel(0).0,
+            deliveries,
+            plain_client: random_client_id(),
         });
         let task = tokio::spawn(session::run(inner.clone(), rx));
         SyncClient {
@@ -310,6 +377,14 @@ impl SyncClient {
         verdict.await.unwrap_or(Err(NoVerdict::ShutDown))
     }
 
+    /// Sends an optimistic command (from `Optimistic::run`) for the server to run with
+    /// authority. Until it is answered it is sent again after every reconnect, and the server
+    /// runs it at most once. Its answer (with its effect) arrives as a [`Delivery`] on the
+    /// receiver of [`start_delivering`](SyncClient::start_delivering).
+    pub fn send_command(&self, command: Command) {
+        let _ = self.control.send(Control::Optimistic(command));
+    }
+
     /// Goes offline (closing the connection; local edits accumulate) or back online (resuming
     /// by version vectors).
     pub fn set_online(&self, online: bool) {
@@ -328,6 +403,19 @@ impl SyncClient {
             let _ = task.await;
         }
     }
+}
+
+/// A client identity for plain commands, different per start: hashing with a fresh
+/// `RandomState` (randomly keyed per process) is enough to keep two clients apart.
+fn random_client_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    hasher.finish()
 }
 
 impl Drop for SyncClient {

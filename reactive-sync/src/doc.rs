@@ -233,6 +233,9 @@ pub enum SyncError {
     /// A persisted queue or a message could not be encoded or decoded.
     #[error("could not encode or decode: {0}")]
     Codec(String),
+    /// A command could not run locally (unknown, bad arguments, refused on this state).
+    #[error(transparent)]
+    Command(#[from] crate::optimistic::CommandError),
 }
 
 /// The document's bound state as JSON: the root map's deep value, counters read as integers

@@ -141,12 +141,19 @@ mod binding;
 pub use binding::{BindingStats, StoreBinding};
 #[cfg(feature = "store")]
 pub use optimistic::Optimistic;
+#[cfg(feature = "server")]
+pub use optimistic::RegistryExecutor;
 #[cfg(feature = "store")]
 mod replicated_scope;
 #[cfg(feature = "store")]
 pub use replicated_scope::{
-    ReplicatedScope, SCOPES_MAP, ScopeSyncError, ScopeWriteDenied, check_scope_update,
+    ReplicatedScope, SCOPES_MAP, ScopeGate, ScopeSyncError, ScopeWriteDenied, check_scope_update,
 };
+
+#[cfg(feature = "model")]
+mod model_binding;
+#[cfg(feature = "model")]
+pub use model_binding::{ModelBinding, ModelBindingStats};
 
 pub mod protocol;
 

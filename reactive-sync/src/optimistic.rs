@@ -8,9 +8,11 @@
 mod authority;
 #[cfg(feature = "store")]
 mod client;
+#[cfg(feature = "server")]
+mod executor;
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -18,6 +20,8 @@ use serde::{Deserialize, Serialize};
 pub use authority::{Authority, ServerDoc};
 #[cfg(feature = "store")]
 pub use client::Optimistic;
+#[cfg(feature = "server")]
+pub use executor::RegistryExecutor;
 
 /// A command's identity: the client that issued it and its sequence number there. Unique per
 /// client; the server uses it to answer and to ignore a command it already ran.
@@ -98,6 +102,24 @@ impl CommandResult {
     }
 }
 
+impl From<crate::protocol::CommandOutcome> for CommandResult {
+    fn from(outcome: crate::protocol::CommandOutcome) -> CommandResult {
+        match outcome {
+            crate::protocol::CommandOutcome::Accepted => CommandResult::Accepted,
+            crate::protocol::CommandOutcome::Rejected(why) => CommandResult::Rejected(why),
+        }
+    }
+}
+
+impl From<CommandResult> for crate::protocol::CommandOutcome {
+    fn from(result: CommandResult) -> crate::protocol::CommandOutcome {
+        match result {
+            CommandResult::Accepted => crate::protocol::CommandOutcome::Accepted,
+            CommandResult::Rejected(why) => crate::protocol::CommandOutcome::Rejected(why),
+        }
+    }
+}
+
 /// Why a command could not run.
 ///
 /// ```
@@ -129,12 +151,14 @@ pub enum CommandError {
     },
 }
 
-/// A command's handler: changes the state, or refuses with a reason.
-type Handler<S> = Rc<dyn Fn(&mut S, &[u8]) -> Result<(), CommandError>>;
+/// A command's handler: changes the state, or refuses with a reason. `Send + Sync`, so one
+/// registry serves the client's pending layer and, shared, the server's worker threads.
+type Handler<S> = Arc<dyn Fn(&mut S, &[u8]) -> Result<(), CommandError> + Send + Sync>;
 
 /// The commands a client and the server both know, by name. Handlers must be deterministic
 /// (the same state and arguments give the same result), since the client runs them
-/// optimistically and again on every rebase, and the server runs them for real.
+/// optimistically and again on every rebase, and the server runs them for real (through
+/// `RegistryExecutor`, feature `server`). Handlers are `Send + Sync` for that reason.
 ///
 /// ```
 /// use reactive_sync::{Command, CommandId, CommandRegistry};
@@ -177,12 +201,12 @@ impl<S: Clone> CommandRegistry<S> {
     pub fn register<A: DeserializeOwned + 'static>(
         &mut self,
         name: &str,
-        handler: impl Fn(&mut S, A) -> Result<(), String> + 'static,
+        handler: impl Fn(&mut S, A) -> Result<(), String> + Send + Sync + 'static,
     ) -> &mut Self {
         let owned = name.to_owned();
         self.handlers.insert(
             name.to_owned(),
-            Rc::new(move |state: &mut S, args: &[u8]| {
+            Arc::new(move |state: &mut S, args: &[u8]| {
                 let args: A = postcard::from_bytes(args).map_err(|e| CommandError::BadArgs {
                     name: owned.clone(),
                     reason: e.to_string(),

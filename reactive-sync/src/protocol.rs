@@ -25,7 +25,8 @@
 //!                                        ← Ack { id, server vv }
 //!                                        ← Update { 0, another client's change }
 //!   Presence { state } →                 ← Presence { session, principal, state }  (never stored)
-//!   Command { id, name, args } →         ← CommandResult { id, Accepted | Rejected(why) }
+//!   Command { client, id, name, args } → ← CommandResult { client, id, Accepted | Rejected(why),
+//!                                                          the command's effect as updates }
 //!                                        ← Error { code, message }, then the server closes
 //! ```
 //!
@@ -46,7 +47,7 @@ pub const MAGIC: [u8; 2] = *b"RS";
 
 /// The protocol version this build speaks. A frame of another version is refused with
 /// [`ProtocolError::UnsupportedVersion`] (and the server answers [`ErrorCode::UnsupportedVersion`]).
-pub const PROTOCOL_VERSION: u8 = 1;
+pub const PROTOCOL_VERSION: u8 = 2;
 
 /// The header's length: magic, version, frame type, body length.
 pub const HEADER_BYTES: usize = 8;
@@ -108,21 +109,32 @@ pub enum Frame {
         /// Application-defined bytes (small JSON, say).
         state: Vec<u8>,
     },
-    /// Client → server: run a named command with server authority.
+    /// Client → server: run a named command with server authority. The server runs a command
+    /// at most once per (principal, `client`, `id`): a command sent again (after a reconnect,
+    /// or a restart of the client) gets its first answer again, and is not run twice.
     Command {
-        /// The client's number for the command; the result carries it back.
+        /// The issuing client's identity (stable over reconnects and restarts of the client).
+        client: u64,
+        /// The command's number at that client; the result carries it back.
         id: u64,
         /// The command's name, as the server's executor knows it.
         name: String,
         /// Its arguments, encoded as the application likes.
         args: Vec<u8>,
     },
-    /// Server → client: what became of a [`Frame::Command`].
+    /// Server → client: what became of a [`Frame::Command`]. The sender gets the command's
+    /// effect here, with the verdict, so it can confirm both at once; the other clients get
+    /// it as a [`Frame::Update`].
     CommandResult {
-        /// The command's id.
+        /// The command's client, as sent.
+        client: u64,
+        /// The command's id, as sent.
         id: u64,
         /// Accepted, or rejected with the reason.
         outcome: CommandOutcome,
+        /// The Loro updates the command made (empty if it changed nothing, or if this answers
+        /// a command sent again: its effect is already in the document).
+        updates: Vec<u8>,
     },
     /// Either way: something went wrong; the sender closes the connection after it.
     Error {
@@ -169,10 +181,14 @@ pub enum ErrorCode {
     Timeout,
     /// The server failed (storage error); nothing was acknowledged that is not stored.
     Internal,
+    /// The update changes a replicated scope value the principal may not write: it was not
+    /// applied, stored or broadcast. Fatal: the client's document holds the refused change,
+    /// and resuming would send it again.
+    ScopeWriteDenied,
 }
 
 impl ErrorCode {
-    const ALL: [ErrorCode; 11] = [
+    const ALL: [ErrorCode; 12] = [
         ErrorCode::UnsupportedVersion,
         ErrorCode::Malformed,
         ErrorCode::TooLarge,
@@ -184,6 +200,7 @@ impl ErrorCode {
         ErrorCode::UnexpectedFrame,
         ErrorCode::Timeout,
         ErrorCode::Internal,
+        ErrorCode::ScopeWriteDenied,
     ];
 
     /// The code's number on the wire.
@@ -200,6 +217,7 @@ impl ErrorCode {
             ErrorCode::UnexpectedFrame => 9,
             ErrorCode::Timeout => 10,
             ErrorCode::Internal => 11,
+            ErrorCode::ScopeWriteDenied => 12,
         }
     }
 
@@ -213,7 +231,10 @@ impl ErrorCode {
     pub fn is_fatal(self) -> bool {
         matches!(
             self,
-            ErrorCode::UnsupportedVersion | ErrorCode::Unauthorized | ErrorCode::Forbidden
+            ErrorCode::UnsupportedVersion
+                | ErrorCode::Unauthorized
+                | ErrorCode::Forbidden
+                | ErrorCode::ScopeWriteDenied
         )
     }
 }
@@ -355,12 +376,24 @@ impl Frame {
                 w.str(principal);
                 w.bytes(state);
             }
-            Frame::Command { id, name, args } => {
+            Frame::Command {
+                client,
+                id,
+                name,
+                args,
+            } => {
+                w.u64(*client);
                 w.u64(*id);
                 w.str(name);
                 w.bytes(args);
             }
-            Frame::CommandResult { id, outcome } => {
+            Frame::CommandResult {
+                client,
+                id,
+                outcome,
+                updates,
+            } => {
+                w.u64(*client);
                 w.u64(*id);
                 match outcome {
                     CommandOutcome::Accepted => w.u8(0),
@@ -369,6 +402,7 @@ impl Frame {
                         w.str(why);
                     }
                 }
+                w.bytes(updates);
             }
             Frame::Error { code, message } => {
                 w.buf.extend_from_slice(&code.to_u16().to_le_bytes());
@@ -445,11 +479,13 @@ impl Frame {
                 state: r.bytes()?,
             },
             tag::COMMAND => Frame::Command {
+                client: r.u64()?,
                 id: r.u64()?,
                 name: r.string()?,
                 args: r.bytes()?,
             },
             tag::COMMAND_RESULT => Frame::CommandResult {
+                client: r.u64()?,
                 id: r.u64()?,
                 outcome: match r.u8()? {
                     0 => CommandOutcome::Accepted,
@@ -461,6 +497,7 @@ impl Frame {
                         });
                     }
                 },
+                updates: r.bytes()?,
             },
             tag::ERROR => {
                 let n = u16::from(r.u8()?) | (u16::from(r.u8()?) << 8);

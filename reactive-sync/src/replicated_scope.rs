@@ -195,6 +195,9 @@ impl ReplicatedScope {
 /// (`policy_of(scope path)`; `None`: no policy, anyone may write) does not give `principal`
 /// [`Action::Write`]. [`Principal::system`] may write anything.
 ///
+/// A server checking every update of a document keeps a [`ScopeGate`] instead (one copy of
+/// the document for all updates, and principals by name, which work on any thread).
+///
 /// # Errors
 /// [`ScopeWriteDenied`] naming the first value it may not write; bytes Loro refuses are
 /// reported as a denial of the scope `"?"` (they cannot be checked, so they are not let in).
@@ -221,55 +224,138 @@ pub fn check_scope_update(
     principal: &Principal,
     policy_of: impl Fn(&str) -> Option<Policy>,
 ) -> Result<(), ScopeWriteDenied> {
-    let denied = |scope: &str, key: &str| ScopeWriteDenied {
-        principal: principal.name().to_string(),
-        scope: scope.to_owned(),
-        key: key.to_owned(),
-    };
-    let trial = base.fork();
-    let touched: Arc<Mutex<BTreeSet<(String, String)>>> = Arc::default();
-    let sink = touched.clone();
-    let scopes_id = trial.get_map(SCOPES_MAP).id();
-    let _subscription = trial.subscribe_root(Arc::new(move |event: DiffEvent<'_>| {
-        let mut sink = sink.lock().unwrap_or_else(PoisonError::into_inner);
-        for change in &event.events {
-            // A scope's map is a child of the scopes map; its entries are the values.
-            let scope = match change.path {
-                [(root, _), (_, Index::Key(scope)), ..] if *root == scopes_id => scope.to_string(),
-                [(root, _)] if *root == scopes_id => {
-                    // The scopes map itself: a scope's map added or removed.
-                    if let Diff::Map(delta) = &change.diff {
-                        for scope in delta.updated.keys() {
-                            sink.insert((scope.to_string(), "*".to_owned()));
+    let is_system = principal.is_system();
+    ScopeGate::new(base).check(base, update, &principal.name(), |scope, _key| {
+        is_system || policy_of(scope).is_none_or(|p| p.access_for(*principal).allows(Action::Write))
+    })
+}
+
+/// Scope values written by an update, as (scope path, key name); `"*"` for a whole scope.
+type Touched = Arc<Mutex<BTreeSet<(String, String)>>>;
+
+/// A server's gate for the updates of one document holding replicated scopes: a copy of the
+/// document that each update is tried on first, to see which scope values it writes. An
+/// update that writes a value its sender may not write is refused before it reaches the
+/// document; one that passes is then imported into the document by the caller (and is
+/// already in the copy). Principals are names, so a gate works on any thread.
+///
+/// ```
+/// use loro::{ExportMode, LoroDoc};
+/// use reactive_sync::{ScopeGate, SCOPES_MAP};
+///
+/// let server = LoroDoc::new();
+/// let mut gate = ScopeGate::new(&server);
+/// let client = LoroDoc::new();
+/// client.get_map(SCOPES_MAP).ensure_mergeable_map("app").unwrap().insert("theme", "dark").unwrap();
+/// client.commit();
+/// let update = client.export(ExportMode::all_updates()).unwrap();
+///
+/// let denied = gate.check(&server, &update, "mallory", |_, _| false).unwrap_err();
+/// assert_eq!(denied.scope, "app"); // the scope's map is new, so its key is `"*"`
+/// assert!(gate.check(&server, &update, "alice", |scope, _| scope == "app").is_ok());
+/// server.import(&update).unwrap(); // the caller lets it in
+/// ```
+pub struct ScopeGate {
+    trial: LoroDoc,
+    touched: Touched,
+    _subscription: loro::Subscription,
+}
+
+impl ScopeGate {
+    /// A gate for `base` (copied once).
+    pub fn new(base: &LoroDoc) -> ScopeGate {
+        let trial = base.fork();
+        let touched: Touched = Arc::default();
+        let sink = touched.clone();
+        let scopes_id = trial.get_map(SCOPES_MAP).id();
+        let subscription = trial.subscribe_root(Arc::new(move |event: DiffEvent<'_>| {
+            let mut sink = sink.lock().unwrap_or_else(PoisonError::into_inner);
+            for change in &event.events {
+                // A scope's map is a child of the scopes map; its entries are the values.
+                let scope = match change.path {
+                    [(root, _), (_, Index::Key(scope)), ..] if *root == scopes_id => {
+                        scope.to_string()
+                    }
+                    [(root, _)] if *root == scopes_id => {
+                        // The scopes map itself: a scope's map added or removed.
+                        if let Diff::Map(delta) = &change.diff {
+                            for scope in delta.updated.keys() {
+                                sink.insert((scope.to_string(), "*".to_owned()));
+                            }
+                        }
+                        continue;
+                    }
+                    _ => continue,
+                };
+                match &change.diff {
+                    Diff::Map(delta) => {
+                        for key in delta.updated.keys() {
+                            sink.insert((scope.clone(), key.to_string()));
                         }
                     }
-                    continue;
-                }
-                _ => continue,
-            };
-            match &change.diff {
-                Diff::Map(delta) => {
-                    for key in delta.updated.keys() {
-                        sink.insert((scope.clone(), key.to_string()));
+                    _ => {
+                        sink.insert((scope.clone(), "*".to_owned()));
                     }
                 }
-                _ => {
-                    sink.insert((scope.clone(), "*".to_owned()));
-                }
+            }
+        }));
+        ScopeGate {
+            trial,
+            touched,
+            _subscription: subscription,
+        }
+    }
+
+    /// Tries `update` from `principal`: `Ok` if every scope value it writes passes
+    /// `may_write(scope path, key name)` (the update is then in the gate's copy: import it into
+    /// `base`). On a refusal the copy is taken again from `base`, which the update never
+    /// reached.
+    ///
+    /// # Errors
+    /// [`ScopeWriteDenied`] naming the first value refused; bytes Loro refuses are a denial of
+    /// the scope `"?"`.
+    pub fn check(
+        &mut self,
+        base: &LoroDoc,
+        update: &[u8],
+        principal: &str,
+        may_write: impl Fn(&str, &str) -> bool,
+    ) -> Result<(), ScopeWriteDenied> {
+        let denied = |scope: &str, key: &str| ScopeWriteDenied {
+            principal: principal.to_owned(),
+            scope: scope.to_owned(),
+            key: key.to_owned(),
+        };
+        self.touched
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+        if self.trial.import(update).is_err() {
+            *self = ScopeGate::new(base);
+            return Err(denied("?", "?"));
+        }
+        let refused = self
+            .touched
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .find(|(scope, key)| !may_write(scope, key))
+            .cloned();
+        match refused {
+            None => Ok(()),
+            Some((scope, key)) => {
+                *self = ScopeGate::new(base);
+                Err(denied(&scope, &key))
             }
         }
-    }));
-    trial.import(update).map_err(|_| denied("?", "?"))?;
-    if principal.is_system() {
-        return Ok(());
     }
-    let touched = touched.lock().unwrap_or_else(PoisonError::into_inner);
-    for (scope, key) in touched.iter() {
-        let allowed =
-            policy_of(scope).is_none_or(|p| p.access_for(*principal).allows(Action::Write));
-        if !allowed {
-            return Err(denied(scope, key));
+
+    /// Brings the copy up to `base` after a change that did not go through
+    /// [`check`](ScopeGate::check) (a command the server ran, say): `update` is that change.
+    /// If the copy cannot take it, it is taken again from `base`.
+    pub fn admit(&mut self, base: &LoroDoc, update: &[u8]) {
+        if self.trial.import(update).is_err() {
+            *self = ScopeGate::new(base);
         }
     }
-    Ok(())
 }

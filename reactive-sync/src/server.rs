@@ -17,8 +17,10 @@
 //! the order of the room's log is the order every client receives.
 
 mod auth;
+mod command_log;
 mod connection;
 mod room;
+mod scope_policy;
 mod storage;
 
 use std::collections::HashMap;
@@ -37,6 +39,7 @@ pub use auth::{
     TokenIsPrincipal, TokenTable,
 };
 use room::{Room, Subscriber};
+pub use scope_policy::{ScopeGrants, ScopePolicy};
 pub use storage::{SqliteStorage, StorageError};
 
 use crate::protocol::{Frame, MAX_FRAME_BYTES};
@@ -162,6 +165,7 @@ pub(crate) struct Shared {
     pub(crate) authenticator: Box<dyn Authenticator>,
     pub(crate) policy: Box<dyn DocumentPolicy>,
     pub(crate) executor: Option<Box<dyn CommandExecutor>>,
+    pub(crate) scope_policy: Option<Box<dyn ScopePolicy>>,
     pub(crate) rooms: Rooms,
     pub(crate) shutdown: watch::Sender<bool>,
 }
@@ -185,6 +189,7 @@ impl SyncServer {
                 authenticator: Box::new(TokenIsPrincipal),
                 policy: Box::new(DocumentPolicies::default()),
                 executor: None,
+                scope_policy: None,
                 rooms: Rooms::default(),
                 shutdown: watch::channel(false).0,
             },
@@ -212,6 +217,12 @@ impl SyncServer {
     /// Sets the executor that runs clients' commands.
     pub fn executor(mut self, executor: impl CommandExecutor) -> SyncServer {
         self.shared.executor = Some(Box::new(executor));
+        self
+    }
+
+    /// Enforces replicated scopes' write rights on every incoming update (see [`ScopePolicy`]).
+    pub fn scope_policy(mut self, policy: impl ScopePolicy) -> SyncServer {
+        self.shared.scope_policy = Some(Box::new(policy));
         self
     }
 

@@ -170,6 +170,36 @@ async fn an_oversized_message_is_refused_with_too_large() {
 }
 
 #[tokio::test]
+async fn an_initial_sync_larger_than_the_message_limit_is_refused_with_too_large() {
+    let config = ServerConfig {
+        limits: Limits {
+            max_message_bytes: 1024,
+            ..Limits::default()
+        },
+        ..ServerConfig::default()
+    };
+    let server = server(config).await;
+    let mut writer = Raw::hello(&server.url(), "w", "plan").await;
+    writer.welcome().await;
+    for id in 1..=3 {
+        writer
+            .send(&Frame::Update {
+                id,
+                bytes: update_appending(&"x".repeat(600)),
+            })
+            .await;
+        assert!(matches!(writer.next().await, Some(Frame::Ack { .. })));
+    }
+    let mut late = Raw::hello(&server.url(), "w", "plan").await;
+    assert_eq!(late.expect_error().await, ErrorCode::TooLarge);
+    assert_eq!(
+        server.storage().update_count("plan").unwrap(),
+        3,
+        "nothing lost"
+    );
+}
+
+#[tokio::test]
 async fn a_bad_token_is_unauthorised_and_a_principal_without_read_is_forbidden() {
     let server = server(ServerConfig::default()).await;
     let mut raw = Raw::hello(&server.url(), "guess", "plan").await;
@@ -207,6 +237,7 @@ async fn a_reader_trying_to_write_is_forbidden_and_changes_nothing_for_anyone() 
     reader.welcome().await;
     reader
         .send(&Frame::Command {
+            client: 1,
             id: 1,
             name: "anything".into(),
             args: vec![],

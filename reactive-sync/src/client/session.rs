@@ -1,7 +1,7 @@
 //! The client's background task: connect, handshake, catch up both ways, then stream; on any
 //! drop, back off and resume.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,7 +13,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use super::{Connection, Control, Inner, NoVerdict, PeerPresence};
+use super::{Connection, Control, Delivery, Inner, NoVerdict, PeerPresence};
+use crate::optimistic::{Command, CommandId, CommandResult};
 use crate::protocol::{CommandOutcome, ErrorCode, Frame};
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -35,12 +36,56 @@ enum End {
 struct Carry {
     presence: Vec<u8>,
     next_id: u64,
+    /// Commands of the optimistic layer not yet answered, in the order sent: each session
+    /// sends them again after its welcome (the server answers a command it ran with its first
+    /// answer).
+    commands: BTreeMap<CommandId, Command>,
+    /// What the application has not been given yet (see `Delivering`).
+    held: Delivery,
+}
+
+impl Carry {
+    fn track(&mut self, command: Command) {
+        self.commands.insert(command.id, command);
+    }
+}
+
+/// Gives the application what the server sent, in order, and holds it back while commands
+/// sent again after a welcome are unanswered: the welcome's updates may hold the effects of
+/// commands that ran before the connection dropped, and showing those effects while the
+/// commands are still pending would show them twice. Their answers come right after.
+struct Delivering {
+    waiting: BTreeSet<CommandId>,
+}
+
+impl Delivering {
+    fn push(
+        &mut self,
+        inner: &Inner,
+        carry: &mut Carry,
+        updates: Option<Vec<u8>>,
+        answer: Option<(CommandId, CommandResult)>,
+    ) {
+        let Some(deliveries) = &inner.deliveries else {
+            return;
+        };
+        carry.held.updates.extend(updates);
+        if let Some((id, result)) = answer {
+            self.waiting.remove(&id);
+            carry.held.answers.push((id, result));
+        }
+        if self.waiting.is_empty() && !carry.held.is_empty() {
+            let _ = deliveries.send(std::mem::take(&mut carry.held));
+        }
+    }
 }
 
 pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<Control>) {
     let mut carry = Carry {
         presence: Vec::new(),
         next_id: 1,
+        commands: BTreeMap::new(),
+        held: Delivery::default(),
     };
     let mut backoff = inner.config.reconnect_min;
     let mut online = true;
@@ -57,6 +102,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
                     Some(Control::Command { reply, .. }) => {
                         let _ = reply.send(Err(NoVerdict::Disconnected));
                     }
+                    Some(Control::Optimistic(command)) => carry.track(command),
                     Some(_) => {}
                 }
             }
@@ -105,6 +151,7 @@ pub(super) async fn run(inner: Arc<Inner>, mut control: mpsc::UnboundedReceiver<
                             Some(Control::Command { reply, .. }) => {
                                 let _ = reply.send(Err(NoVerdict::Disconnected));
                             }
+                            Some(Control::Optimistic(command)) => carry.track(command),
                             Some(_) => {}
                         }
                     }
@@ -168,6 +215,16 @@ async fn receive(inner: &Inner, ws: &mut Ws) -> Result<Frame, End> {
     }
 }
 
+/// The frame that sends an optimistic command.
+fn command_frame(command: &Command) -> Frame {
+    Frame::Command {
+        client: command.id.client,
+        id: command.id.seq,
+        name: command.name.clone(),
+        args: command.args.clone(),
+    }
+}
+
 /// The end of the updates the blob carries, if it decodes.
 fn end_of(bytes: &[u8]) -> Option<VersionVector> {
     LoroDoc::decode_import_blob_meta(bytes, false)
@@ -182,7 +239,7 @@ async fn session(
     carry: &mut Carry,
     backoff: &mut Duration,
 ) -> End {
-    let mut replies: HashMap<u64, Reply> = HashMap::new();
+    let mut replies: HashMap<CommandId, Reply> = HashMap::new();
     let end = stream(inner, &mut ws, control, carry, backoff, &mut replies).await;
     for (_, reply) in replies {
         let _ = reply.send(Err(NoVerdict::Disconnected));
@@ -197,7 +254,7 @@ async fn stream(
     control: &mut mpsc::UnboundedReceiver<Control>,
     carry: &mut Carry,
     backoff: &mut Duration,
-    replies: &mut HashMap<u64, Reply>,
+    replies: &mut HashMap<CommandId, Reply>,
 ) -> End {
     let doc = &inner.doc;
     let hello = Frame::Hello {
@@ -226,12 +283,18 @@ async fn stream(
     let Ok(server_vv) = VersionVector::decode(&version_vector) else {
         return End::Retry;
     };
+    // Commands still unanswered go again, right after the catch-up below; until they are
+    // answered, the application is given nothing (see `Delivering`).
+    let mut delivering = Delivering {
+        waiting: carry.commands.keys().copied().collect(),
+    };
     if !updates.is_empty() {
         if doc.import(&updates).is_err() {
             return End::Retry;
         }
         inner.update_status(|s| s.updates_received += 1);
         inner.bump_changes();
+        delivering.push(inner, carry, Some(updates), None);
     }
     *backoff = inner.config.reconnect_min;
     // Everything the server has is stored; what we sent covers the rest.
@@ -257,6 +320,11 @@ async fn stream(
             return end;
         }
         sent = doc.oplog_vv();
+    }
+    for command in carry.commands.values() {
+        if let Err(end) = send(inner, ws, &command_frame(command)).await {
+            return end;
+        }
     }
     if !carry.presence.is_empty() {
         let frame = Frame::Presence {
@@ -295,10 +363,15 @@ async fn stream(
                         Frame::Presence { session, principal: String::new(), state }
                     }
                     Some(Control::Command { name, args, reply }) => {
-                        let id = carry.next_id;
+                        let id = CommandId { client: inner.plain_client, seq: carry.next_id };
                         carry.next_id += 1;
                         replies.insert(id, reply);
-                        Frame::Command { id, name, args }
+                        Frame::Command { client: id.client, id: id.seq, name, args }
+                    }
+                    Some(Control::Optimistic(command)) => {
+                        let frame = command_frame(&command);
+                        carry.track(command);
+                        frame
                     }
                 };
                 if let Err(end) = send(inner, ws, &frame).await {
@@ -314,6 +387,7 @@ async fn stream(
                         }
                         inner.update_status(|s| s.updates_received += 1);
                         inner.bump_changes();
+                        delivering.push(inner, carry, Some(bytes), None);
                     }
                     Ok(Frame::Ack { version_vector, .. }) => {
                         if let Ok(vv) = VersionVector::decode(&version_vector) {
@@ -330,9 +404,24 @@ async fn stream(
                         drop(presence);
                         inner.bump_changes();
                     }
-                    Ok(Frame::CommandResult { id, outcome }) => {
+                    Ok(Frame::CommandResult { client, id, outcome, updates }) => {
+                        // The command's effect comes with its verdict (for this client only).
+                        if !updates.is_empty() {
+                            if doc.import(&updates).is_err() {
+                                return End::Retry;
+                            }
+                            inner.update_status(|s| s.updates_received += 1);
+                            inner.bump_changes();
+                        }
+                        let id = CommandId { client, seq: id };
+                        let updates = (!updates.is_empty()).then_some(updates);
                         if let Some(reply) = replies.remove(&id) {
                             let _ = reply.send(Ok(outcome));
+                            delivering.push(inner, carry, updates, None);
+                        } else if carry.commands.remove(&id).is_some() {
+                            delivering.push(inner, carry, updates, Some((id, outcome.into())));
+                        } else {
+                            delivering.push(inner, carry, updates, None);
                         }
                     }
                     Ok(_) => return End::Retry,

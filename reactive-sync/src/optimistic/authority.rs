@@ -156,21 +156,29 @@ impl<S: State> Authority for ServerDoc<S> {
 impl<S: State> ServerDoc<S> {
     /// Writes the change from the confirmed state to `next` into the document.
     fn record(&self, next: &S) -> Result<(), SyncError> {
-        let patches =
-            Diff::patches(next, &self.state).map_err(|e| SyncError::Codec(e.to_string()))?;
-        let writer = DocWriter::new(&self.doc, &self.schema);
-        self.changes.muted(|| {
-            let written = patches.iter().try_for_each(|p| writer.apply(p));
-            if written.is_err() {
-                // Bring the document to `next` whole: it may hold part of the patches.
-                let value =
-                    serde_json::to_value(next).map_err(|e| SyncError::Codec(e.to_string()))?;
-                writer.write_state(&value)?;
-            }
-            self.doc.commit();
-            Ok(())
-        })
+        self.changes
+            .muted(|| write_change(&self.doc, &self.schema, &self.state, next))
     }
+}
+
+/// Writes the change from `before` (what `doc` holds) to `next` into `doc` as Loro operations,
+/// and commits them as one change.
+pub(crate) fn write_change<S: State>(
+    doc: &LoroDoc,
+    schema: &SyncSchema,
+    before: &S,
+    next: &S,
+) -> Result<(), SyncError> {
+    let patches = Diff::patches(next, before).map_err(|e| SyncError::Codec(e.to_string()))?;
+    let writer = DocWriter::new(doc, schema);
+    let written = patches.iter().try_for_each(|p| writer.apply(p));
+    if written.is_err() {
+        // Bring the document to `next` whole: it may hold part of the patches.
+        let value = serde_json::to_value(next).map_err(|e| SyncError::Codec(e.to_string()))?;
+        writer.write_state(&value)?;
+    }
+    doc.commit();
+    Ok(())
 }
 
 pub(crate) fn decode<S: State>(doc: &LoroDoc) -> Result<S, SyncError> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::authority::decode;
 use super::{Command, CommandError, CommandId, CommandRegistry, CommandResult};
-use crate::doc::{DocChanges, SyncError, SyncSchema};
+use crate::doc::{DocChanges, ROOT_MAP, SyncError, SyncSchema};
 
 /// A store driven by optimistic commands (Replicache-style).
 ///
@@ -92,7 +92,9 @@ const PERSISTED_VERSION: u32 = 1;
 
 impl<S: State> Optimistic<S> {
     /// A client `client` (unique among the clients of the server) showing `confirmed_doc`
-    /// (the server's document, or a copy of it) in `store`.
+    /// (the server's document, or a copy of it) in `store`. A document whose root is empty (a
+    /// room nobody wrote yet) stands for the store's current state, as the server's
+    /// `RegistryExecutor::initial` does.
     ///
     /// # Errors
     /// [`SyncError::Decode`] if the document does not decode into `S`; [`SyncError::Store`]
@@ -104,7 +106,11 @@ impl<S: State> Optimistic<S> {
         registry: Rc<CommandRegistry<S>>,
         client: u64,
     ) -> Result<Optimistic<S>, SyncError> {
-        let confirmed = decode(&confirmed_doc)?;
+        let confirmed = if confirmed_doc.get_map(ROOT_MAP).is_empty() {
+            (*store.snapshot_untracked()).clone()
+        } else {
+            decode(&confirmed_doc)?
+        };
         let changes = DocChanges::new(&confirmed_doc);
         let this = Optimistic {
             store,
@@ -150,6 +156,64 @@ impl<S: State> Optimistic<S> {
     /// [`SyncError::Store`] if the store refuses the result.
     pub fn receive(&self, bytes: &[u8]) -> Result<(), SyncError> {
         self.doc.import(bytes)?;
+        self.pull_confirmed()?;
+        self.rebase()
+    }
+
+    /// Takes what the server sent in one go, in **one** commit: its confirmed updates
+    /// (imported in order) and its answers to commands (each answered command leaves the
+    /// pending layer; a rejected one's effect is rolled back). The effects of the store run
+    /// once for all of it. Answers to commands not pending are ignored.
+    ///
+    /// # Errors
+    /// [`SyncError::Loro`] for bytes Loro refuses (the updates before them stay imported, and
+    /// nothing is shown until the next successful call); [`SyncError::Decode`];
+    /// [`SyncError::Store`] if the store refuses the result.
+    ///
+    /// ```
+    /// use reactive_core::create_root;
+    /// use reactive_store::Store;
+    /// use reactive_sync::{Authority, CommandRegistry, CommandResult, Optimistic, ServerDoc, SyncSchema};
+    /// use std::collections::BTreeMap;
+    ///
+    /// let mut registry = CommandRegistry::<BTreeMap<String, i64>>::new();
+    /// registry.register("set", |s: &mut BTreeMap<String, i64>, n: i64| {
+    ///     s.insert("n".into(), n);
+    ///     Ok(())
+    /// });
+    /// let registry = std::rc::Rc::new(registry);
+    /// let mut server = ServerDoc::new(BTreeMap::new(), SyncSchema::new(), registry.clone())?;
+    /// let (_, owner) = create_root(|| -> Result<(), reactive_sync::SyncError> {
+    ///     let store = Store::new(BTreeMap::new());
+    ///     let client = Optimistic::new(store, server.doc().fork(), SyncSchema::new(), registry, 1)?;
+    ///     let seen = client.version();
+    ///     let command = client.run("set", &7i64).unwrap();
+    ///     let answer = server.execute(&command);
+    ///     client.settle(&[server.updates_since(&seen)?], &[(command.id, answer)])?;
+    ///     assert_eq!(store.snapshot_untracked()["n"], 7);
+    ///     assert!(client.pending().is_empty());
+    ///     Ok(())
+    /// });
+    /// owner.dispose();
+    /// # Ok::<(), reactive_sync::SyncError>(())
+    /// ```
+    pub fn settle(
+        &self,
+        updates: &[Vec<u8>],
+        answers: &[(CommandId, CommandResult)],
+    ) -> Result<(), SyncError> {
+        for bytes in updates {
+            self.doc.import(bytes)?;
+        }
+        self.pull_confirmed()?;
+        self.pending
+            .borrow_mut()
+            .retain(|c| !answers.iter().any(|(id, _)| *id == c.id));
+        self.rebase()
+    }
+
+    /// Brings the confirmed state up to the document (after imports).
+    fn pull_confirmed(&self) -> Result<(), SyncError> {
         let patches = self
             .changes
             .take_patches(&self.schema, &*self.confirmed.borrow());
@@ -162,7 +226,7 @@ impl<S: State> Optimistic<S> {
             next = decode(&self.doc)?;
         }
         *self.confirmed.borrow_mut() = next;
-        self.rebase()
+        Ok(())
     }
 
     /// Takes the server's answer to the command `id`: it leaves the pending layer (accepted:

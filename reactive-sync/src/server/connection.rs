@@ -14,7 +14,7 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message, error::CapacityError};
 
-use super::room::{ApplyError, Subscriber};
+use super::room::{ApplyError, CommandCall, Subscriber};
 use super::{Action, Shared};
 use crate::protocol::{ErrorCode, Frame};
 
@@ -153,7 +153,15 @@ async fn run(ws: &mut Ws, shared: &Arc<Shared>) -> Close {
 
     let close = async {
         for frame in std::iter::once(welcome).chain(presence) {
-            if let Err(close) = write(ws, &frame.encode(), config.write_timeout).await {
+            let bytes = frame.encode();
+            if bytes.len() > config.limits.max_message_bytes {
+                // The peer would refuse the message (and retry forever): say why instead.
+                return Close::with(
+                    ErrorCode::TooLarge,
+                    "the initial sync is larger than the message limit",
+                );
+            }
+            if let Err(close) = write(ws, &bytes, config.write_timeout).await {
                 return close;
             }
         }
@@ -230,8 +238,12 @@ fn handle(
                     "read-only: updates refused",
                 ));
             }
-            match room.apply_update(&shared.storage, session, bytes, compact_every) {
+            let scopes = shared.scope_policy.as_deref();
+            match room.apply_update(&shared.storage, session, bytes, compact_every, scopes) {
                 Ok(version_vector) => room.send_to(session, &Frame::Ack { id, version_vector }),
+                Err(ApplyError::ScopeDenied(denied)) => {
+                    return Err(Close::with(ErrorCode::ScopeWriteDenied, denied.to_string()));
+                }
                 Err(ApplyError::BadUpdate(why)) => {
                     return Err(Close::with(ErrorCode::BadUpdate, why));
                 }
@@ -244,7 +256,12 @@ fn handle(
             }
             room.set_presence(session, state);
         }
-        Frame::Command { id, name, args } => {
+        Frame::Command {
+            client,
+            id,
+            name,
+            args,
+        } => {
             if !can_write {
                 return Err(Close::with(
                     ErrorCode::Forbidden,
@@ -252,17 +269,28 @@ fn handle(
                 ));
             }
             let executor = shared.executor.as_deref();
-            match room.run_command(
-                &shared.storage,
-                executor,
-                session,
-                &name,
-                &args,
-                compact_every,
-            ) {
-                Ok(outcome) => room.send_to(session, &Frame::CommandResult { id, outcome }),
+            let call = CommandCall {
+                client,
+                id,
+                name: &name,
+                args: &args,
+            };
+            match room.run_command(&shared.storage, executor, session, call, compact_every) {
+                Ok((outcome, updates)) => room.send_to(
+                    session,
+                    &Frame::CommandResult {
+                        client,
+                        id,
+                        outcome,
+                        updates,
+                    },
+                ),
                 Err(ApplyError::BadUpdate(why)) => {
                     return Err(Close::with(ErrorCode::Internal, why));
+                }
+                // Commands are the server's own code: their writes are not scope-checked.
+                Err(ApplyError::ScopeDenied(denied)) => {
+                    return Err(Close::with(ErrorCode::Internal, denied.to_string()));
                 }
                 Err(ApplyError::Storage(e)) => return Err(room_failed(&mut room, e)),
             }

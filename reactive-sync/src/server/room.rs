@@ -9,9 +9,11 @@ use std::sync::Arc;
 use loro::{ExportMode, LoroDoc, VersionVector};
 use tokio::sync::{mpsc, oneshot};
 
-use super::CommandExecutor;
+use super::command_log::CommandKey;
 use super::storage::{SqliteStorage, StorageError};
+use super::{CommandExecutor, ScopePolicy};
 use crate::protocol::{CommandOutcome, ErrorCode, Frame};
+use crate::{ScopeGate, ScopeWriteDenied};
 
 /// An encoded frame, shared by every subscriber it is fanned out to.
 pub(crate) type Outgoing = Arc<Vec<u8>>;
@@ -36,6 +38,17 @@ pub(crate) struct Room {
     next_session: u64,
     pub(crate) subscribers: HashMap<u64, Subscriber>,
     presence: HashMap<u64, (String, Vec<u8>)>,
+    /// The copy updates are tried on when the server enforces scope policies (made on the
+    /// first update checked).
+    scope_gate: Option<ScopeGate>,
+}
+
+/// A client's command, as the room runs it.
+pub(crate) struct CommandCall<'a> {
+    pub(crate) client: u64,
+    pub(crate) id: u64,
+    pub(crate) name: &'a str,
+    pub(crate) args: &'a [u8],
 }
 
 /// Why an update or command was not applied.
@@ -45,6 +58,8 @@ pub(crate) enum ApplyError {
     /// SQLite failed after the document changed in memory: the room must be dropped (and
     /// reloaded from what was stored) and nothing acknowledged.
     Storage(StorageError),
+    /// The update writes a replicated scope value its sender may not write: nothing changed.
+    ScopeDenied(ScopeWriteDenied),
 }
 
 impl Room {
@@ -68,6 +83,7 @@ impl Room {
             next_session: 1,
             subscribers: HashMap::new(),
             presence: HashMap::new(),
+            scope_gate: None,
         })
     }
 
@@ -200,12 +216,28 @@ impl Room {
         from: u64,
         bytes: Vec<u8>,
         compact_every: usize,
+        scope_policy: Option<&dyn ScopePolicy>,
     ) -> Result<Vec<u8>, ApplyError> {
+        if let Some(policy) = scope_policy {
+            let principal = self
+                .subscribers
+                .get(&from)
+                .map(|s| s.principal.clone())
+                .unwrap_or_default();
+            let document = &self.document;
+            let gate = self
+                .scope_gate
+                .get_or_insert_with(|| ScopeGate::new(&self.doc));
+            gate.check(&self.doc, &bytes, &principal, |scope, key| {
+                policy.may_write(&principal, document, scope, key)
+            })
+            .map_err(ApplyError::ScopeDenied)?;
+        }
         let before = self.doc.oplog_vv();
-        let status = self
-            .doc
-            .import(&bytes)
-            .map_err(|e| ApplyError::BadUpdate(e.to_string()))?;
+        let status = self.doc.import(&bytes).map_err(|e| {
+            self.scope_gate = None; // it took what the document refused
+            ApplyError::BadUpdate(e.to_string())
+        })?;
         let changed = self.doc.oplog_vv() != before || status.pending.is_some();
         if changed {
             self.persist(storage, &bytes, compact_every)?;
@@ -214,20 +246,22 @@ impl Room {
         Ok(self.doc.oplog_vv().encode())
     }
 
-    /// Runs a command with the executor; an accepted command's changes are persisted and
-    /// fanned out to everyone (its sender included) before the outcome.
+    /// Runs a command with the executor, at most once per (principal, client, id): a command
+    /// seen before gets its stored answer (and no updates: its effect is in the document). An
+    /// accepted command's changes are persisted with its answer, fanned out to the others, and
+    /// returned for the sender's answer.
     pub(crate) fn run_command(
         &mut self,
         storage: &SqliteStorage,
         executor: Option<&dyn CommandExecutor>,
         from: u64,
-        name: &str,
-        args: &[u8],
+        command: CommandCall<'_>,
         compact_every: usize,
-    ) -> Result<CommandOutcome, ApplyError> {
+    ) -> Result<(CommandOutcome, Vec<u8>), ApplyError> {
         let Some(executor) = executor else {
-            return Ok(CommandOutcome::Rejected(
-                "this server runs no commands".into(),
+            return Ok((
+                CommandOutcome::Rejected("this server runs no commands".into()),
+                Vec::new(),
             ));
         };
         let principal = self
@@ -235,21 +269,46 @@ impl Room {
             .get(&from)
             .map(|s| s.principal.clone())
             .unwrap_or_default();
-        let before = self.doc.oplog_vv();
-        let outcome = executor.execute(&self.doc, &principal, name, args);
-        self.doc.commit();
-        if self.doc.oplog_vv() != before {
-            let bytes = self
-                .doc
-                .export(ExportMode::updates(&before))
-                .map_err(|e| ApplyError::BadUpdate(e.to_string()))?;
-            self.persist(storage, &bytes, compact_every)?;
-            self.fan_out(None, &Frame::Update { id: 0, bytes });
+        let key = CommandKey {
+            document: &self.document,
+            principal: &principal,
+            client: command.client,
+            id: command.id,
+        };
+        if let Some(outcome) = storage.command_outcome(&key).map_err(ApplyError::Storage)? {
+            return Ok((outcome, Vec::new()));
         }
-        Ok(match outcome {
+        let before = self.doc.oplog_vv();
+        let outcome = match executor.execute(&self.doc, &principal, command.name, command.args) {
             Ok(()) => CommandOutcome::Accepted,
             Err(why) => CommandOutcome::Rejected(why),
-        })
+        };
+        self.doc.commit();
+        let bytes = if self.doc.oplog_vv() != before {
+            self.doc
+                .export(ExportMode::updates(&before))
+                .map_err(|e| ApplyError::BadUpdate(e.to_string()))?
+        } else {
+            Vec::new()
+        };
+        let update = (!bytes.is_empty()).then_some(bytes.as_slice());
+        if let (Some(gate), Some(update)) = (&mut self.scope_gate, update) {
+            gate.admit(&self.doc, update);
+        }
+        if let Some(seq) = storage
+            .append_command(&key, &outcome, update)
+            .map_err(ApplyError::Storage)?
+        {
+            self.after_append(storage, seq, compact_every);
+            self.fan_out(
+                Some(from),
+                &Frame::Update {
+                    id: 0,
+                    bytes: bytes.clone(),
+                },
+            );
+        }
+        Ok((outcome, bytes))
     }
 
     fn persist(
@@ -258,15 +317,21 @@ impl Room {
         bytes: &[u8],
         compact_every: usize,
     ) -> Result<(), ApplyError> {
-        self.last_seq = storage
+        let seq = storage
             .append(&self.document, bytes)
             .map_err(ApplyError::Storage)?;
+        self.after_append(storage, seq, compact_every);
+        Ok(())
+    }
+
+    /// Counts a stored update, compacting the log when it is due.
+    fn after_append(&mut self, storage: &SqliteStorage, seq: i64, compact_every: usize) {
+        self.last_seq = seq;
         self.since_compaction += 1;
         if self.since_compaction >= compact_every {
             // A failed compaction loses nothing: the updates stay in the log.
             let _ = self.compact(storage);
         }
-        Ok(())
     }
 
     /// Folds the room's update log into one snapshot.

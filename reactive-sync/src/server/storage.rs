@@ -61,14 +61,21 @@ impl SqliteStorage {
              CREATE TABLE IF NOT EXISTS sync_snapshots (
                  document TEXT PRIMARY KEY,
                  bytes BLOB NOT NULL,
-                 through_seq INTEGER NOT NULL);",
+                 through_seq INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS sync_commands (
+                 document TEXT NOT NULL,
+                 principal TEXT NOT NULL,
+                 client INTEGER NOT NULL,
+                 id INTEGER NOT NULL,
+                 rejected TEXT,
+                 PRIMARY KEY (document, principal, client, id));",
         )?;
         Ok(SqliteStorage {
             conn: Mutex::new(conn),
         })
     }
 
-    fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
+    pub(super) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (each write is a
         // transaction), so a poisoned lock is still a usable connection.
         self.conn

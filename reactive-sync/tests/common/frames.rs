@@ -8,7 +8,7 @@ fn bytes() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn error_code() -> impl Strategy<Value = ErrorCode> {
-    (1u16..=11).prop_map(|n| ErrorCode::from_u16(n).expect("codes 1..=11 exist"))
+    (1u16..=12).prop_map(|n| ErrorCode::from_u16(n).expect("codes 1..=12 exist"))
 }
 
 pub fn frame() -> impl Strategy<Value = Frame> {
@@ -34,15 +34,26 @@ pub fn frame() -> impl Strategy<Value = Frame> {
             principal,
             state
         }),
-        (any::<u64>(), ".*", bytes()).prop_map(|(id, name, args)| Frame::Command {
-            id,
-            name,
-            args
+        (any::<u64>(), any::<u64>(), ".*", bytes()).prop_map(|(client, id, name, args)| {
+            Frame::Command {
+                client,
+                id,
+                name,
+                args,
+            }
         }),
-        (any::<u64>(), proptest::option::of(".*")).prop_map(|(id, why)| Frame::CommandResult {
-            id,
-            outcome: why.map_or(CommandOutcome::Accepted, CommandOutcome::Rejected)
-        }),
+        (
+            any::<u64>(),
+            any::<u64>(),
+            proptest::option::of(".*"),
+            bytes()
+        )
+            .prop_map(|(client, id, why, updates)| Frame::CommandResult {
+                client,
+                id,
+                outcome: why.map_or(CommandOutcome::Accepted, CommandOutcome::Rejected),
+                updates,
+            }),
         (error_code(), ".*").prop_map(|(code, message)| Frame::Error { code, message }),
     ]
 }
