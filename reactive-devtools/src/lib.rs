@@ -3,9 +3,11 @@
 //! See inside a running reactive app, in the browser: the live dependency graph with each
 //! node's state, a node inspector (value, sources, subscribers, owner, where it was created,
 //! runs and time), *why* each memo or effect ran, the slowest and most re-run memos, the store
-//! timeline with patches, diffs and **time travel**, the scope tree with values and each
-//! principal's effective rights, the event log with each event's path and handlers, the
-//! recorded session exported to a file and imported back, and how many messages were dropped.
+//! timeline with patches, diffs and **time travel**, the scope tree with values, each
+//! principal's effective rights and each access decision with the rule that decided it, the
+//! event log with each event's path and handlers, the recorded session exported to a file and
+//! imported back, and how many messages were dropped. A store can also be shown in Redux
+//! DevTools (feature `redux`).
 //!
 //! ```no_run
 //! use reactive_core::{Effect, Signal};

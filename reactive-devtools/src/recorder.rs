@@ -85,6 +85,8 @@ struct Model {
     values_dirty: HashSet<WireId>,
     stores: HashMap<String, Jumper>,
     scopes: Vec<(Scope, Option<Message>)>,
+    /// Records scope access decisions once a scope tree is attached.
+    access_log: Option<reactive_store::AccessLog>,
     /// Event stores watched: each polled by `pump` for what was appended since.
     event_stores: Vec<EventStorePoll>,
 }
@@ -368,6 +370,7 @@ impl Recorder {
     /// interval). Call it from the app's loop, on the thread the recorder lives on; it never
     /// waits. Returns the number of commands applied.
     pub fn pump(&self) -> usize {
+        self.send_decisions();
         let commands: Vec<Command> = match &self.inner.commands {
             Some(rx) => rx.try_iter().collect(),
             None => Vec::new(),
@@ -402,6 +405,8 @@ impl Recorder {
             self.send_scopes();
             self.inner.model.borrow_mut().last_scopes = Some(now);
         }
+        // What the recorder itself read of the scope trees is not the app's doing.
+        self.forget_decisions();
         applied
     }
 

@@ -13,6 +13,7 @@
 //! | `render_text`, `to_dot`, `to_devtools_json` | `scope/render.rs` |
 //! | events: `emit`, `on`, `last_event`, `add_interceptor` … | `event.rs` (its tables sit beside the registry, keyed by scope) |
 
+mod decisions;
 mod error;
 mod key;
 mod lookup;
@@ -35,6 +36,7 @@ use crate::event::{
     self, EmitOptions, EventError, EventInterceptor, EventLog, InterceptorId, Subscribe,
 };
 
+pub use decisions::{AccessDecision, AccessLog, DecisionRule};
 pub use error::{PersistError, ScopeError};
 pub use key::Key;
 pub use persist::ScopeSnapshot;
