@@ -12,7 +12,8 @@
 //! and monitors is the CLI's own code, unchanged.
 //!
 //! Needs `node` and `npm`. Without them the test passes with a message, unless
-//! `REACTIVE_REQUIRE_NODE=1`, which makes it fail (CI sets it).
+//! `REACTIVE_REQUIRE_NODE=1`, which makes it fail (CI sets it). With them, any other trouble
+//! (`npm ci` failing, the server not starting) fails the test.
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -157,11 +158,14 @@ fn inner(message: &Value, field: &str) -> Value {
 
 #[test]
 fn a_store_shows_its_commits_in_redux_devtools_and_a_monitor_jump_moves_it() {
-    if Command::new("node").arg("--version").output().is_err() {
-        return unavailable("`node` is not installed");
+    // Only a missing `node` or `npm` skips the test; anything failing after that fails it.
+    for tool in ["node", "npm"] {
+        if Command::new(tool).arg("--version").output().is_err() {
+            return unavailable(&format!("`{tool}` is not installed"));
+        }
     }
     if let Err(why) = installed() {
-        return unavailable(&why);
+        panic!("the Redux DevTools server cannot be installed: {why}");
     }
     let dir = redux_dir();
     let port = free_port();
