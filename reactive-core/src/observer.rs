@@ -198,6 +198,7 @@ impl Runtime {
     /// ```
     /// use reactive_core::{Runtime, RuntimeEvent, Signal};
     /// use std::{cell::Cell, rc::Rc};
+    /// # Runtime::clear_observer(); // the `tracing` feature's, when on
     ///
     /// let (a, b) = (Rc::new(Cell::new(0)), Rc::new(Cell::new(0)));
     /// let (seen_a, seen_b) = (a.clone(), b.clone());
@@ -515,6 +516,13 @@ mod tests {
         }
     }
 
+    /// Starts a test from a thread with no observer (with the `tracing` feature each thread
+    /// starts with the `TracingObserver`).
+    fn unobserved() {
+        Runtime::clear_observer();
+        assert!(!Runtime::has_observer());
+    }
+
     #[test]
     fn an_added_observer_keeps_the_one_set_before_and_removing_it_leaves_that_one() {
         let log = Rc::new(RefCell::new(Vec::new()));
@@ -532,6 +540,7 @@ mod tests {
 
     #[test]
     fn set_observer_replaces_the_added_ones_and_their_handles_then_remove_nothing() {
+        unobserved();
         let log = Rc::new(RefCell::new(Vec::new()));
         let added = Runtime::add_observer(tagged(&log, 1));
         Runtime::set_observer(tagged(&log, 2));
@@ -546,6 +555,7 @@ mod tests {
 
     #[test]
     fn an_observer_may_remove_itself_while_it_is_told_an_event() {
+        unobserved();
         let handle: Rc<RefCell<Option<ObserverHandle>>> = Rc::default();
         let slot = handle.clone();
         let told = Rc::new(RefCell::new(0));
@@ -581,6 +591,7 @@ mod tests {
         /// the runtime is observed exactly while that list is not empty.
         #[test]
         fn writes_reach_exactly_the_live_observers_in_order(ops in prop::collection::vec(op(), 0..40)) {
+            unobserved();
             let log = Rc::new(RefCell::new(Vec::new()));
             let s = Signal::new(0);
             let mut handles: Vec<(usize, ObserverHandle)> = Vec::new();
