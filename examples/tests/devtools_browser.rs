@@ -8,7 +8,8 @@
 //!
 //! Needs `node`, `npm` (for `npm ci` when `node_modules` is missing) and Debian's chromium at
 //! `/usr/bin/chromium`. Without them the test passes with a message, unless
-//! `REACTIVE_REQUIRE_BROWSER=1`, which makes it fail (CI sets it).
+//! `REACTIVE_REQUIRE_BROWSER=1`, which makes it fail (CI sets it). With them, any other trouble
+//! (`npm ci` failing, the page or the app misbehaving) fails the test.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -78,14 +79,17 @@ fn screenshot_dir() -> PathBuf {
 
 #[test]
 fn the_devtools_page_shows_the_editor_and_time_travel_moves_its_store() {
-    if !works(Command::new("node").arg("--version")) {
-        return unavailable("`node` is not on the PATH");
+    // Only a missing tool skips the test; anything failing after that fails it.
+    for tool in ["node", "npm"] {
+        if !works(Command::new(tool).arg("--version")) {
+            return unavailable(&format!("`{tool}` is not on the PATH"));
+        }
     }
     if !Path::new(CHROMIUM).exists() {
         return unavailable("Debian's chromium is not installed (/usr/bin/chromium)");
     }
     if let Err(why) = playwright() {
-        return unavailable(&why);
+        panic!("playwright-core cannot be installed: {why}");
     }
     let shots = screenshot_dir();
     let out = Command::new("node")

@@ -95,7 +95,8 @@
 //!
 //! ## Seeing what the runtime does
 //!
-//! [`Runtime::set_observer`] installs one [`RuntimeObserver`] per thread, told every
+//! [`Runtime::add_observer`] adds a [`RuntimeObserver`] beside the thread's others (the
+//! `tracing` one, the devtools; [`Runtime::set_observer`] replaces them all), told every
 //! [`RuntimeEvent`]: nodes created and disposed, writes, memo recomputations and effect runs
 //! (which sources triggered them, how they ended, how long they took), flushes. When none is
 //! installed it costs a flag test. [`Runtime::graph_snapshot`] shows the graph at one moment.
@@ -193,7 +194,7 @@ pub use map_keyed::map_keyed;
 pub use memo::Memo;
 #[cfg(feature = "tracing")]
 pub use observer::TracingObserver;
-pub use observer::{RunOutcome, RuntimeEvent, RuntimeObserver};
+pub use observer::{ObserverHandle, RunOutcome, RuntimeEvent, RuntimeObserver};
 pub use owner::{
     Owner, create_root, expect_context, on_cleanup, provide_context, try_on_cleanup,
     try_provide_context, use_context,

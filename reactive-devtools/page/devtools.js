@@ -19,7 +19,7 @@ function newModel() {
     app: '', tick: 0, dropped: 0, messages: [],
     nodes: new Map(), edges: [], sourcesOf: new Map(), subsOf: new Map(),
     runs: [], runsByNode: new Map(), lastWrite: new Map(), values: new Map(),
-    stores: new Map(), scopes: new Map(), events: new Map(), eventOrder: [], appends: [],
+    stores: new Map(), scopes: new Map(), decisions: [], events: new Map(), eventOrder: [], appends: [],
     failures: [],
   };
 }
@@ -83,6 +83,7 @@ function apply(m) {
       break;
     }
     case 'scopes': S.scopes.set(m.root, m.scopes); break;
+    case 'access_decision': S.decisions.push(m); if (S.decisions.length > 1000) S.decisions.shift(); break;
     case 'event_emitted':
       S.events.set(m.seq, { ...m, handlers: null, vetoed: null });
       S.eventOrder.push(m.seq);
@@ -377,6 +378,11 @@ function drawCommit() {
     el('h4', {}, 'State after'), el('pre', { id: 'commit-state' }, JSON.stringify(step.state, null, 2)));
 }
 
+function decisionLine(d) {
+  return el('div', { class: d.allowed ? 'hint' : 'vetoed' },
+    `${d.allowed ? '✓' : '✗'} ${d.principal} ${d.action}${d.key ? ` '${d.key}'` : ''} — ${d.rule}`);
+}
+
 function drawScopes() {
   const root = document.getElementById('scopes');
   const parts = [];
@@ -387,9 +393,18 @@ function drawScopes() {
         el('td', {}, v.key), el('td', {}, v.value === null && v.type ? v.type : JSON.stringify(v.value)),
         el('td', {}, v.own ? (v.shadows ? `overrides ${v.shadows}` : 'own') : `from ${v.from}`))));
       const rights = el('div', { class: 'rights' }, ...Object.entries(s.rights || {}).map(([p, acts]) => el('span', {}, el('b', {}, p), ': ', acts.length ? acts.join(', ') : 'nothing')));
+      const decided = S.decisions.filter((d) => d.scope === s.path).slice(-5).reverse().map(decisionLine);
       parts.push(el('div', { class: 'scope', style: `margin-left:${16 * s.depth}px`, dataset: { path: s.path } },
-        el('b', {}, s.name), ' ', el('span', { class: 'hint' }, s.path), s.policy ? el('div', { class: 'hint' }, 'policy: ' + JSON.stringify(s.policy)) : null, rights, values));
+        el('b', {}, s.name), ' ', el('span', { class: 'hint' }, s.path), s.policy ? el('div', { class: 'hint' }, 'policy: ' + JSON.stringify(s.policy)) : null, rights, values,
+        decided.length ? el('div', { class: 'decisions' }, ...decided) : null));
     }
+  }
+  if (S.decisions.length) {
+    parts.push(el('h3', {}, 'Access decisions (newest first)'),
+      el('table', { id: 'decisions' }, el('tr', {}, el('th', {}, 'principal'), el('th', {}, 'action'), el('th', {}, 'scope'), el('th', {}, 'key'), el('th', {}, 'decision'), el('th', {}, 'rule')),
+        ...S.decisions.slice(-200).reverse().map((d) => el('tr', { class: d.allowed ? '' : 'vetoed' },
+          el('td', {}, d.principal), el('td', {}, d.action), el('td', {}, d.scope), el('td', {}, d.key ?? ''),
+          el('td', {}, d.allowed ? 'allowed' : 'denied'), el('td', {}, d.rule)))));
   }
   if (!parts.length) parts.push(el('p', { class: 'hint' }, 'No scope tree attached (Devtools::attach_scope).'));
   root.replaceChildren(...parts);

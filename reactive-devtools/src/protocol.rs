@@ -131,6 +131,22 @@ pub enum Message {
         /// a `rights` object added: principal name → the actions it may take there.
         scopes: Vec<Value>,
     },
+    /// A scope access was decided in an attached scope tree (who tried what where, and the
+    /// rule that allowed or refused it: `reactive_store::AccessDecision`).
+    AccessDecision {
+        /// Who tried.
+        principal: String,
+        /// What (`read`, `write`, `emit`, `create_child`, `admin`).
+        action: String,
+        /// The scope's path.
+        scope: String,
+        /// The key, event topic or child name concerned, if any.
+        key: Option<String>,
+        /// Whether it was allowed.
+        allowed: bool,
+        /// The rule that decided, as text.
+        rule: String,
+    },
     /// An event was emitted in an attached scope tree.
     EventEmitted {
         /// Its number.
@@ -283,6 +299,16 @@ mod tests {
                     created_at: Some("src/main.rs:1:2".into()),
                 }),
             any::<u64>().prop_map(|id| Message::NodeDisposed { id }),
+            (text(), text(), proptest::option::of(text()), any::<bool>()).prop_map(
+                |(principal, scope, key, allowed)| Message::AccessDecision {
+                    principal,
+                    action: "write".into(),
+                    scope,
+                    key,
+                    allowed,
+                    rule: "the policy of 'app': its default".into(),
+                }
+            ),
             (any::<u64>(), any::<bool>())
                 .prop_map(|(id, changed)| Message::Written { id, changed }),
             (

@@ -14,8 +14,8 @@ use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
 use reactive_core::{
-    NodeId, NodeInfo, NodeKind, NodeState, RunOutcome, Runtime, RuntimeEvent, RuntimeObserver,
-    WithUntracked,
+    NodeId, NodeInfo, NodeKind, NodeState, ObserverHandle, RunOutcome, Runtime, RuntimeEvent,
+    RuntimeObserver, WithUntracked,
 };
 use reactive_store::Scope;
 
@@ -85,6 +85,8 @@ struct Model {
     values_dirty: HashSet<WireId>,
     stores: HashMap<String, Jumper>,
     scopes: Vec<(Scope, Option<Message>)>,
+    /// Records scope access decisions once a scope tree is attached.
+    access_log: Option<reactive_store::AccessLog>,
     /// Event stores watched: each polled by `pump` for what was appended since.
     event_stores: Vec<EventStorePoll>,
 }
@@ -97,6 +99,8 @@ struct Inner {
     commands: Option<Receiver<Command>>,
     interval: Duration,
     model: RefCell<Model>,
+    /// The recorder's place among the thread's runtime observers, while installed.
+    installed: RefCell<Option<ObserverHandle>>,
 }
 
 /// The reactive thread's half of the devtools: records what happens into messages for an
@@ -261,18 +265,46 @@ impl Recorder {
                     graph_dirty: true,
                     ..Model::default()
                 }),
+                installed: RefCell::new(None),
             }),
         }
     }
 
-    /// Installs this recorder as the thread's runtime observer (replacing any other).
+    /// Adds this recorder to the thread's runtime observers, beside the others (the `tracing`
+    /// one, an observer of the app's own): `reactive_core::Runtime::add_observer`. Installing
+    /// an installed recorder does nothing.
+    ///
+    /// ```
+    /// # use reactive_core::*; use reactive_devtools::*; use std::{cell::Cell, rc::Rc, time::Duration};
+    /// let writes = Rc::new(Cell::new(0));
+    /// let counted = writes.clone();
+    /// let _mine = Runtime::add_observer(move |e: &RuntimeEvent| {
+    ///     if matches!(e, RuntimeEvent::Written { .. }) { counted.set(counted.get() + 1) }
+    /// });
+    /// let (outbox, _inbox) = Outbox::bounded(64);
+    /// let recorder = Recorder::new(outbox, None, Duration::ZERO);
+    /// recorder.install();
+    /// let s = Signal::new(0);
+    /// let m = Memo::new(move || s.get());
+    /// m.get();
+    /// s.set(1);
+    /// m.get();
+    /// recorder.uninstall(); // removes the recorder only
+    /// s.set(2);
+    /// assert_eq!((recorder.stats(m.id()).runs, writes.get()), (2, 2));
+    /// ```
     pub fn install(&self) {
-        Runtime::set_observer(Observer(self.inner.clone()));
+        let mut installed = self.inner.installed.borrow_mut();
+        if installed.as_ref().is_none_or(|h| !h.is_installed()) {
+            *installed = Some(Runtime::add_observer(Observer(self.inner.clone())));
+        }
     }
 
-    /// Removes the thread's runtime observer (events cost nothing again).
+    /// Removes this recorder from the thread's runtime observers (the others stay; with none
+    /// left, events cost nothing again).
     pub fn uninstall(&self) {
-        Runtime::clear_observer();
+        let handle = self.inner.installed.borrow_mut().take();
+        drop(handle);
     }
 
     /// Messages dropped so far because the queue to the server was full.
@@ -338,6 +370,7 @@ impl Recorder {
     /// interval). Call it from the app's loop, on the thread the recorder lives on; it never
     /// waits. Returns the number of commands applied.
     pub fn pump(&self) -> usize {
+        self.send_decisions();
         let commands: Vec<Command> = match &self.inner.commands {
             Some(rx) => rx.try_iter().collect(),
             None => Vec::new(),
@@ -372,6 +405,8 @@ impl Recorder {
             self.send_scopes();
             self.inner.model.borrow_mut().last_scopes = Some(now);
         }
+        // What the recorder itself read of the scope trees is not the app's doing.
+        self.forget_decisions();
         applied
     }
 

@@ -150,8 +150,8 @@ pub use reactive_state::{
     apply_whole, invert, keyed, node_at, node_at_mut, path,
 };
 pub use scope::{
-    Access, AccessDenied, Action, Key, PersistError, Policy, Principal, Scope, ScopeError,
-    ScopeSnapshot,
+    Access, AccessDecision, AccessDenied, AccessLog, Action, DecisionRule, Key, PersistError,
+    Policy, Principal, Scope, ScopeError, ScopeSnapshot,
 };
 pub use store::{
     Commit, CommitKind, HistoryLimits, HistoryStatus, HistoryStep, HookId, Middleware, Proposal,

@@ -13,6 +13,7 @@
 //! | `render_text`, `to_dot`, `to_devtools_json` | `scope/render.rs` |
 //! | events: `emit`, `on`, `last_event`, `add_interceptor` … | declared in `scope/event_api.rs`, routed by `event.rs` (its tables sit beside the registry, keyed by scope) |
 
+mod decisions;
 mod error;
 mod event_api;
 mod key;
@@ -33,6 +34,7 @@ use serde_json::Value;
 #[cfg(doc)]
 use crate::event::EventError;
 
+pub use decisions::{AccessDecision, AccessLog, DecisionRule};
 pub use error::{PersistError, ScopeError};
 pub use key::Key;
 pub use persist::ScopeSnapshot;

@@ -55,6 +55,7 @@
 //! | `sync-client` | no | the sync client: a Loro document kept in sync with a server over WebSocket (`reactive::sync::client`, tokio) | `reactive-sync` |
 //! | `sync-server` | no | the sync server: rooms, SQLite persistence, auth, policies, limits (`reactive::sync::server`) | `reactive-sync` |
 //! | `devtools` | no | the browser devtools: `reactive::devtools::serve("127.0.0.1:7777")` shows the graph, runs and why, the store timeline with time travel, scopes and events | `reactive-devtools` |
+//! | `devtools-redux` | no | `devtools`, and a store shown in Redux DevTools through `@redux-devtools/cli` (`reactive::devtools::ReduxDevtools`) | `reactive-devtools` |
 //!
 //! ## Which construct do I choose?
 //!

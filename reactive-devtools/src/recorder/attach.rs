@@ -5,14 +5,17 @@ use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use reactive_store::{
-    Action, EventInfo, EventInterceptor, EventOutcome, Principal, Scope, ScopeError, State, Store,
-    Veto,
+    AccessLog, Action, EventInfo, EventInterceptor, EventOutcome, Principal, Scope, ScopeError,
+    State, Store, Veto,
 };
 use serde_json::Value;
 
 use super::{Jumper, Recorder};
 use crate::outbox::Outbox;
 use crate::protocol::{Message, StoreStep};
+
+/// Access decisions kept between two pumps (beyond it the oldest are dropped).
+const DECISIONS_KEPT: usize = 10_000;
 
 /// Why something could not be attached.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -108,8 +111,10 @@ impl Recorder {
         Ok(())
     }
 
-    /// Shows the scope tree under `root` (values, policies, each principal's effective rights)
-    /// and the events emitted in it (path, handlers, vetoes). The tree is sent by
+    /// Shows the scope tree under `root` (values, policies, each principal's effective rights,
+    /// each access decided in it with the rule that decided) and the events emitted in it (path,
+    /// handlers, vetoes). Decisions are recorded (`reactive_store::AccessLog`) once a tree is
+    /// attached, and sent by the next [`pump`](Recorder::pump); the tree is sent by
     /// [`pump`](Recorder::pump) when it changed.
     ///
     /// # Errors
@@ -134,8 +139,51 @@ impl Recorder {
             outbox: self.inner.outbox.clone(),
         })
         .map_err(|e| AttachError::Events(e.to_string()))?;
-        self.inner.model.borrow_mut().scopes.push((root, None));
+        let mut model = self.inner.model.borrow_mut();
+        model.scopes.push((root, None));
+        model
+            .access_log
+            .get_or_insert_with(|| AccessLog::open(DECISIONS_KEPT));
         Ok(())
+    }
+
+    /// Sends the access decisions made in the attached trees since the last call.
+    pub(super) fn send_decisions(&self) {
+        let (decisions, roots) = {
+            let model = self.inner.model.borrow();
+            let Some(log) = &model.access_log else {
+                return;
+            };
+            let roots: Vec<String> = model
+                .scopes
+                .iter()
+                .filter_map(|(s, _)| s.path().ok())
+                .collect();
+            (log.take(), roots)
+        };
+        let in_tree = |path: &str| {
+            roots.iter().any(|root| {
+                path.strip_prefix(root.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+            })
+        };
+        for d in decisions.into_iter().filter(|d| in_tree(&d.scope)) {
+            self.inner.send(&Message::AccessDecision {
+                principal: d.principal,
+                action: action_name(d.action).into(),
+                scope: d.scope,
+                key: d.key,
+                allowed: d.allowed,
+                rule: d.rule.to_string(),
+            });
+        }
+    }
+
+    /// Drops the decisions recorded since the last call (the recorder's own reads).
+    pub(super) fn forget_decisions(&self) {
+        if let Some(log) = &self.inner.model.borrow().access_log {
+            drop(log.take());
+        }
     }
 
     /// Shows an event appended to an event store (`reactive-sourcing`) in the page's event log.

@@ -217,7 +217,11 @@ fn a_scope_tree_is_sent_with_each_principals_effective_rights() {
     assert!(messages(&inbox).is_empty());
     doc.child("more").unwrap();
     recorder.pump();
-    assert_eq!(messages(&inbox).len(), 1);
+    let sent = messages(&inbox);
+    let trees = sent.iter().filter(|m| matches!(m, Message::Scopes { .. }));
+    assert_eq!(trees.count(), 1);
+    // Creating the child was an access decision of the app's, sent as such.
+    assert!(sent.iter().any(|m| matches!(m, Message::AccessDecision { action, allowed: true, .. } if action == "create_child")));
 }
 
 #[test]
@@ -302,5 +306,52 @@ fn appends_to_a_watched_event_store_are_sent_once_each_in_order() {
             ("a".to_string(), 2, serde_json::json!(3)),
             ("b".to_string(), 2, serde_json::json!(4)),
         ]
+    );
+}
+
+#[test]
+fn each_access_decision_in_an_attached_tree_is_sent_with_its_rule_and_the_recorders_own_reads_are_not()
+ {
+    let (recorder, inbox) = recorder(1024);
+    let app = Scope::root("decided").unwrap();
+    let elsewhere = Scope::root("decided-elsewhere").unwrap();
+    let guest = Principal::new("guest");
+    app.set_policy(Policy::new(Access::READ)).unwrap();
+    recorder.attach_scope(app).unwrap();
+    recorder.pump(); // sends the tree (reading it decides accesses, as the system)
+    drop(messages(&inbox));
+    const TITLE: reactive_store::Key<String> = reactive_store::Key::new("title");
+    assert!(
+        app.as_principal(guest)
+            .unwrap()
+            .set(TITLE, "x".into())
+            .is_err()
+    );
+    elsewhere.set(TITLE, "not shown".into()).unwrap();
+    recorder.pump();
+    let decisions: Vec<(String, String, String, Option<String>, bool, String)> = messages(&inbox)
+        .into_iter()
+        .filter_map(|m| match m {
+            Message::AccessDecision {
+                principal,
+                action,
+                scope,
+                key,
+                allowed,
+                rule,
+            } => Some((principal, action, scope, key, allowed, rule)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        decisions,
+        [(
+            "guest".to_string(),
+            "write".to_string(),
+            "decided".to_string(),
+            Some("title".to_string()),
+            false,
+            "the policy of 'decided': its default".to_string()
+        )]
     );
 }

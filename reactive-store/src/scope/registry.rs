@@ -81,6 +81,8 @@ pub(crate) struct ScopeData {
 #[derive(Default)]
 pub(crate) struct Registry {
     pub scopes: SlotMap<ScopeKey, ScopeData>,
+    /// The open `AccessLog`s: each access decision is recorded in them (none: not recorded).
+    pub access_logs: Vec<super::decisions::SharedLog>,
 }
 
 thread_local! {
@@ -95,6 +97,15 @@ pub(crate) fn with_registry<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
             .expect("reactive-store: the scope registry was re-entered while borrowed (a bug in reactive-store)");
         f(&mut registry)
     })
+}
+
+/// Runs `f` with this thread's registry, unless it is gone (thread exit) or borrowed.
+pub(crate) fn try_with_registry(f: impl FnOnce(&mut Registry)) {
+    let _ = REGISTRY.try_with(|r| {
+        if let Ok(mut registry) = r.try_borrow_mut() {
+            f(&mut registry);
+        }
+    });
 }
 
 impl Registry {
@@ -151,7 +162,11 @@ impl Registry {
         if !self.scopes.contains_key(id) {
             return Err(Refusal::Disposed(disposed_name(id)));
         }
-        if self.access(id, principal).allows(action) {
+        let allowed = self.access(id, principal).allows(action);
+        if !self.access_logs.is_empty() {
+            self.record_decision(id, principal, action, key, allowed);
+        }
+        if allowed {
             return Ok(());
         }
         Err(Refusal::Denied(AccessDenied {
