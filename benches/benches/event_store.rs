@@ -1,7 +1,10 @@
 //! Criterion benchmarks of the event stores (reactive-sourcing): append throughput
 //! (single events and batches of 100), read and replay throughput, and loading an aggregate
 //! with and without a snapshot — for each backend — plus raw `rusqlite` inserts of the same
-//! rows into the same table, the floor the SQLite store's appends are compared with.
+//! rows into the same table, the floor the SQLite store's appends are compared with. With
+//! `REACTIVE_POSTGRES_URL` naming a server, the Postgres store joins the backends, and raw
+//! inserts of the same rows on that server (`raw_postgres`) are its floor; without it those
+//! are skipped, saying so.
 //!
 //! Ids: `event_store/<case>/<backend>`; e.g. `cargo bench -p benches --bench event_store --
 //! append_batch` or `-- sqlite`. Durable appends wait for the disk (`fsync`), so their figures
@@ -15,7 +18,9 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use benches::event_store::{Book, LOG, RawSqlite, Sum, backends, batch, fill, filled};
+use benches::event_store::{
+    Book, LOG, RawPostgres, RawSqlite, Sum, backends, batch, fill, filled, postgres_url,
+};
 use criterion::{BatchSize, BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use reactive_sourcing::{
     AllowAll, CommandContext, EventStore, Events, ReplayTo, Repository, Schema, SqliteStore, replay,
@@ -47,6 +52,12 @@ fn appends(criterion: &mut Criterion) {
         group.bench_function(BenchmarkId::from_parameter("raw_rusqlite"), |bencher| {
             bencher.iter(|| raw.insert_batch());
         });
+        if let Some(url) = postgres_url() {
+            let mut raw = RawPostgres::open(&url, name, size);
+            group.bench_function(BenchmarkId::from_parameter("raw_postgres"), |bencher| {
+                bencher.iter(|| raw.insert_batch());
+            });
+        }
         group.finish();
     }
     sqlite_against_raw_in_memory_files(criterion);
@@ -98,6 +109,12 @@ fn reads_and_replays(criterion: &mut Criterion) {
                 }
                 assert_eq!(count, LOG);
             });
+        });
+    }
+    if let Some(url) = postgres_url() {
+        let mut raw = RawPostgres::filled(&url, "read");
+        group.bench_function(BenchmarkId::from_parameter("raw_postgres"), |bencher| {
+            bencher.iter(|| assert_eq!(raw.read_all(), LOG));
         });
     }
     group.finish();

@@ -1,7 +1,9 @@
 //! The event-store workload (reactive-sourcing), shared by the criterion target
-//! `benches/event_store.rs` and the report binary: a ledger aggregate, its events, the three
-//! backends in fresh files, and raw `rusqlite` inserts of the same rows into the same table, the
-//! floor the SQLite store's appends are compared with.
+//! `benches/event_store.rs` and the report binary: a ledger aggregate, its events, the
+//! backends in fresh files (and the Postgres store in a fresh schema when
+//! `REACTIVE_POSTGRES_URL` names a server), and raw inserts of the same rows into the same
+//! table, `rusqlite` for SQLite and [`RawPostgres`] on the same server for Postgres: the floors
+//! the stores' appends are compared with.
 //!
 //! Events carry a ~60-byte JSON payload and a principal; reads and replays go over a log of
 //! [`LOG`] events.
@@ -26,6 +28,10 @@ use reactive_sourcing::{
     Schema, SqliteStore, replay,
 };
 use serde::{Deserialize, Serialize};
+
+mod postgres;
+
+pub use postgres::{RawPostgres, URL_VARIABLE, url as postgres_url};
 
 /// Events in the log that reads, replays and loads go over.
 pub const LOG: u64 = 10_000;
@@ -101,9 +107,10 @@ pub fn batch(size: u64) -> Append {
     Append::new("ledger", ExpectedVersion::Any).events((0..size).map(event))
 }
 
-/// The three backends, each in a fresh file under `directory` named after `tag`.
+/// The backends, each in a fresh file under `directory` named after `tag`, and Postgres in a
+/// fresh schema named after `tag` when [`postgres_url`] gives a server.
 pub fn backends(directory: &Path, tag: &str) -> Vec<(&'static str, Box<dyn EventStore>)> {
-    vec![
+    let mut stores: Vec<(&'static str, Box<dyn EventStore>)> = vec![
         (
             "memory",
             Box::new(MemoryStore::new()) as Box<dyn EventStore>,
@@ -116,10 +123,14 @@ pub fn backends(directory: &Path, tag: &str) -> Vec<(&'static str, Box<dyn Event
             "sqlite",
             Box::new(SqliteStore::open(directory.join(format!("{tag}.sqlite"))).expect("open")),
         ),
-    ]
+    ];
+    if let Some(url) = postgres_url() {
+        stores.push(("postgres", Box::new(postgres::store(&url, tag))));
+    }
+    stores
 }
 
-/// The three backends, each holding [`LOG`] events appended in batches of 1,000.
+/// The backends of [`backends`], each holding [`LOG`] events appended in batches of 1,000.
 pub fn filled(directory: &Path, tag: &str) -> Vec<(&'static str, Box<dyn EventStore>)> {
     let stores = backends(directory, tag);
     for (_, store) in &stores {
@@ -251,7 +262,8 @@ impl RawSqlite {
 
 /// Checks the workload end to end in `directory`, panicking on the first wrong result: each
 /// filled backend replays to [`filled_sum`], reads back [`LOG`] events, loads that balance,
-/// and loads it again from a snapshot after one more command; raw inserts add their rows.
+/// and loads it again from a snapshot after one more command; raw inserts (rusqlite, and
+/// Postgres when there is a server) add their rows.
 /// The report's `--check` and this module's tests run it.
 pub fn check_workload(directory: &Path) {
     for (name, store) in filled(directory, "check") {
@@ -282,6 +294,13 @@ pub fn check_workload(directory: &Path) {
     raw.insert_batch();
     raw.insert_batch();
     assert_eq!(raw.rows(), 200, "raw rusqlite rows");
+    if let Some(url) = postgres_url() {
+        let mut raw = RawPostgres::open(&url, "check", 100);
+        raw.insert_batch();
+        raw.insert_batch();
+        assert_eq!(raw.rows(), 200, "raw Postgres rows");
+        assert_eq!(raw.read_all(), 200, "raw Postgres rows read back");
+    }
 }
 
 #[cfg(test)]

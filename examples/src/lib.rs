@@ -6,13 +6,15 @@
 //! [`checkout`] (a statechart). [`docs`] gathers their metadata into a
 //! `reactive_codegen::DocCatalog`; `cargo run -p reactive-codegen -- docs` (or
 //! `cargo run -p examples --bin docs`) writes it to `examples/docs/`, and a test keeps the
-//! committed files up to date.
+//! committed files up to date. [`output`] is the programs' standard output, which ends them
+//! quietly when its reader goes away (`bank --history | head`).
 
 pub mod arena;
 pub mod bank;
 pub mod checkout;
 pub mod docs;
 pub mod editor;
+pub mod output;
 
 /// The devtools address a program was asked to serve on: `--devtools` (the default,
 /// `127.0.0.1:7777`) or `--devtools=ADDR` among its arguments; `None` without the flag. Shared

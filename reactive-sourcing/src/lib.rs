@@ -158,6 +158,8 @@ mod scopes;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 mod store;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod stored;
 mod subscription;
 #[cfg(feature = "testing")]
 pub mod testing;

@@ -1,6 +1,7 @@
 //! `PostgresStore`: the event store for more than one machine, on PostgreSQL (feature
 //! `postgres`), with catch-up subscriptions woken by `LISTEN/NOTIFY`.
 
+mod connection;
 mod migrations;
 mod rows;
 mod subscription;
@@ -8,7 +9,7 @@ mod subscription;
 use std::sync::{Mutex, MutexGuard};
 
 use postgres::error::SqlState;
-use postgres::{Client, Config, NoTls, Transaction};
+use postgres::{Config, NoTls};
 
 use crate::append::{
     AppendBackend, AppendSession, IdempotencyRecord, LogPosition, SealedBatch, append,
@@ -16,7 +17,9 @@ use crate::append::{
 use crate::error::{EventStoreError, Position};
 use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 use crate::store::{EventStore, StreamSnapshot};
-use rows::{ENTRY_COLUMNS, read_entry, to_i64};
+use crate::stored::{entry_columns, only_events, to_i64};
+use connection::{Connection, LockedTransaction, connection_lost};
+use rows::read_entry;
 pub use subscription::PostgresSubscription;
 
 /// The schema [`PostgresStore::connect`] uses.
@@ -28,8 +31,9 @@ pub const DEFAULT_SCHEMA: &str = "reactive_sourcing";
 ///   transaction-level advisory lock of the schema (`pg_advisory_xact_lock`), so appends run
 ///   one at a time: each reads the log's head and last hash (the hash chain links every event
 ///   to the one before it, so sealing a batch needs both), checks the expected version and
-///   idempotency key, inserts its events (one statement), and commits, which releases the
-///   lock. The unique constraint on `(stream, version)` is the database's own guard on top: a
+///   idempotency key, inserts its events, idempotency record and notification (one
+///   statement), and commits, which releases the lock: four round trips in all (five with an
+///   idempotency key), each statement prepared once per connection. The unique constraint on `(stream, version)` is the database's own guard on top: a
 ///   writer that got around the lock (another client, a hand-written `INSERT`) and took a
 ///   version first makes the append fail with [`EventStoreError::Conflict`], never a fork.
 /// - **No gap a reader can see.** Sequence numbers are handed out under that lock and the
@@ -71,7 +75,7 @@ pub struct PostgresStore {
     /// The channel appends notify.
     channel: String,
     /// `None` until first used, and after the server dropped the connection.
-    client: Mutex<Option<Client>>,
+    client: Mutex<Option<Connection>>,
     verify_reads: bool,
 }
 
@@ -114,7 +118,7 @@ impl PostgresStore {
         })?;
         let mut client = config.connect(NoTls)?;
         migrations::migrate(&mut client, schema)?;
-        set_search_path(&mut client, schema)?;
+        let client = Connection::new(client, schema)?;
         Ok(PostgresStore {
             config,
             schema: schema.to_owned(),
@@ -172,11 +176,11 @@ impl PostgresStore {
     }
 
     /// A connection to the server with the store's settings, not yet in its schema.
-    fn new_client(&self) -> Result<Client, EventStoreError> {
+    fn new_client(&self) -> Result<postgres::Client, EventStoreError> {
         Ok(self.config.connect(NoTls)?)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Client>> {
+    fn lock(&self) -> MutexGuard<'_, Option<Connection>> {
         // A panic cannot leave the connection half-updated: every change is a transaction,
         // rolled back when dropped.
         self.client
@@ -187,14 +191,12 @@ impl PostgresStore {
     /// Runs `body` on the store's connection, first replacing it if the server dropped it.
     fn with_client<R>(
         &self,
-        body: impl FnOnce(&mut Client) -> Result<R, EventStoreError>,
+        body: impl FnOnce(&mut Connection) -> Result<R, EventStoreError>,
     ) -> Result<R, EventStoreError> {
         let mut slot = self.lock();
-        if slot.as_ref().is_none_or(Client::is_closed) {
+        if slot.as_ref().is_none_or(Connection::is_closed) {
             *slot = None;
-            let mut client = self.new_client()?;
-            set_search_path(&mut client, &self.schema)?;
-            *slot = Some(client);
+            *slot = Some(Connection::new(self.new_client()?, &self.schema)?);
         }
         let Some(client) = slot.as_mut() else {
             unreachable!("the connection was just made")
@@ -214,7 +216,7 @@ impl PostgresStore {
     /// during it (a read has no effect, so running it again is safe).
     fn read<R>(
         &self,
-        mut body: impl FnMut(&mut Client) -> Result<R, EventStoreError>,
+        mut body: impl FnMut(&mut Connection) -> Result<R, EventStoreError>,
     ) -> Result<R, EventStoreError> {
         match self.with_client(&mut body) {
             Err(EventStoreError::Postgres(error)) if connection_lost(&error) => {
@@ -224,11 +226,11 @@ impl PostgresStore {
         }
     }
 
-    /// Reads log entries: `filter` is the `WHERE` clause after `sequence >= $1`-style bounds,
-    /// `$1` the start and `$2` the limit, `$3` the stream if given.
+    /// Reads log entries with `sql`, selecting `entry_columns!()`: `$1` is the start, `$2` the
+    /// limit, `$3` the stream if given.
     fn query_entries(
         &self,
-        sql: &str,
+        sql: &'static str,
         start: u64,
         limit: usize,
         stream: Option<&str>,
@@ -256,23 +258,6 @@ impl std::fmt::Debug for PostgresStore {
     }
 }
 
-/// Whether `error` means the connection is gone (as opposed to a refused statement): closed,
-/// an I/O error on its socket, or the server shutting it down.
-fn connection_lost(error: &postgres::Error) -> bool {
-    error.is_closed()
-        || std::error::Error::source(error).is_some_and(|source| source.is::<std::io::Error>())
-        || matches!(
-            error.code(),
-            Some(&SqlState::ADMIN_SHUTDOWN | &SqlState::CRASH_SHUTDOWN)
-        )
-}
-
-fn set_search_path(client: &mut Client, schema: &str) -> Result<(), EventStoreError> {
-    // `schema` passed `check_schema_name`: it needs no escaping.
-    client.batch_execute(&format!("SET search_path TO \"{schema}\""))?;
-    Ok(())
-}
-
 impl AppendBackend for PostgresStore {
     /// One transaction holding the schema's append lock (see [`PostgresStore`]). Committed
     /// only if the session wrote; dropping it rolls back.
@@ -280,9 +265,8 @@ impl AppendBackend for PostgresStore {
         &self,
         body: impl FnOnce(&mut dyn AppendSession) -> Result<R, EventStoreError>,
     ) -> Result<R, EventStoreError> {
-        let outcome = self.with_client(|client| {
-            let mut transaction = client.transaction()?;
-            transaction.execute("SELECT pg_advisory_xact_lock($1)", &[&self.append_lock])?;
+        let outcome = self.with_client(|connection| {
+            let mut transaction = connection.begin_locked(self.append_lock)?;
             let mut session = PostgresSession {
                 channel: &self.channel,
                 transaction: &mut transaction,
@@ -314,10 +298,10 @@ impl AppendBackend for PostgresStore {
 }
 
 /// An append in progress, inside its transaction.
-struct PostgresSession<'a, 't> {
+struct PostgresSession<'a, 'c> {
     /// The channel to notify on commit.
     channel: &'a str,
-    transaction: &'a mut Transaction<'t>,
+    transaction: &'a mut LockedTransaction<'c>,
     wrote: bool,
     /// Set when the unique constraint on `(stream, version)` refused the batch: its stream
     /// and expectation.
@@ -329,7 +313,7 @@ impl AppendSession for PostgresSession<'_, '_> {
         &mut self,
         key: &str,
     ) -> Result<Option<IdempotencyRecord>, EventStoreError> {
-        let Some(row) = self.transaction.query_opt(
+        let Some(row) = self.transaction.connection().query_opt(
             "SELECT stream, digest, stream_version, first_sequence, end_sequence \
              FROM idempotency WHERE key = $1",
             &[&key],
@@ -358,7 +342,7 @@ impl AppendSession for PostgresSession<'_, '_> {
     }
 
     fn position(&mut self, stream: &str) -> Result<LogPosition, EventStoreError> {
-        let row = self.transaction.query_one(
+        let row = self.transaction.connection().query_one(
             "SELECT (SELECT coalesce(max(version), 0) FROM events WHERE stream = $1), \
                     last.sequence, last.hash \
              FROM (SELECT 1) AS one \
@@ -384,7 +368,8 @@ impl AppendSession for PostgresSession<'_, '_> {
     }
 
     fn write(&mut self, batch: SealedBatch) -> Result<(), EventStoreError> {
-        if let Err(error) = rows::insert_sealed(self.transaction, &batch) {
+        let connection = self.transaction.connection();
+        if let Err(error) = rows::insert_sealed(connection, &batch, self.channel) {
             let lost_race = error.code() == Some(&SqlState::UNIQUE_VIOLATION)
                 && error
                     .as_db_error()
@@ -395,26 +380,6 @@ impl AppendSession for PostgresSession<'_, '_> {
             }
             return Err(error.into());
         }
-        if let Some((key, record)) = batch.idempotency_record() {
-            self.transaction.execute(
-                "INSERT INTO idempotency (key, stream, digest, stream_version, first_sequence, \
-                 end_sequence) VALUES ($1, $2, $3, $4, $5, $6)",
-                &[
-                    &key,
-                    &record.stream,
-                    &&record.digest.0[..],
-                    &to_i64(record.result.stream_version),
-                    &to_i64(record.result.sequences.start),
-                    &to_i64(record.result.sequences.end),
-                ],
-            )?;
-        }
-        // Delivered to listeners when (and only if) the transaction commits.
-        let head = batch.result().sequences.end - 1;
-        self.transaction.execute(
-            "SELECT pg_notify($1, $2)",
-            &[&self.channel, &head.to_string()],
-        )?;
         self.wrote = true;
         Ok(())
     }
@@ -449,11 +414,12 @@ impl EventStore for PostgresStore {
     }
 
     fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= $1 AND NOT compacted \
-             ORDER BY sequence LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE sequence >= $1 AND NOT compacted ORDER BY sequence LIMIT $2"
         );
-        Ok(only_events(self.query_entries(&sql, from, limit, None)?))
+        Ok(only_events(self.query_entries(sql, from, limit, None)?))
     }
 
     fn read_stream(
@@ -463,12 +429,14 @@ impl EventStore for PostgresStore {
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, EventStoreError> {
         rows::storable("stream id", stream)?;
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events \
-             WHERE stream = $3 AND version >= $1 AND NOT compacted ORDER BY version LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE stream = $3 AND version >= $1 AND NOT compacted \
+             ORDER BY version LIMIT $2"
         );
         Ok(only_events(self.query_entries(
-            &sql,
+            sql,
             from_version,
             limit,
             Some(stream),
@@ -476,10 +444,12 @@ impl EventStore for PostgresStore {
     }
 
     fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= $1 ORDER BY sequence LIMIT $2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE sequence >= $1 ORDER BY sequence LIMIT $2"
         );
-        self.query_entries(&sql, from, limit, None)
+        self.query_entries(sql, from, limit, None)
     }
 
     fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
@@ -603,14 +573,4 @@ impl EventStore for PostgresStore {
             Ok(stubbed)
         })
     }
-}
-
-fn only_events(entries: Vec<LogEntry>) -> Vec<RecordedEvent> {
-    entries
-        .into_iter()
-        .filter_map(|entry| match entry {
-            LogEntry::Event(event) => Some(event),
-            LogEntry::Compacted(_) => None,
-        })
-        .collect()
 }

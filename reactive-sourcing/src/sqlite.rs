@@ -21,7 +21,8 @@ use crate::append::{
 use crate::error::{EventStoreError, Position};
 use crate::event::{Append, Appended, EventHash, LogEntry, RecordedEvent};
 use crate::store::{EventStore, StreamSnapshot};
-use rows::{ENTRY_COLUMNS, RowFault, insert_sealed, read_entry, to_i64};
+use crate::stored::{entry_columns, only_events};
+use rows::{RowFault, insert_sealed, read_entry, to_i64};
 
 /// Identifies a database written by this store (`PRAGMA application_id`): "rsev".
 const APPLICATION_ID: i32 = 0x7273_6576;
@@ -502,11 +503,12 @@ impl EventStore for SqliteStore {
     }
 
     fn read_all(&self, from: u64, limit: usize) -> Result<Vec<RecordedEvent>, EventStoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= ?1 AND compacted = 0 \
-             ORDER BY sequence LIMIT ?2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE sequence >= ?1 AND compacted = 0 ORDER BY sequence LIMIT ?2"
         );
-        Ok(only_events(self.query_entries(&sql, from, limit, None)?))
+        Ok(only_events(self.query_entries(sql, from, limit, None)?))
     }
 
     fn read_stream(
@@ -515,12 +517,14 @@ impl EventStore for SqliteStore {
         from_version: u64,
         limit: usize,
     ) -> Result<Vec<RecordedEvent>, EventStoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events WHERE stream = ?3 AND version >= ?1 \
-             AND compacted = 0 ORDER BY version LIMIT ?2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE stream = ?3 AND version >= ?1 AND compacted = 0 \
+             ORDER BY version LIMIT ?2"
         );
         Ok(only_events(self.query_entries(
-            &sql,
+            sql,
             from_version,
             limit,
             Some(stream),
@@ -528,10 +532,12 @@ impl EventStore for SqliteStore {
     }
 
     fn read_log(&self, from: u64, limit: usize) -> Result<Vec<LogEntry>, EventStoreError> {
-        let sql = format!(
-            "SELECT {ENTRY_COLUMNS} FROM events WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2"
+        let sql = concat!(
+            "SELECT ",
+            entry_columns!(),
+            " FROM events WHERE sequence >= ?1 ORDER BY sequence LIMIT ?2"
         );
-        self.query_entries(&sql, from, limit, None)
+        self.query_entries(sql, from, limit, None)
     }
 
     fn compacted_through(&self, stream: &str) -> Result<u64, EventStoreError> {
@@ -647,16 +653,6 @@ impl EventStore for SqliteStore {
         transaction.commit().map_err(|e| self.fail(e, at))?;
         Ok(stubbed as u64)
     }
-}
-
-fn only_events(entries: Vec<LogEntry>) -> Vec<RecordedEvent> {
-    entries
-        .into_iter()
-        .filter_map(|entry| match entry {
-            LogEntry::Event(event) => Some(event),
-            LogEntry::Compacted(_) => None,
-        })
-        .collect()
 }
 
 /// The error for a store file written in another format version than this code reads.

@@ -8,6 +8,10 @@
 //! Server restarts are in `postgres_restart.rs`, a test binary of their own: cargo runs test
 //! binaries one at a time, so a restart never cuts another test's connection.
 
+#[macro_use]
+#[path = "shared/conformance_cases.rs"]
+mod conformance_cases;
+
 #[path = "postgres/concurrency.rs"]
 mod concurrency;
 #[path = "postgres/conformance.rs"]

@@ -8,7 +8,8 @@
 //! cargo run -p benches --release --features peers --bin report -- --filter cellx   # some cases, printed only
 //! ```
 //!
-//! `--query` measures only the live-query section and prints it. `--no-js` skips the Node
+//! `--query` measures only the live-query section and prints it, `--event-stores` only the
+//! event stores (with Postgres when `REACTIVE_POSTGRES_URL` names a server). `--no-js` skips the Node
 //! references. The binary counts allocations (its global allocator is
 //! `counting::Counting`, which asks glibc for each allocation's real size), which the memory
 //! probes read; see `benches/README.md` for what that costs.
@@ -68,9 +69,12 @@ struct Options {
     no_js: bool,
     /// Only the live-query section, printed.
     query_only: bool,
+    /// Only the event-store section, printed.
+    event_stores_only: bool,
 }
 
-const USAGE: &str = "usage: report [--quick | --check] [--filter <text> | --query] [--no-js]";
+const USAGE: &str =
+    "usage: report [--quick | --check] [--filter <text> | --query | --event-stores] [--no-js]";
 
 fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
@@ -78,6 +82,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
         filter: None,
         no_js: false,
         query_only: false,
+        event_stores_only: false,
     };
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -85,6 +90,7 @@ fn parse_options(mut args: impl Iterator<Item = String>) -> Result<Options, Stri
             "--check" => options.mode = Mode::Check,
             "--no-js" => options.no_js = true,
             "--query" => options.query_only = true,
+            "--event-stores" => options.event_stores_only = true,
             "--filter" => {
                 options.filter = Some(args.next().ok_or("--filter needs a value")?);
             }
@@ -131,6 +137,9 @@ fn check(options: &Options) -> bool {
     if options.query_only {
         return report_end(query::check(&benches_dir().join("js"), options.no_js));
     }
+    if options.event_stores_only {
+        return report_end(event_store::check());
+    }
     let filter = options.filter.clone();
     let mut ok = benches::harness::run_on_big_stack(move || {
         let cases = timing::check_cases(filter.as_deref());
@@ -174,6 +183,13 @@ fn report(options: &Options) -> bool {
         let report = query::measure_all(quick, options.no_js, &benches_dir().join("js"));
         let mut text = String::new();
         query::render(&report, &mut text);
+        println!("{text}");
+        return true;
+    }
+    if options.event_stores_only {
+        let report = event_store::measure_all(quick);
+        let mut text = String::new();
+        markdown::event_store_section(&report, &mut text);
         println!("{text}");
         return true;
     }

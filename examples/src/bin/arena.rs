@@ -6,6 +6,7 @@
 //! Run it with `cargo run -p examples --bin arena`.
 
 use examples::arena::{Arena, ArenaField, ArenaModel, ArenaPatch, Fighter, FighterField, fighter};
+use examples::outln;
 use reactive::model::{Model, ModelPatch};
 use reactive::{Effect, Runtime, batch, create_root};
 use std::cell::{Cell, RefCell};
@@ -32,7 +33,7 @@ fn main() {
 
         // Effects run in creation order within a flush: the round header comes first.
         arena.subscribe([ArenaField::Round], move |_| {
-            println!("-- round {} --", arena.round_untracked());
+            outln!("-- round {} --", arena.round_untracked());
         });
 
         // Per fighter, created under the fighter's own owner in the roster: disposed with it
@@ -46,13 +47,13 @@ fn main() {
                 // this fighter's health ratio changes, not for anyone else's hit, nor for moves.
                 Effect::new(move || {
                     renders.set(renders.get() + 1);
-                    println!("  hud  {:<6} {}", handle.name(), bar(handle.hp_ratio()));
+                    outln!("  hud  {:<6} {}", handle.name(), bar(handle.hp_ratio()));
                 });
                 // A selective subscription: one log line per round, naming what changed.
                 let fields = [FighterField::Hp, FighterField::Pos, FighterField::IsDown];
                 handle.subscribe(fields, move |changed| {
                     let names: Vec<&str> = changed.iter().map(|field| field.name()).collect();
-                    println!("  log  {} changed: {}", handle.name(), names.join(", "));
+                    outln!("  log  {} changed: {}", handle.name(), names.join(", "));
                 });
             });
         }
@@ -60,7 +61,7 @@ fn main() {
         // The roster's order and membership, rendered apart from the fighters' contents.
         Effect::new(move || {
             let names: Vec<String> = roster.handles().iter().map(|f| f.name()).collect();
-            println!("  board {}", names.join(" > "));
+            outln!("  board {}", names.join(" > "));
         });
 
         // Every batch's patches, for undo.
@@ -73,7 +74,7 @@ fn main() {
         play_round(arena);
     }
 
-    println!(
+    outln!(
         "\nundo the last round ({} patches)",
         history.borrow().last().map_or(0, Vec::len)
     );
@@ -85,7 +86,7 @@ fn main() {
     history.borrow_mut().pop(); // the undo itself was recorded too
 
     let snapshot = arena.snapshot();
-    println!(
+    outln!(
         "\nround {}: {}",
         snapshot.round,
         snapshot
@@ -95,15 +96,15 @@ fn main() {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!(
+    outln!(
         "hud renders: {} (one per fighter whose ratio changed, per round)",
         hud_renders.get()
     );
-    println!("\n{}", Arena::describe().to_markdown());
-    println!("{}", Fighter::describe().to_markdown());
+    outln!("\n{}", Arena::describe().to_markdown());
+    outln!("{}", Fighter::describe().to_markdown());
 
     root.dispose();
-    println!("live nodes after dispose: {}", Runtime::node_count());
+    outln!("live nodes after dispose: {}", Runtime::node_count());
 }
 
 /// Everyone hits the next fighter on the board; the fallen leave; the board is re-sorted by

@@ -12,6 +12,7 @@
 //! directory); `--postgres URL` keeps the events in PostgreSQL instead (schema
 //! `reactive_sourcing`), where several processes and machines can share them. `--replay-to N` refuses an `N` beyond the last event, saying how many there are.
 
+use examples::outln;
 use std::cell::Cell;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -88,7 +89,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Invocation, String> {
 fn main() -> ExitCode {
     let outcome = parse(std::env::args().skip(1)).and_then(|invocation| match invocation {
         Invocation::Help => {
-            println!("{USAGE}");
+            outln!("{USAGE}");
             Ok(())
         }
         Invocation::Run(options) => run(&options),
@@ -120,18 +121,18 @@ fn run(options: &Options) -> Result<(), String> {
                 Err(error) => return Err(format!("cannot remove {path:?}: {error}")),
             }
         }
-        println!("removed {}", options.db.display());
+        outln!("removed {}", options.db.display());
         return Ok(());
     }
     let store: Store = match &options.postgres {
         Some(url) => {
             let store = PostgresStore::connect(url).map_err(|e| e.to_string())?;
-            println!("event store: PostgreSQL, schema {}", store.schema());
+            outln!("event store: PostgreSQL, schema {}", store.schema());
             Box::new(store)
         }
         None => {
             let store = SqliteStore::open(&options.db).map_err(|e| e.to_string())?;
-            println!("event store: {}", options.db.display());
+            outln!("event store: {}", options.db.display());
             Box::new(store)
         }
     };
@@ -144,12 +145,12 @@ fn run(options: &Options) -> Result<(), String> {
     }
     business_day(&repository).map_err(|e| e.to_string())?;
     let chain = verify_chain(repository.store()).map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "audit chain verified: {} events, head {}",
         chain.events,
         &chain.head.to_string()[..16]
     );
-    println!("run again: the balance carries over; `--replay-to 2` shows the past");
+    outln!("run again: the balance carries over; `--replay-to 2` shows the past");
     Ok(())
 }
 
@@ -164,7 +165,7 @@ fn business_day(repository: &Repository<Store>) -> Result<(), EventStoreError> {
         let changes = changes.clone();
         Effect::new(move || {
             changes.set(changes.get() + 1);
-            println!("  balance: {}", money(balance.get()));
+            outln!("  balance: {}", money(balance.get()));
         });
     });
     let teller = CommandContext::new().principal("teller");
@@ -192,16 +193,16 @@ fn business_day(repository: &Repository<Store>) -> Result<(), EventStoreError> {
             Command::Withdraw { cents, memo } => format!("withdraw {} ({memo})", money(*cents)),
         };
         match repository.execute(&account, command, &teller) {
-            Ok(done) => println!(
+            Ok(done) => outln!(
                 "{what}: ok (event {})",
                 done.appended.sequences.end.saturating_sub(1)
             ),
-            Err(CommandError::Rejected(reason)) => println!("{what}: refused, {reason}"),
+            Err(CommandError::Rejected(reason)) => outln!("{what}: refused, {reason}"),
             Err(CommandError::Store(error)) => return Err(error),
         }
     }
     let state = account.state().get_untracked();
-    println!(
+    outln!(
         "{} has {} after {} transactions ({} balance changes seen by the effect this run)",
         state.owner.as_deref().unwrap_or("nobody"),
         money(state.balance_cents),
@@ -223,7 +224,7 @@ fn show_past(repository: &Repository<Store>, sequence: u64) -> Result<(), String
     let past = repository
         .state_at::<BankAccount>(ACCOUNT, ReplayTo::Sequence(sequence), &AllowAll)
         .map_err(|e| e.to_string())?;
-    println!(
+    outln!(
         "after event {sequence} of {head}: {} had {} ({} transactions, stream version {})",
         past.state.owner.as_deref().unwrap_or("nobody"),
         money(past.state.balance_cents),
@@ -233,7 +234,7 @@ fn show_past(repository: &Repository<Store>, sequence: u64) -> Result<(), String
     let now = repository
         .load::<BankAccount>(ACCOUNT)
         .map_err(|e| e.to_string())?;
-    println!("now: {}", money(now.state().get_untracked().balance_cents));
+    outln!("now: {}", money(now.state().get_untracked().balance_cents));
     Ok(())
 }
 
@@ -241,9 +242,9 @@ fn show_history(store: &dyn EventStore) -> Result<(), String> {
     let trail = AuditQuery::stream(ACCOUNT)
         .run(store)
         .map_err(|e| e.to_string())?;
-    println!("{:>5}  {:<10} {:<8} when", "event", "type", "by");
+    outln!("{:>5}  {:<10} {:<8} when", "event", "type", "by");
     for entry in trail {
-        println!(
+        outln!(
             "{:>5}  {:<10} {:<8} {}",
             entry.sequence,
             entry.event_type,

@@ -5,6 +5,7 @@
 //!
 //! `cargo run -p examples --bin checkout`
 
+use examples::outln;
 use std::rc::Rc;
 
 use examples::checkout::checkout_chart;
@@ -22,10 +23,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .action("addItem", |a| count(a, "items"))
         .action("countAttempt", |a| count(a, "attempts"))
         .action("timedOut", |_| {
-            println!("  (the payment timed out: back to the cart)")
+            outln!("  (the payment timed out: back to the cart)")
         })
         .action("sendReceipt", |a| {
-            println!(
+            outln!(
                 "  (receipt sent after {} payment attempt(s))",
                 a.context["attempts"]
             )
@@ -35,7 +36,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut machine = Machine::with_clock(chart.clone(), &setup, clock.clone())?;
 
     let view = machine.view();
-    Effect::new(move || println!("state: {}", view.value()));
+    Effect::new(move || outln!("state: {}", view.value()));
 
     let script: &[&str] = &[
         "CHECKOUT", // refused: the cart is empty (the guard fails)
@@ -56,12 +57,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for step in script {
         match step.strip_prefix("wait ") {
             Some(ms) => {
-                println!("> {ms} ms pass");
+                outln!("> {ms} ms pass");
                 clock.advance(ms.parse()?);
                 machine.run_timers()?;
             }
             None => {
-                println!("> {step}");
+                outln!("> {step}");
                 machine.send(*step)?;
             }
         }
@@ -70,6 +71,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         machine.is_done(),
         "the script ends with the order confirmed"
     );
-    println!("\n{}", chart.to_mermaid());
+    outln!("\n{}", chart.to_mermaid());
     Ok(())
 }

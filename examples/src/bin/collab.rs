@@ -13,6 +13,7 @@
 //! own copy at once; the server orders, stores and relays the changes, and a client that was
 //! offline catches up by version vectors when it comes back.
 
+use examples::{out, outln};
 use std::io::BufRead;
 use std::time::Duration;
 
@@ -46,7 +47,7 @@ async fn server(addr: &str, db: &str) -> Result<(), Error> {
     let running = SyncServer::new(SqliteStorage::open(db)?)
         .spawn(addr)
         .await?;
-    println!(
+    outln!(
         "collab server on {} (documents in {db}); Ctrl-C stops it",
         running.url()
     );
@@ -158,13 +159,13 @@ async fn client(name: &str, url: &str) -> Result<(), Error> {
             }
         }
     });
-    println!("commands: add TEXT · done N · offline · online · quit");
-    print!("{}", render(name, &client));
+    outln!("commands: add TEXT · done N · offline · online · quit");
+    out!("{}", render(name, &client));
     loop {
         tokio::select! {
             changed = changes.changed() => {
                 if changed.is_err() { break; }
-                print!("{}", render(name, &client));
+                out!("{}", render(name, &client));
             }
             line = lines.recv() => {
                 let Some(line) = line else { break };
@@ -182,9 +183,9 @@ async fn client(name: &str, url: &str) -> Result<(), Error> {
                 };
                 match result {
                     Ok(()) => client.set_presence(format!("last: {command}").into_bytes()),
-                    Err(e) => println!("  {e}"),
+                    Err(e) => outln!("  {e}"),
                 }
-                print!("{}", render(name, &client));
+                out!("{}", render(name, &client));
             }
         }
     }
@@ -217,7 +218,7 @@ async fn demo() -> Result<(), Error> {
     let server = SyncServer::new(SqliteStorage::in_memory()?)
         .spawn("127.0.0.1:0")
         .await?;
-    println!("server on {}", server.url());
+    outln!("server on {}", server.url());
     let ann = SyncClient::start(
         ClientConfig::new(&server.url(), "ann", "todos"),
         LoroDoc::new(),
@@ -234,27 +235,27 @@ async fn demo() -> Result<(), Error> {
     add(ann.doc(), "buy milk")?;
     add(ben.doc(), "write the report")?;
     converge(&ann, &ben).await?;
-    println!("\nboth online, converged:\n{}", render("ann", &ann));
+    outln!("\nboth online, converged:\n{}", render("ann", &ann));
 
     ben.set_online(false);
     let mut status = ben.watch_status();
     status
         .wait_for(|s| s.connection == Connection::Offline)
         .await?;
-    println!("ben goes offline");
+    outln!("ben goes offline");
     add(ann.doc(), "call the plumber")?;
     mark_done(ben.doc(), "buy milk")?;
     add(ben.doc(), "fix the bike (added offline)")?;
     ann.wait_acknowledged().await;
-    println!("\nwhile ben is offline, ann sees:\n{}", render("ann", &ann));
-    println!("and ben sees:\n{}", render("ben", &ben));
+    outln!("\nwhile ben is offline, ann sees:\n{}", render("ann", &ann));
+    outln!("and ben sees:\n{}", render("ben", &ben));
 
     ben.set_online(true);
-    println!("ben comes back online and catches up");
+    outln!("ben comes back online and catches up");
     let list = converge(&ann, &ben).await?;
-    println!("\nconverged:\n{}", render("ben", &ben));
+    outln!("\nconverged:\n{}", render("ben", &ben));
     let done = list.iter().filter(|t| t.done).count();
-    println!(
+    outln!(
         "converged: {} todos, {done} done, the same on both clients",
         list.len()
     );

@@ -6,6 +6,7 @@
 //! `--devtools=ADDR`, default `127.0.0.1:7777`) it then serves the devtools page and keeps the
 //! sensors streaming until interrupted.
 
+use examples::outln;
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -76,15 +77,15 @@ fn main() {
         let r = renders.clone();
         Effect::new(move || {
             r.set(r.get() + 1);
-            println!("[summary] average {:6.2}", average.get());
+            outln!("[summary] average {:6.2}", average.get());
         })
         .named("summary panel");
         let r = renders.clone();
         Effect::new(move || {
             r.set(r.get() + 1);
             match hot.get().as_slice() {
-                [] => println!("[alerts ] all normal"),
-                hot => println!("[alerts ] ALERT: {}", hot.join(", ")),
+                [] => outln!("[alerts ] all normal"),
+                hot => outln!("[alerts ] ALERT: {}", hot.join(", ")),
             }
         })
         .named("alert panel");
@@ -100,34 +101,34 @@ fn main() {
                 } else {
                     ' '
                 };
-                println!("[row    ] {mark} {name:<8} {:6.2}", reading.get());
+                outln!("[row    ] {mark} {name:<8} {:6.2}", reading.get());
             });
         }
         (sensors, selected)
     });
 
-    println!("\n-- one tick: every sensor updates, in one batch --");
+    outln!("\n-- one tick: every sensor updates, in one batch --");
     batch(|| {
         for (i, s) in sensors.iter().enumerate() {
             s.reading.update(|v| *v += 3.0 * (i as f64 + 1.0));
         }
     });
 
-    println!("\n-- the pump overheats --");
+    outln!("\n-- the pump overheats --");
     sensors[1].reading.set(93.5);
 
-    println!("\n-- it gets hotter: the alert set is unchanged, so the alert panel stays quiet --");
+    outln!("\n-- it gets hotter: the alert set is unchanged, so the alert panel stays quiet --");
     sensors[1].reading.set(97.0);
 
-    println!("\n-- select the intake: only two rows re-render --");
+    outln!("\n-- select the intake: only two rows re-render --");
     let before = renders.get();
     selected.set(2);
-    println!(
+    outln!(
         "   ({} renders for the selection change)",
         renders.get() - before
     );
 
-    println!("\n-- mount a detail panel, then unmount it --");
+    outln!("\n-- mount a detail panel, then unmount it --");
     let nodes_before = Runtime::node_count();
     let panel = app.run_in(Owner::new);
     panel.run_in(|| {
@@ -139,8 +140,8 @@ fn main() {
                 "stable"
             }
         });
-        Effect::new(move || println!("[detail ] pump trend: {}", trend.get()));
-        on_cleanup(|| println!("[detail ] unmounted"));
+        Effect::new(move || outln!("[detail ] pump trend: {}", trend.get()));
+        on_cleanup(|| outln!("[detail ] unmounted"));
     });
     sensors[1].reading.set(85.0);
     panel.dispose();
@@ -152,7 +153,7 @@ fn main() {
     sensors[1].reading.set(99.0); // the detail panel is gone: nothing prints for it
 
     let snapshot = Runtime::graph_snapshot();
-    println!(
+    outln!(
         "\ngraph: {} nodes, {} edges ({} renders in all); `Runtime::graph_snapshot().to_dot()` draws it",
         snapshot.nodes.len(),
         snapshot.edges.len(),
@@ -160,7 +161,7 @@ fn main() {
     );
     if let Some(devtools) = &devtools {
         // Live: the sensors keep streaming readings until the process is interrupted.
-        println!("\ndevtools on {} (Ctrl-C to stop)", devtools.url());
+        outln!("\ndevtools on {} (Ctrl-C to stop)", devtools.url());
         for tick in 0u64.. {
             if tick % 10 == 0 {
                 let i = (tick / 10) as usize % sensors.len();

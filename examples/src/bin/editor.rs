@@ -8,6 +8,7 @@
 //! interrupted, taking lines on standard input: `insert TEXT` adds a line to the notes,
 //! `undo`, `state` prints them, `quit` stops.
 
+use examples::{out, outln};
 use std::cell::Cell;
 use std::rc::Rc;
 
@@ -54,7 +55,7 @@ struct EventLogger;
 
 impl EventInterceptor for EventLogger {
     fn before(&self, e: &EventInfo<'_>) -> Result<(), reactive::store::Veto> {
-        println!(
+        outln!(
             "  event #{} {} from {}",
             e.seq,
             e.topic,
@@ -101,7 +102,7 @@ fn open(session: Scope, name: &str, title: &str, text: &str) -> Result<Scope, Er
             }),
         };
         if let Err(e) = result {
-            println!("  rejected {}: {e}", cx.topic());
+            outln!("  rejected {}: {e}", cx.topic());
         }
     })?;
     doc.on::<()>("history.undo").handle(move |_, _| {
@@ -131,7 +132,7 @@ fn main() {
         serve_until_quit(devtools, app).expect("the devtools session");
     }
     ui.dispose();
-    println!(
+    outln!(
         "\nall disposed: {} scopes left, {} event tables left",
         Scope::live_count(),
         Scope::live_event_tables()
@@ -142,7 +143,7 @@ fn main() {
 fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
     let notes = app.find("session/notes")?.expect("the notes document");
     let store = store_of(notes);
-    println!(
+    outln!(
         "\n== devtools on {} (stdin: insert TEXT | undo | state | quit)",
         devtools.url()
     );
@@ -156,7 +157,7 @@ fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
     });
     let print_state = || {
         let lines: Vec<String> = store.snapshot_untracked().lines.iter().cloned().collect();
-        println!("notes: {lines:?}");
+        outln!("notes: {lines:?}");
     };
     let mut shown = store.snapshot_untracked();
     loop {
@@ -175,7 +176,7 @@ fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
                 ("undo", _) => drop(notes.emit("history.undo", ())?),
                 ("state", _) => print_state(),
                 ("quit", _) => return Ok(()),
-                (other, _) => println!("unknown command {other:?}"),
+                (other, _) => outln!("unknown command {other:?}"),
             }
         }
         devtools.pump();
@@ -190,7 +191,7 @@ fn serve_until_quit(devtools: &Devtools, app: Scope) -> Result<(), Error> {
 }
 
 fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
-    println!("== a session with two documents");
+    outln!("== a session with two documents");
     let app = Scope::root("app")?;
     if let Some(devtools) = devtools {
         devtools.attach_scope(app)?;
@@ -220,7 +221,7 @@ fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
         let r = status_renders.clone();
         Effect::new(move || {
             let theme = doc.get(THEME).unwrap().unwrap_or_default();
-            println!("  [status {theme}] {}", status.get());
+            outln!("  [status {theme}] {}", status.get());
             r.hit();
         });
     }
@@ -230,14 +231,14 @@ fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
     }
     let r = first_line_renders.clone();
     Effect::new(move || {
-        println!(
+        outln!(
             "  [notes line 1] {:?}",
             first_line.get().unwrap_or_default()
         );
         r.hit();
     });
 
-    println!("\n== editing: only the views whose data changed re-render");
+    outln!("\n== editing: only the views whose data changed re-render");
     notes.emit(
         "edit.line",
         Edit::Replace {
@@ -266,59 +267,59 @@ fn run(devtools: Option<&Devtools>) -> Result<Scope, Error> {
             text: "x".repeat(60),
         },
     )?; // too long
-    println!(
+    outln!(
         "  renders: status {} (2 initial), first line {} (1 initial)",
         status_renders.0.get(),
         first_line_renders.0.get()
     );
 
-    println!("\n== undo and redo (the paste is one step)");
+    outln!("\n== undo and redo (the paste is one step)");
     notes.emit("history.undo", ())?;
     notes.emit("history.undo", ())?;
     notes.emit("history.redo", ())?;
     for step in store_of(notes).history() {
         let mark = if step.current { "*" } else { " " };
-        println!("  {mark} {} ({} patches)", step.label, step.patches.len());
+        outln!("  {mark} {} ({} patches)", step.label, step.patches.len());
     }
 
-    println!("\n== theme: inherited until a document overrides it");
+    outln!("\n== theme: inherited until a document overrides it");
     app.set(THEME, "solarized".to_string())?; // `notes` re-renders, `draft` keeps its own
     draft.remove(THEME)?; // now `draft` follows the app again
 
-    println!("\n== a reviewer may read but not edit or emit");
+    outln!("\n== a reviewer may read but not edit or emit");
     let reviewer = Principal::new("reviewer");
     session.set_policy(Policy::new(Access::ALL).grant(reviewer, Access::READ))?;
     let as_reviewer = notes.as_principal(reviewer)?;
-    println!("  reads theme: {:?}", as_reviewer.get(THEME)?);
+    outln!("  reads theme: {:?}", as_reviewer.get(THEME)?);
     match as_reviewer.emit("edit.line", Edit::Delete { line: 0 }) {
-        Err(EventError::AccessDenied(denied)) => println!("  refused: {denied}"),
-        other => println!("  unexpected: {other:?}"),
+        Err(EventError::AccessDenied(denied)) => outln!("  refused: {denied}"),
+        other => outln!("  unexpected: {other:?}"),
     }
 
-    println!("\n== the scope tree (own and inherited values)");
-    print!("{}", app.render_text()?);
+    outln!("\n== the scope tree (own and inherited values)");
+    out!("{}", app.render_text()?);
 
-    println!("\n== the session saved to JSON and restored");
+    outln!("\n== the session saved to JSON and restored");
     for doc in [notes, draft] {
         // Keep the text in the scope so it is saved with the session.
         let text = store_of(doc).snapshot_untracked();
         doc.set(DOCUMENT, (*text).clone())?;
     }
     let json = session.save()?.to_json();
-    println!("  {} bytes of JSON", json.len());
+    outln!("  {} bytes of JSON", json.len());
     let restored = app.restore_child(&ScopeSnapshot::from_json(&json)?.renamed("restored")?)?;
     let doc = restored
         .find("notes")?
         .expect("saved")
         .get(DOCUMENT)?
         .expect("saved");
-    println!(
+    outln!(
         "  restored notes: {:?}",
         doc.lines.iter().collect::<Vec<_>>()
     );
     match ScopeSnapshot::from_json(&json.replace("\"version\":1", "\"version\":7")) {
-        Err(e) => println!("  a file from the future: {e}"),
-        Ok(_) => println!("  unexpected: a file from the future was accepted"),
+        Err(e) => outln!("  a file from the future: {e}"),
+        Ok(_) => outln!("  unexpected: a file from the future was accepted"),
     }
     Ok(app)
 }

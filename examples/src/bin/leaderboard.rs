@@ -7,6 +7,7 @@
 //! Run it with `cargo run -p examples --bin leaderboard`. The updates are pseudo-random with a
 //! fixed seed, so every run prints the same thing; it ends by itself after 12 ticks.
 
+use examples::outln;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -112,7 +113,7 @@ fn main() {
         });
         (players, board)
     });
-    println!(
+    outln!(
         "start: {} row renders for the first {TOP} rows",
         rendered.borrow().len()
     );
@@ -153,14 +154,14 @@ fn main() {
             }
         });
         let now = board.rows();
-        println!("\ntick {tick}:");
+        outln!("\ntick {tick}:");
         if now == shown {
-            println!("  no change to the top {TOP}: no change list, nothing re-rendered");
+            outln!("  no change to the top {TOP}: no change list, nothing re-rendered");
         } else {
             let list = board.changes();
             changes += list.len();
             for change in list.iter() {
-                println!("  {}", describe(change));
+                outln!("  {}", describe(change));
                 change.apply(&mut shown);
             }
             // The change list turns the previous board into the new one.
@@ -168,17 +169,17 @@ fn main() {
         }
         let mut log = rendered.borrow_mut();
         for line in log.iter() {
-            println!("  {line}");
+            outln!("  {line}");
         }
-        println!("  re-rendered {} of {} rows", log.len(), now.len());
+        outln!("  re-rendered {} of {} rows", log.len(), now.len());
         renders += log.len();
         log.clear();
         drop(log);
         for (rank, (_, player)) in now.iter().enumerate() {
-            println!("  #{:<2} {:<10} {:>5}", rank + 1, player.name, player.score);
+            outln!("  #{:<2} {:<10} {:>5}", rank + 1, player.name, player.score);
         }
     }
-    println!(
+    outln!(
         "\n{TICKS} ticks, {writes} writes, {changes} row changes, {renders} row renders \
          (re-rendering the whole board every tick would have been {})",
         TICKS as usize * TOP

@@ -2,23 +2,13 @@
 //! sealed batch.
 
 use postgres::Row;
-use postgres::Transaction;
+
+use super::connection::Connection;
 
 use crate::append::SealedBatch;
-use crate::chain::HashInput;
 use crate::error::{EventStoreError, Position};
-use crate::event::{Append, CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent};
-
-/// The columns [`read_entry`] reads, in order.
-pub(super) const ENTRY_COLUMNS: &str = "sequence, stream, version, event_type, schema_version, \
-     payload, timestamp_ms, principal, causation_id, correlation_id, idempotency_key, \
-     prev_hash, hash, compacted";
-
-/// Sequence numbers, versions and times are stored as `bigint`; they never come near
-/// `i64::MAX`, and a value that did would saturate rather than wrap.
-pub(super) fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
-}
+use crate::event::{Append, CompactedEvent, EventHash, LogEntry, Metadata};
+use crate::stored::{StoredEvent, to_i64};
 
 /// A damaged row: [`EventStoreError::Corrupt`] at its sequence.
 fn damaged(sequence: u64, reason: impl Into<String>) -> EventStoreError {
@@ -47,7 +37,7 @@ fn hash(row: &Row, column: usize, sequence: u64) -> Result<EventHash, EventStore
     Ok(EventHash(bytes))
 }
 
-/// Reads one row (selected as [`ENTRY_COLUMNS`]) as a log entry. With `verify`, an event's
+/// Reads one row (selected as `entry_columns!()`, in `stored.rs`) as a log entry. With `verify`, an event's
 /// content is re-hashed over the payload's text exactly as stored and must match its stored
 /// hash.
 pub(super) fn read_entry(row: &Row, verify: bool) -> Result<LogEntry, EventStoreError> {
@@ -84,39 +74,23 @@ pub(super) fn read_entry(row: &Row, verify: bool) -> Result<LogEntry, EventStore
         correlation_id: row.try_get(9)?,
     };
     let idempotency_key: Option<String> = row.try_get(10)?;
-    if verify {
-        let computed = HashInput {
-            sequence,
-            stream: &stream,
-            version,
-            event_type: &event_type,
-            schema_version,
-            payload_json: payload_text.as_bytes(),
-            metadata: &metadata,
-            idempotency_key: idempotency_key.as_deref(),
-        }
-        .hash(&prev_hash);
-        if computed != hash_value {
-            return Err(damaged(
-                sequence,
-                "the event's content does not match its hash",
-            ));
-        }
-    }
-    let payload = serde_json::from_str(payload_text)
-        .map_err(|error| damaged(sequence, format!("the payload is not JSON: {error}")))?;
-    Ok(LogEntry::Event(RecordedEvent {
+    let event = StoredEvent {
         sequence,
         stream,
         version,
         event_type,
         schema_version,
-        payload,
+        payload_json: payload_text.as_bytes(),
         metadata,
         idempotency_key,
         prev_hash,
         hash: hash_value,
-    }))
+    };
+    Ok(LogEntry::Event(
+        event
+            .into_event(verify)
+            .map_err(|reason| damaged(sequence, reason))?,
+    ))
 }
 
 /// Refuses text PostgreSQL cannot store: a NUL character (SQLite and the files store it; a
@@ -156,11 +130,15 @@ pub(super) fn check_storable(batch: &Append) -> Result<(), EventStoreError> {
     Ok(())
 }
 
-/// Inserts a sealed batch inside the caller's transaction: one statement for the whole batch,
-/// its columns passed as arrays and expanded by `unnest` (one round trip, however many events).
+/// Writes a sealed batch inside the caller's transaction, in one statement (one round trip,
+/// however many events): its events, their columns passed as arrays and expanded by `unnest`;
+/// its idempotency record, if it has a key; and the notification of the new head on
+/// `channel`, which PostgreSQL delivers when (and only if) the transaction commits. (Every
+/// data-modifying `WITH` runs to completion whether or not the query reads it.)
 pub(super) fn insert_sealed(
-    transaction: &mut Transaction<'_>,
+    connection: &mut Connection,
     batch: &SealedBatch,
+    channel: &str,
 ) -> Result<(), postgres::Error> {
     let len = batch.len();
     let mut sequences = Vec::with_capacity(len);
@@ -186,23 +164,37 @@ pub(super) fn insert_sealed(
         principals.push(metadata.principal.clone());
         causations.push(metadata.causation_id.clone());
         correlations.push(metadata.correlation_id.clone());
-        prev_hashes.push(event.prev_hash.0.to_vec());
-        hashes.push(event.hash.0.to_vec());
+        prev_hashes.push(event.prev_hash.0);
+        hashes.push(event.hash.0);
         Ok(())
     });
     let Ok(()) = sealed;
-    transaction.execute(
-        "INSERT INTO events (sequence, stream, version, event_type, schema_version, payload, \
-         timestamp_ms, principal, causation_id, correlation_id, idempotency_key, prev_hash, hash) \
-         SELECT e.sequence, $2, e.version, e.event_type, e.schema_version, e.payload, \
-                e.timestamp_ms, e.principal, e.causation_id, e.correlation_id, $3, e.prev_hash, \
-                e.hash \
-         FROM unnest($1::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], \
-                     $8::bigint[], $9::text[], $10::text[], $11::text[], $12::bytea[], \
-                     $13::bytea[]) \
-              AS e(sequence, version, event_type, schema_version, payload, timestamp_ms, \
-                   principal, causation_id, correlation_id, prev_hash, hash) \
-         ORDER BY e.sequence",
+    let prev_hashes: Vec<&[u8]> = prev_hashes.iter().map(<[u8; 32]>::as_slice).collect();
+    let hashes: Vec<&[u8]> = hashes.iter().map(<[u8; 32]>::as_slice).collect();
+    let result = batch.result();
+    // With no key, `$3` is NULL and no idempotency row is inserted.
+    let digest = batch.digest().map(|digest| digest.0);
+    let head = (result.sequences.end - 1).to_string();
+    connection.execute(
+        "WITH inserted AS ( \
+             INSERT INTO events (sequence, stream, version, event_type, schema_version, payload, \
+                                 timestamp_ms, principal, causation_id, correlation_id, \
+                                 idempotency_key, prev_hash, hash) \
+             SELECT e.sequence, $2, e.version, e.event_type, e.schema_version, e.payload, \
+                    e.timestamp_ms, e.principal, e.causation_id, e.correlation_id, $3, \
+                    e.prev_hash, e.hash \
+             FROM unnest($1::bigint[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], \
+                         $8::bigint[], $9::text[], $10::text[], $11::text[], $12::bytea[], \
+                         $13::bytea[]) \
+                  AS e(sequence, version, event_type, schema_version, payload, timestamp_ms, \
+                       principal, causation_id, correlation_id, prev_hash, hash) \
+             ORDER BY e.sequence \
+         ), keyed AS ( \
+             INSERT INTO idempotency (key, stream, digest, stream_version, first_sequence, \
+                                      end_sequence) \
+             SELECT $3, $2, $14, $15, $16, $17 WHERE $3::text IS NOT NULL \
+         ) \
+         SELECT pg_notify($18, $19)",
         &[
             &sequences,
             &batch.stream(),
@@ -217,6 +209,12 @@ pub(super) fn insert_sealed(
             &correlations,
             &prev_hashes,
             &hashes,
+            &digest.as_ref().map(<[u8; 32]>::as_slice),
+            &to_i64(result.stream_version),
+            &to_i64(result.sequences.start),
+            &to_i64(result.sequences.end),
+            &channel,
+            &head,
         ],
     )?;
     Ok(())

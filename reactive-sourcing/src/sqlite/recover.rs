@@ -6,11 +6,12 @@ use std::path::Path;
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::pages::scan_event_rows;
-use super::rows::{ENTRY_COLUMNS, RowFault, insert_entry, read_entry, to_i64};
+use super::rows::{RowFault, insert_entry, read_entry, to_i64};
 use super::{SqliteStore, corrupt_or};
 use crate::chain::check_link;
 use crate::error::{Damage, EventStoreError, Position, RecoveryReport};
 use crate::event::{EventHash, LogEntry};
+use crate::stored::entry_columns;
 
 /// Reads entry `sequence` of the damaged database, checked against the chain so far.
 fn read_checked(
@@ -18,8 +19,12 @@ fn read_checked(
     sequence: u64,
     prev: &EventHash,
 ) -> Result<Option<LogEntry>, String> {
-    let sql = format!("SELECT {ENTRY_COLUMNS} FROM events WHERE sequence = ?1");
-    let mut statement = source.prepare_cached(&sql).map_err(|e| e.to_string())?;
+    let sql = concat!(
+        "SELECT ",
+        entry_columns!(),
+        " FROM events WHERE sequence = ?1"
+    );
+    let mut statement = source.prepare_cached(sql).map_err(|e| e.to_string())?;
     let mut rows = statement
         .query([to_i64(sequence)])
         .map_err(|e| e.to_string())?;

@@ -4,13 +4,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{CachedStatement, Row, Transaction, params};
 
 use crate::append::SealedBatch;
-use crate::chain::HashInput;
-use crate::event::{CompactedEvent, EventHash, LogEntry, Metadata, RecordedEvent};
-
-/// The columns [`read_entry`] reads, in order.
-pub(super) const ENTRY_COLUMNS: &str = "sequence, stream, version, event_type, schema_version, \
-     payload, timestamp_ms, principal, causation_id, correlation_id, idempotency_key, \
-     prev_hash, hash, compacted";
+use crate::event::{CompactedEvent, EventHash, LogEntry, Metadata};
+use crate::stored::StoredEvent;
+pub(super) use crate::stored::to_i64;
 
 /// Why a row could not be read.
 pub(super) enum RowFault {
@@ -24,12 +20,6 @@ impl From<rusqlite::Error> for RowFault {
     fn from(error: rusqlite::Error) -> Self {
         RowFault::Sqlite(error)
     }
-}
-
-/// Sequence numbers, versions and times are stored as SQLite integers (i64); they never come
-/// near `i64::MAX`, and a value that did would saturate rather than wrap.
-pub(super) fn to_i64(value: u64) -> i64 {
-    i64::try_from(value).unwrap_or(i64::MAX)
 }
 
 fn unsigned(row: &Row<'_>, column: usize, sequence: u64) -> Result<u64, RowFault> {
@@ -80,7 +70,7 @@ fn hash(row: &Row<'_>, column: usize, sequence: u64) -> Result<EventHash, RowFau
     Ok(EventHash(bytes))
 }
 
-/// Reads one row as a log entry. With `verify`, an event's content is re-hashed (over the
+/// Reads one row (selected as `entry_columns!()`, in `stored.rs`) as a log entry. With `verify`, an event's content is re-hashed (over the
 /// payload bytes exactly as stored) and must match its stored hash.
 pub(super) fn read_entry(row: &Row<'_>, verify: bool) -> Result<LogEntry, RowFault> {
     let raw_sequence: i64 = row.get(0)?;
@@ -120,41 +110,22 @@ pub(super) fn read_entry(row: &Row<'_>, verify: bool) -> Result<LogEntry, RowFau
         correlation_id: text(row, 9, sequence)?,
     };
     let idempotency_key = text(row, 10, sequence)?;
-    if verify {
-        let computed = HashInput {
-            sequence,
-            stream: &stream,
-            version,
-            event_type: &event_type,
-            schema_version,
-            payload_json: payload_bytes,
-            metadata: &metadata,
-            idempotency_key: idempotency_key.as_deref(),
-        }
-        .hash(&prev_hash);
-        if computed != hash_value {
-            return Err(RowFault::Damaged {
-                sequence,
-                reason: "the event's content does not match its hash".into(),
-            });
-        }
-    }
-    let payload = serde_json::from_slice(payload_bytes).map_err(|error| RowFault::Damaged {
-        sequence,
-        reason: format!("the payload is not JSON: {error}"),
-    })?;
-    Ok(LogEntry::Event(RecordedEvent {
+    let event = StoredEvent {
         sequence,
         stream,
         version,
         event_type,
         schema_version,
-        payload,
+        payload_json: payload_bytes,
         metadata,
         idempotency_key,
         prev_hash,
         hash: hash_value,
-    }))
+    };
+    event
+        .into_event(verify)
+        .map(LogEntry::Event)
+        .map_err(|reason| RowFault::Damaged { sequence, reason })
 }
 
 /// Inserts an event row: the one place the `events` columns are bound for writing.

@@ -1,4 +1,5 @@
-//! The backend conformance suite, one test per case, each in a schema of its own.
+//! The backend conformance suite, one test per case (listed in `shared/conformance_cases.rs`),
+//! each in a schema of its own.
 
 macro_rules! suite {
     ($($case:ident),* $(,)?) => {
@@ -22,20 +23,4 @@ macro_rules! suite {
     };
 }
 
-suite!(
-    appended_events_read_back_in_order,
-    sequences_are_global_and_versions_per_stream,
-    a_conflict_writes_nothing_of_the_batch,
-    expected_version_variants_are_enforced,
-    a_retried_append_with_its_key_is_a_noop,
-    a_key_reused_for_another_batch_is_refused,
-    an_empty_append_changes_nothing,
-    invalid_input_is_refused,
-    reads_are_paged,
-    metadata_and_payload_round_trip,
-    event_types_lists_each_stored_pair_once,
-    the_latest_snapshot_replaces_older_ones,
-    checkpoints_round_trip,
-    the_chain_links_every_event_to_the_previous_one,
-    compaction_archives_and_keeps_the_chain_whole,
-);
+with_conformance_cases!(suite);

@@ -245,7 +245,7 @@ fn the_unique_constraint_turns_a_writer_that_bypassed_the_lock_into_a_conflict()
             let waiting: i64 = watcher
                 .query_one(
                     "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' \
-                     AND query LIKE 'INSERT INTO events%'",
+                     AND query LIKE '%INSERT INTO events%'",
                     &[],
                 )
                 .unwrap()

@@ -1,5 +1,7 @@
 //! The event stores (reactive-sourcing): appends, reads, replays and loads on each
-//! backend, and the SQLite store's appends against raw `rusqlite` inserts of the same rows.
+//! backend, the SQLite store's appends against raw `rusqlite` inserts of the same rows, and
+//! (when `REACTIVE_POSTGRES_URL` names a server) the Postgres store's against raw inserts of
+//! the same rows on the same server.
 //!
 //! The store and raw rusqlite are timed one after the other, not sample by sample in turn: the
 //! bundled SQLite is built with `SQLITE_ENABLE_MEMORY_MANAGEMENT`, so all connections of a
@@ -14,16 +16,21 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use benches::event_store::{
-    Book, LOG, RawSqlite, backends, batch, check_workload, fill, filled, filled_sum, replay_sum,
+    Book, LOG, RawPostgres, RawSqlite, backends, batch, check_workload, fill, filled, filled_sum,
+    postgres_url, replay_sum,
 };
 use benches::harness::median;
 use reactive_sourcing::{CommandContext, EventStore, Events, Repository, Schema, SqliteStore};
 
-/// The columns of the table, in order: the names [`backends`] gives, then raw rusqlite.
-pub const BACKENDS: [&str; 4] = ["memory", "jsonl", "sqlite", RAW];
+/// The columns of the table, in order: the names [`backends`] gives, each store's floor after
+/// it.
+pub const BACKENDS: [&str; 6] = ["memory", "jsonl", "sqlite", RAW, "postgres", RAW_POSTGRES];
 
 /// The raw rusqlite column.
 const RAW: &str = "raw rusqlite";
+
+/// The raw Postgres column.
+const RAW_POSTGRES: &str = "raw postgres";
 
 /// The column of `backend` in [`BACKENDS`].
 fn column(backend: &str) -> usize {
@@ -53,6 +60,11 @@ impl StoreRow {
     pub fn sqlite_over_raw(&self) -> Option<f64> {
         Some(self.median_ns[column("sqlite")]? / self.median_ns[column(RAW)]?)
     }
+
+    /// The Postgres store's time over raw Postgres inserts', when both ran.
+    pub fn postgres_over_raw(&self) -> Option<f64> {
+        Some(self.median_ns[column("postgres")]? / self.median_ns[column(RAW_POSTGRES)]?)
+    }
 }
 
 /// What was measured.
@@ -61,6 +73,8 @@ pub struct StoreReport {
     pub rows: Vec<StoreRow>,
     /// Why the RAM-backed comparison is missing, if it is.
     pub ram_note: Option<String>,
+    /// Why the Postgres columns are empty, if they are.
+    pub postgres_note: Option<String>,
 }
 
 /// How many samples to take, and for how long at most.
@@ -128,7 +142,8 @@ fn time(budget: Budget, work: Work) -> f64 {
     median(&samples)
 }
 
-/// Appends of `size` events to each backend in `directory`, and raw inserts beside SQLite's.
+/// Appends of `size` events to each backend in `directory`, and raw inserts beside SQLite's
+/// and Postgres's (not on RAM-backed files: the Postgres server keeps its own files).
 fn appends(directory: &Path, size: u64, budget: Budget, ram: bool) -> StoreRow {
     let what = if size == 1 {
         "append one event".to_owned()
@@ -152,6 +167,10 @@ fn appends(directory: &Path, size: u64, budget: Budget, ram: bool) -> StoreRow {
         row.median_ns[column(name)] = Some(time(budget, &mut appending(&**store, size)));
     }
     row.median_ns[column(RAW)] = Some(time(budget, &mut timed(|| raw.insert_batch())));
+    if !ram && let Some(url) = postgres_url() {
+        let mut raw = RawPostgres::open(&url, &tag, size);
+        row.median_ns[column(RAW_POSTGRES)] = Some(time(budget, &mut timed(|| raw.insert_batch())));
+    }
     row
 }
 
@@ -178,6 +197,11 @@ fn reads(directory: &Path, budget: Budget) -> Vec<StoreRow> {
         ));
     }
     drop(stores);
+    if let Some(url) = postgres_url() {
+        let mut raw = RawPostgres::filled(&url, "read");
+        read.median_ns[column(RAW_POSTGRES)] =
+            Some(time(budget, &mut timed(|| assert_eq!(raw.read_all(), LOG))));
+    }
 
     let mut full = StoreRow::new("load 10,010 events, no snapshot");
     let mut snapshot = StoreRow::new("load from a snapshot (10 events after it)");
@@ -237,7 +261,17 @@ pub fn measure_all(quick: bool) -> StoreReport {
         Err(error) => Some(format!("no RAM-backed comparison: /dev/shm: {error}")),
     };
     rows.extend(reads(directory.path(), budget));
-    StoreReport { rows, ram_note }
+    let postgres_note = postgres_url().is_none().then(|| {
+        format!(
+            "no Postgres columns: {} is unset",
+            benches::event_store::URL_VARIABLE
+        )
+    });
+    StoreReport {
+        rows,
+        ram_note,
+        postgres_note,
+    }
 }
 
 /// `--check`: the workload's own checks ([`check_workload`]), reported like the cases'.
@@ -248,7 +282,12 @@ pub fn check() -> bool {
     });
     match outcome {
         Ok(()) => {
-            eprintln!("ok   event stores: memory, jsonl, sqlite, raw rusqlite");
+            let postgres = if postgres_url().is_some() {
+                ", postgres, raw postgres"
+            } else {
+                ""
+            };
+            eprintln!("ok   event stores: memory, jsonl, sqlite, raw rusqlite{postgres}");
             true
         }
         Err(payload) => {

@@ -345,44 +345,9 @@ impl Document<'_> {
     }
 
     fn event_store_table(&self, out: &mut String) {
-        let Some(report) = self.event_stores else {
-            return;
-        };
-        let _ = writeln!(out, "## Event stores\n");
-        let _ = writeln!(
-            out,
-            "reactive-sourcing's event stores: median time per operation, over samples \
-             of at least 20 ms (so WAL checkpoints fall into every sample). Events carry \
-             a ~60-byte JSON payload and a principal; appends are durable (`fsync` on commit). \
-             Raw rusqlite inserts the same rows, prepared beforehand, into the same table and \
-             index with the same settings (WAL, `synchronous=FULL`): the floor of any SQLite \
-             store. The last column is the SQLite store's time over raw rusqlite's (the \
-             target: at most 1.20). RAM-backed files (`/dev/shm`) take the disk out, so the \
-             store's own CPU cost shows.\n"
-        );
-        let _ = write!(out, "| case |");
-        for backend in BACKENDS {
-            let _ = write!(out, " {backend} |");
+        if let Some(report) = self.event_stores {
+            event_store_section(report, out);
         }
-        let _ = writeln!(out, " SQLite ÷ raw |");
-        let _ = writeln!(out, "|---|{}---:|", "---:|".repeat(BACKENDS.len()));
-        for row in &report.rows {
-            let _ = write!(out, "| {} |", row.case);
-            for median in row.median_ns {
-                let _ = match median {
-                    Some(ns) => write!(out, " {} |", format_ns(ns)),
-                    None => write!(out, " |"),
-                };
-            }
-            let _ = match row.sqlite_over_raw() {
-                Some(ratio) => writeln!(out, " {ratio:.2} |"),
-                None => writeln!(out, " |"),
-            };
-        }
-        if let Some(note) = &report.ram_note {
-            let _ = writeln!(out, "\n{note}");
-        }
-        let _ = writeln!(out);
     }
 
     fn scaling_table(&self, out: &mut String) {
@@ -450,6 +415,56 @@ impl Document<'_> {
         }
         let _ = writeln!(out);
     }
+}
+
+/// The "Event stores" section (also printed alone by `--event-stores`).
+pub fn event_store_section(report: &StoreReport, out: &mut String) {
+    let _ = writeln!(out, "## Event stores\n");
+    let _ = writeln!(
+        out,
+        "reactive-sourcing's event stores: median time per operation, over samples \
+         of at least 20 ms (so WAL checkpoints fall into every sample). Events carry \
+         a ~60-byte JSON payload and a principal; appends are durable (`fsync` on commit). \
+         Raw rusqlite inserts the same rows, prepared beforehand, into the same table and \
+         index with the same settings (WAL, `synchronous=FULL`): the floor of any SQLite \
+         store. Raw postgres inserts the same rows into a copy of the store's table on the \
+         same PostgreSQL server (`fsync=on`, `synchronous_commit=on`) through the same \
+         client, one plain prepared `INSERT … VALUES` per batch committed on its own, and \
+         reads them back with one plain `SELECT` of the same columns (no hash check): the \
+         floor of any Postgres store. The last columns are each store's time over its \
+         floor's (the target: at most 1.20). \
+         RAM-backed files (`/dev/shm`) take the disk out, so the SQLite store's own CPU \
+         cost shows.\n"
+    );
+    let _ = write!(out, "| case |");
+    for backend in BACKENDS {
+        let _ = write!(out, " {backend} |");
+    }
+    let _ = writeln!(out, " SQLite ÷ raw | Postgres ÷ raw |");
+    let _ = writeln!(out, "|---|{}---:|---:|", "---:|".repeat(BACKENDS.len()));
+    for row in &report.rows {
+        let _ = write!(out, "| {} |", row.case);
+        for median in row.median_ns {
+            let _ = match median {
+                Some(ns) => write!(out, " {} |", format_ns(ns)),
+                None => write!(out, " |"),
+            };
+        }
+        for ratio in [row.sqlite_over_raw(), row.postgres_over_raw()] {
+            let _ = match ratio {
+                Some(ratio) => write!(out, " {ratio:.2} |"),
+                None => write!(out, " |"),
+            };
+        }
+        let _ = writeln!(out);
+    }
+    for note in [&report.ram_note, &report.postgres_note]
+        .into_iter()
+        .flatten()
+    {
+        let _ = writeln!(out, "\n{note}");
+    }
+    let _ = writeln!(out);
 }
 
 #[cfg(test)]
