@@ -96,6 +96,8 @@ mod live;
 mod model_source;
 mod order;
 mod query;
+mod rows;
+mod seq;
 #[cfg(feature = "store")]
 mod store_source;
 
@@ -104,5 +106,6 @@ pub use group::GroupStats;
 pub use live::{LiveQuery, Sorted};
 pub use order::RowChange;
 pub use query::Query;
+pub use rows::{Rows, RowsIter};
 #[cfg(feature = "store")]
 pub use store_source::StoreRows;
