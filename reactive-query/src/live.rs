@@ -69,8 +69,9 @@ impl<K: RowKey, V: RowValue> Query<K, V> {
 }
 
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Sorted<K, V, S> {
-    /// Skips the first `offset` rows (a constant or a signal). Finding the window walks the
-    /// ordered index from its start: O(offset + limit) per update.
+    /// Skips the first `offset` rows (a constant or a signal). A row change behind an
+    /// unchanged window costs O(log n) plus the rows crossing its edges; a change of `offset`
+    /// or `limit` re-reads the window from the ordered index, O(offset + limit).
     pub fn offset(mut self, offset: impl Into<MaybeReactive<usize>>) -> Self {
         self.offset = offset.into();
         self
