@@ -6,7 +6,6 @@ use crate::query::{Delta, Node, read};
 use crate::rows::Rows;
 use crate::seq::Seq;
 use reactive_core::MaybeReactive;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
 
 /// One step of a change list. Applying a list's steps in order to the previous result (see
@@ -101,41 +100,30 @@ impl<K: Clone, V: Clone> RowChange<K, V> {
     }
 }
 
-/// The result of a query: rows in order, with the sort key of each beside it (at the same
-/// index) so a row is found by binary search. Both are counted trees ([`Seq`]): a row moves in
-/// O(log n), not by shifting a vector. `rows` is shared with readers as a snapshot ([`Rows`]);
-/// a write while a reader holds one copies only the tree nodes it touches.
+/// The result of a query: rows in order, with each row's sort key and row key beside it (at
+/// the same index) so a row is found by one binary-search descent. Both are counted trees
+/// ([`Seq`]): a row moves in O(log n), not by shifting a vector. `rows` is shared with readers
+/// as a snapshot ([`Rows`]); a write while a reader holds one copies only the tree nodes it
+/// touches.
 pub(crate) struct Window<K, V, S> {
     pub(crate) rows: Rows<K, V>,
-    sorts: Seq<S>,
+    sorts: Seq<(S, K)>,
 }
 
 impl<K: Ord + Clone, V: Clone, S: Ord + Clone> Window<K, V, S> {
     fn sort_at(&self, at: usize) -> &S {
+        &self.entry(at).0
+    }
+
+    fn entry(&self, at: usize) -> &(S, K) {
         self.sorts.get(at).expect("a window index is in range")
     }
 
-    fn key_at(&self, at: usize) -> &K {
-        &self.rows.seq.get(at).expect("a window index is in range").0
-    }
-
-    /// Where `(sort, key)` is, or would be inserted. O(log² n): a binary search whose probes
-    /// each descend the trees.
+    /// Where `(sort, key)` is, or would be inserted. O(log n): one descent of the sort keys'
+    /// tree.
     fn search(&self, sort: &S, key: &K) -> Result<usize, usize> {
-        let (mut low, mut high) = (0, self.sorts.len());
-        while low < high {
-            let mid = (low + high) / 2;
-            match self
-                .sort_at(mid)
-                .cmp(sort)
-                .then_with(|| self.key_at(mid).cmp(key))
-            {
-                Ordering::Less => low = mid + 1,
-                Ordering::Greater => high = mid,
-                Ordering::Equal => return Ok(mid),
-            }
-        }
-        Err(low)
+        self.sorts
+            .search_by(|(s, k)| s.cmp(sort).then_with(|| k.cmp(key)))
     }
 }
 
@@ -209,35 +197,36 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
 
     fn remove_at(&mut self, index: usize) -> (S, K, V) {
         let (key, row) = self.window.rows.seq.remove(index);
-        (self.window.sorts.remove(index), key, row)
+        (self.window.sorts.remove(index).0, key, row)
     }
 
     fn insert_sorted(&mut self, sort: S, key: K, row: V) -> usize {
         let at = match self.window.search(&sort, &key) {
             Ok(at) | Err(at) => at,
         };
+        self.window.sorts.insert(at, (sort, key.clone()));
         self.window.rows.seq.insert(at, (key, row));
-        self.window.sorts.insert(at, sort);
         at
     }
 
     /// Whether `(sort, key)` still sorts after the row before `at` and before the row after it.
     fn stays_at(&self, at: usize, sort: &S, key: &K) -> bool {
         let window = &self.window;
-        let after_previous =
-            at == 0 || (window.sort_at(at - 1), window.key_at(at - 1)) < (sort, key);
-        let before_next = at + 1 >= window.sorts.len()
-            || (sort, key) < (window.sort_at(at + 1), window.key_at(at + 1));
+        let after_previous = at == 0 || {
+            let (s, k) = window.entry(at - 1);
+            (s, k) < (sort, key)
+        };
+        let before_next = at + 1 >= window.sorts.len() || {
+            let (s, k) = window.entry(at + 1);
+            (sort, key) < (s, k)
+        };
         after_previous && before_next
     }
 
     /// Whether each touched row sorted after the window's last row, before and after.
     fn all_after_window(&self, touched: &Touched<K, S, V>) -> bool {
         let last = self.window.sorts.len().checked_sub(1);
-        let (Some((last_key, _)), Some(last_sort)) = (
-            self.window.rows.last(),
-            last.and_then(|at| self.window.sorts.get(at)),
-        ) else {
+        let Some((last_sort, last_key)) = last.and_then(|at| self.window.sorts.get(at)) else {
             return false;
         };
         let after = |sort: &S, key: &K| (sort, key) > (last_sort, last_key);
@@ -287,7 +276,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
                     .rows
                     .seq
                     .set(old_index, (key.clone(), row.clone()));
-                self.window.sorts.set(old_index, new_sort);
+                self.window.sorts.set(old_index, (new_sort, key.clone()));
                 changes.push(RowChange::Modified {
                     key,
                     row,
@@ -369,14 +358,8 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
     ) {
         use std::ops::Bound::{Excluded, Included};
         let len = self.window.rows.len();
-        let a = (
-            self.window.sort_at(0).clone(),
-            self.window.key_at(0).clone(),
-        );
-        let b = (
-            self.window.sort_at(len - 1).clone(),
-            self.window.key_at(len - 1).clone(),
-        );
+        let a = self.window.entry(0).clone();
+        let b = self.window.entry(len - 1).clone();
         let (mut below_a, mut upto_b) = (offset, offset + len);
         for (key, before, now) in touched {
             if let Some((sort, _)) = before {
@@ -479,7 +462,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             .rows
             .iter()
             .zip(self.window.sorts.iter())
-            .map(|((k, v), s)| (k.clone(), (s.clone(), v.clone())))
+            .map(|((k, v), (s, _))| (k.clone(), (s.clone(), v.clone())))
             .collect()
     }
 }
@@ -538,7 +521,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
             let window = self.index.iter().skip(offset);
             for (at, ((sort, key), row)) in window.take(limit.unwrap_or(usize::MAX)).enumerate() {
                 rows.push((key.clone(), row.clone()));
-                sorts.push(sort.clone());
+                sorts.push((sort.clone(), key.clone()));
                 changes.push(RowChange::Added {
                     key: key.clone(),
                     row: row.clone(),

@@ -4,12 +4,25 @@
 //! leaf. Nodes are shared by `Rc`: a clone is O(1) (a reader's snapshot), and a write to a
 //! shared tree copies only the nodes on its path (`Rc::make_mut`), O(log n) nodes.
 
+use std::cmp::Ordering;
 use std::rc::Rc;
 
 /// The most items a leaf holds; a fuller one splits in two.
 const LEAF_CAP: usize = 64;
 /// The most children a branch holds; a fuller one splits in two.
 const BRANCH_CAP: usize = 16;
+
+/// How many items `from_vec` puts in a leaf: three quarters full, so the inserts that follow a
+/// build fill leaves before they split them (a full leaf splits on its first insert).
+const LEAF_FILL: usize = LEAF_CAP * 3 / 4;
+
+/// A leaf's item vector, allocated once at its largest (`LEAF_CAP` plus the item that makes it
+/// split): inserting into a leaf never reallocates it.
+fn leaf_vec<T>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut leaf = Vec::with_capacity(LEAF_CAP + 1);
+    leaf.extend(items);
+    leaf
+}
 
 #[derive(Clone)]
 enum Node<T> {
@@ -97,9 +110,9 @@ impl<T: Clone> Seq<T> {
             return Seq::default();
         }
         let mut items = items.into_iter();
-        let mut level: Vec<Child<T>> = even_groups(len, LEAF_CAP)
+        let mut level: Vec<Child<T>> = even_groups(len, LEAF_FILL)
             .map(|size| {
-                let leaf: Vec<T> = items.by_ref().take(size).collect();
+                let leaf = leaf_vec(items.by_ref().take(size));
                 Child {
                     len: leaf.len(),
                     node: Rc::new(Node::Leaf(leaf)),
@@ -108,7 +121,7 @@ impl<T: Clone> Seq<T> {
             .collect();
         while level.len() > 1 {
             let mut children = level.into_iter();
-            level = even_groups(children.len(), BRANCH_CAP)
+            level = even_groups(children.len(), BRANCH_CAP * 3 / 4)
                 .map(|size| {
                     let group: Vec<Child<T>> = children.by_ref().take(size).collect();
                     Child {
@@ -145,6 +158,35 @@ impl<T: Clone> Seq<T> {
                     let (at, within) = locate(children, index);
                     node = &children[at].node;
                     index = within;
+                }
+            }
+        }
+    }
+
+    /// Binary search in a sequence sorted by `compare` (which orders an item against the
+    /// target): `Ok(index)` of an item comparing equal, else `Err(index)` where the target
+    /// would be inserted. One descent, O(log n): a branch picks its child by comparing the
+    /// target with each candidate child's first item (reached down the child's left edge).
+    pub(crate) fn search_by(&self, compare: impl Fn(&T) -> Ordering) -> Result<usize, usize> {
+        let Some(mut node) = self.root.as_deref() else {
+            return Err(0);
+        };
+        let mut before = 0;
+        loop {
+            match node {
+                Node::Leaf(items) => {
+                    return items
+                        .binary_search_by(&compare)
+                        .map(|at| before + at)
+                        .map_err(|at| before + at);
+                }
+                Node::Branch(children) => {
+                    // The last child whose first item sorts at or before the target (the
+                    // first child when none does).
+                    let at = children[1..]
+                        .partition_point(|child| compare(first(&child.node)) != Ordering::Greater);
+                    before += children[..at].iter().map(|c| c.len).sum::<usize>();
+                    node = &children[at].node;
                 }
             }
         }
@@ -190,7 +232,7 @@ impl<T: Clone> Seq<T> {
         );
         self.len += 1;
         let Some(root) = self.root.as_mut() else {
-            self.root = Some(Rc::new(Node::Leaf(vec![item])));
+            self.root = Some(Rc::new(Node::Leaf(leaf_vec(std::iter::once(item)))));
             return;
         };
         if let Some(right) = insert_into(root, index, item) {
@@ -284,12 +326,23 @@ impl<T: Clone> Seq<T> {
 }
 
 /// Inserts into the subtree at `node`; returns the right half if the node split.
+/// The first item under a node: leaves are never empty in a non-empty tree.
+fn first<T>(mut node: &Node<T>) -> &T {
+    loop {
+        match node {
+            Node::Leaf(items) => return &items[0],
+            Node::Branch(children) => node = &children[0].node,
+        }
+    }
+}
+
 fn insert_into<T: Clone>(node: &mut Rc<Node<T>>, index: usize, item: T) -> Option<Rc<Node<T>>> {
     let node = Rc::make_mut(node);
     match node {
         Node::Leaf(items) => {
             items.insert(index, item);
-            (items.len() > LEAF_CAP).then(|| Rc::new(Node::Leaf(items.split_off(items.len() / 2))))
+            let half = items.len() / 2;
+            (items.len() > LEAF_CAP).then(|| Rc::new(Node::Leaf(leaf_vec(items.drain(half..)))))
         }
         Node::Branch(children) => {
             let (at, within) = locate(children, index);
@@ -347,7 +400,8 @@ fn rebalance<T: Clone>(children: &mut Vec<Child<T>>, at: usize) {
     let merged = Rc::make_mut(&mut children[left].node);
     let tail = match merged {
         Node::Leaf(items) if items.len() > LEAF_CAP => {
-            Some(Node::Leaf(items.split_off(items.len() / 2)))
+            let half = items.len() / 2;
+            Some(Node::Leaf(leaf_vec(items.drain(half..))))
         }
         Node::Branch(kids) if kids.len() > BRANCH_CAP => {
             Some(Node::Branch(kids.split_off(kids.len() / 2)))
@@ -516,6 +570,36 @@ mod tests {
             }
             for (snapshot, then) in &snapshots {
                 check(snapshot, then);
+            }
+        }
+
+        /// A sorted seq built by inserts and removes at random (sorted) places is searched
+        /// like a sorted `Vec`: the same position for present and absent targets.
+        #[test]
+        fn searching_a_sorted_seq_finds_what_a_sorted_vec_finds(
+            values in proptest::collection::btree_set(0u32..20_000, 0..3000),
+            removes in proptest::collection::vec(any::<usize>(), 0..400),
+            targets in proptest::collection::vec(0u32..20_001, 1..200),
+        ) {
+            let mut reference: Vec<u32> = Vec::new();
+            let mut seq = Seq::default();
+            for v in values.iter().rev().step_by(2).chain(values.iter().step_by(2)) {
+                if let Err(at) = reference.binary_search(v) {
+                    reference.insert(at, *v);
+                    seq.insert(at, *v);
+                }
+            }
+            for pick in removes {
+                if !reference.is_empty() {
+                    let at = pick % reference.len();
+                    prop_assert_eq!(seq.remove(at), reference.remove(at));
+                }
+            }
+            for target in targets.iter().chain(reference.iter().take(50)) {
+                prop_assert_eq!(
+                    seq.search_by(|item| item.cmp(target)),
+                    reference.binary_search(target)
+                );
             }
         }
 
