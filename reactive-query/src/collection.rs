@@ -5,6 +5,7 @@ use crate::query::{Delta, Node, Query};
 use reactive_core::Signal;
 use std::any::Any;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::rc::{Rc, Weak};
@@ -216,10 +217,11 @@ pub(crate) fn record_into<K: RowKey, V>(
     old: Option<V>,
     new: Option<V>,
 ) {
-    match inbox.get_mut(&key) {
-        Some(pending) => pending.1 = new,
-        None => {
-            inbox.insert(key, (old, new));
+    // One hash of the key (`entry`), where a lookup then an insert would hash it twice.
+    match inbox.entry(key) {
+        Entry::Occupied(mut pending) => pending.get_mut().1 = new,
+        Entry::Vacant(slot) => {
+            slot.insert((old, new));
         }
     }
 }

@@ -72,7 +72,7 @@
 //! | [`group_by`](Query::group_by) | per group: count, sum, multiset of values | O(log n) |
 //! | [`distinct`](Query::distinct) | a count per distinct value | O(1) |
 //! | [`join`](Query::join), [`left_join`](Query::left_join) | both sides' rows by join key | O(log n + rows paired with) |
-//! | [`order_by`](Query::order_by) + window ([`Sorted`]) | an ordered index of all its input rows, their sort keys, the visible rows | no window: O(log n) search + a shift of the result vector; a window: O(log n + offset + limit) |
+//! | [`order_by`](Query::order_by) + window ([`Sorted`]) | an ordered index of all its input rows, their sort keys, the visible rows (a counted B-tree, shared with readers as a [`Rows`] snapshot) | no window: O(log n); a fixed window: O(log n + rows crossing its edges); a changed `offset`/`limit`: O(offset + limit) |
 //!
 //! The closures given to operators (a filter, a projection, a sort, group or join key) must
 //! be deterministic: an operator recomputes them to retract a row. One that is not breaks the
@@ -96,6 +96,8 @@ mod live;
 mod model_source;
 mod order;
 mod query;
+mod rows;
+mod seq;
 #[cfg(feature = "store")]
 mod store_source;
 
@@ -104,5 +106,6 @@ pub use group::GroupStats;
 pub use live::{LiveQuery, Sorted};
 pub use order::RowChange;
 pub use query::Query;
+pub use rows::{Rows, RowsIter};
 #[cfg(feature = "store")]
 pub use store_source::StoreRows;

@@ -4,6 +4,7 @@
 use crate::collection::{RowKey, RowValue};
 use crate::order::{OrderBy, Ordered, RowChange};
 use crate::query::Query;
+use crate::rows::Rows;
 use reactive_core::{
     Effect, MaybeReactive, Memo, Owner, Reactive, ReactiveError, Signal, Track, With, WithUntracked,
 };
@@ -68,8 +69,9 @@ impl<K: RowKey, V: RowValue> Query<K, V> {
 }
 
 impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Sorted<K, V, S> {
-    /// Skips the first `offset` rows (a constant or a signal). Finding the window walks the
-    /// ordered index from its start: O(offset + limit) per update.
+    /// Skips the first `offset` rows (a constant or a signal). A row change behind an
+    /// unchanged window costs O(log n) plus the rows crossing its edges; a change of `offset`
+    /// or `limit` re-reads the window from the ordered index, O(offset + limit).
     pub fn offset(mut self, offset: impl Into<MaybeReactive<usize>>) -> Self {
         self.offset = offset.into();
         self
@@ -123,7 +125,7 @@ struct State<K, V> {
 /// let seen = Rc::new(RefCell::new(Vec::new()));
 /// let q2 = q.clone();
 /// let s = seen.clone();
-/// Effect::new(move || s.borrow_mut().push(q2.get()));
+/// Effect::new(move || s.borrow_mut().push(q2.get().to_vec()));
 /// c.insert("x", 1);
 /// c.insert("y", -1); // filtered out: the result did not change, the effect does not run
 /// assert_eq!(*seen.borrow(), [vec![], vec![("x", 1)]]);
@@ -163,9 +165,26 @@ impl<K: RowKey, V: RowValue> LiveQuery<K, V> {
         LiveQuery { state, version }
     }
 
-    fn current(&self) -> Rc<Vec<(K, V)>> {
+    fn current(&self) -> Rows<K, V> {
         self.version.with(|_| ());
         self.state.borrow().stage.rows().clone()
+    }
+
+    /// The rows in order as a snapshot (tracked): O(1), and later updates do not change it
+    /// (see [`Rows`]). The same as [`get`](reactive_core::Get::get).
+    ///
+    /// ```
+    /// use reactive_query::Collection;
+    /// let c = Collection::new();
+    /// c.insert(1, "a");
+    /// let q = c.query().live();
+    /// let then = q.snapshot();
+    /// c.insert(2, "b");
+    /// assert_eq!(then, [(1, "a")]);
+    /// assert_eq!(q.snapshot(), [(1, "a"), (2, "b")]);
+    /// ```
+    pub fn snapshot(&self) -> Rows<K, V> {
+        self.current()
     }
 
     /// Frees the query's state (its operators' indexes and the result) now, instead of when
@@ -232,7 +251,7 @@ impl<K: RowKey, V: RowValue> LiveQuery<K, V> {
     pub fn row(&self, key: &K) -> Option<(usize, V)> {
         let rows = self.current();
         let at = self.state.borrow().stage.position(key)?;
-        Some((at, rows[at].1.clone()))
+        Some((at, rows.get(at)?.1.clone()))
     }
 
     /// Calls `build` under a new owner for each row when it enters the result, with a signal
@@ -320,7 +339,7 @@ impl<K: RowKey, V: RowValue> LiveQuery<K, V> {
 }
 
 impl<K, V> Reactive for LiveQuery<K, V> {
-    type Value = Vec<(K, V)>;
+    type Value = Rows<K, V>;
 }
 
 impl<K: RowKey, V: RowValue> Track for LiveQuery<K, V> {
@@ -331,7 +350,7 @@ impl<K: RowKey, V: RowValue> Track for LiveQuery<K, V> {
 }
 
 impl<K: RowKey, V: RowValue> WithUntracked for LiveQuery<K, V> {
-    fn try_with_untracked<R>(&self, f: impl FnOnce(&Vec<(K, V)>) -> R) -> Result<R, ReactiveError> {
+    fn try_with_untracked<R>(&self, f: impl FnOnce(&Rows<K, V>) -> R) -> Result<R, ReactiveError> {
         self.version.try_with_untracked(|_| ())?;
         let rows = self.state.borrow().stage.rows().clone();
         Ok(f(&rows))
@@ -339,7 +358,7 @@ impl<K: RowKey, V: RowValue> WithUntracked for LiveQuery<K, V> {
 }
 
 impl<K: RowKey, V: RowValue> With for LiveQuery<K, V> {
-    fn try_with<R>(&self, f: impl FnOnce(&Vec<(K, V)>) -> R) -> Result<R, ReactiveError> {
+    fn try_with<R>(&self, f: impl FnOnce(&Rows<K, V>) -> R) -> Result<R, ReactiveError> {
         self.try_track()?;
         self.try_with_untracked(f)
     }

@@ -3,10 +3,10 @@
 
 use crate::collection::{RowKey, RowValue};
 use crate::query::{Delta, Node, read};
+use crate::rows::Rows;
+use crate::seq::Seq;
 use reactive_core::MaybeReactive;
-use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::rc::Rc;
 
 /// One step of a change list. Applying a list's steps in order to the previous result (see
 /// [`RowChange::apply`]) gives the new one. Indices are positions in the list as it is when
@@ -100,30 +100,30 @@ impl<K: Clone, V: Clone> RowChange<K, V> {
     }
 }
 
-/// The result of a query: rows in order, with the sort key of each beside it so a row is
-/// found by binary search. `rows` is shared with readers (`Rc`), copied only when a reader
-/// still holds it while the result changes.
+/// The result of a query: rows in order, with each row's sort key and row key beside it (at
+/// the same index) so a row is found by one binary-search descent. Both are counted trees
+/// ([`Seq`]): a row moves in O(log n), not by shifting a vector. `rows` is shared with readers
+/// as a snapshot ([`Rows`]); a write while a reader holds one copies only the tree nodes it
+/// touches.
 pub(crate) struct Window<K, V, S> {
-    pub(crate) rows: Rc<Vec<(K, V)>>,
-    sorts: Vec<S>,
+    pub(crate) rows: Rows<K, V>,
+    sorts: Seq<(S, K)>,
 }
 
-impl<K: Ord, V, S: Ord> Window<K, V, S> {
-    /// Where `(sort, key)` is, or would be inserted.
+impl<K: Ord + Clone, V: Clone, S: Ord + Clone> Window<K, V, S> {
+    fn sort_at(&self, at: usize) -> &S {
+        &self.entry(at).0
+    }
+
+    fn entry(&self, at: usize) -> &(S, K) {
+        self.sorts.get(at).expect("a window index is in range")
+    }
+
+    /// Where `(sort, key)` is, or would be inserted. O(log n): one descent of the sort keys'
+    /// tree.
     fn search(&self, sort: &S, key: &K) -> Result<usize, usize> {
-        let (mut low, mut high) = (0, self.sorts.len());
-        while low < high {
-            let mid = (low + high) / 2;
-            match self.sorts[mid]
-                .cmp(sort)
-                .then_with(|| self.rows[mid].0.cmp(key))
-            {
-                Ordering::Less => low = mid + 1,
-                Ordering::Greater => high = mid,
-                Ordering::Equal => return Ok(mid),
-            }
-        }
-        Err(low)
+        self.sorts
+            .search_by(|(s, k)| s.cmp(sort).then_with(|| k.cmp(key)))
     }
 }
 
@@ -132,7 +132,7 @@ pub(crate) trait Ordered<K, V> {
     /// Pulls the pipeline, updates the window, returns the change list (empty: no change).
     fn refresh(&mut self) -> Vec<RowChange<K, V>>;
     /// The window's rows.
-    fn rows(&self) -> &Rc<Vec<(K, V)>>;
+    fn rows(&self) -> &Rows<K, V>;
     /// The window position of the row under `key`.
     fn position(&self, key: &K) -> Option<usize>;
 }
@@ -185,8 +185,8 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             index: BTreeMap::new(),
             sort_keys: HashMap::new(),
             window: Window {
-                rows: Rc::new(Vec::new()),
-                sorts: Vec::new(),
+                rows: Rows::default(),
+                sorts: Seq::default(),
             },
             whole: true,
             last_window: None,
@@ -196,24 +196,37 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
     }
 
     fn remove_at(&mut self, index: usize) -> (S, K, V) {
-        let (key, row) = Rc::make_mut(&mut self.window.rows).remove(index);
-        (self.window.sorts.remove(index), key, row)
+        let (key, row) = self.window.rows.seq.remove(index);
+        (self.window.sorts.remove(index).0, key, row)
     }
 
     fn insert_sorted(&mut self, sort: S, key: K, row: V) -> usize {
         let at = match self.window.search(&sort, &key) {
             Ok(at) | Err(at) => at,
         };
-        Rc::make_mut(&mut self.window.rows).insert(at, (key, row));
-        self.window.sorts.insert(at, sort);
+        self.window.sorts.insert(at, (sort, key.clone()));
+        self.window.rows.seq.insert(at, (key, row));
         at
+    }
+
+    /// Whether `(sort, key)` still sorts after the row before `at` and before the row after it.
+    fn stays_at(&self, at: usize, sort: &S, key: &K) -> bool {
+        let window = &self.window;
+        let after_previous = at == 0 || {
+            let (s, k) = window.entry(at - 1);
+            (s, k) < (sort, key)
+        };
+        let before_next = at + 1 >= window.sorts.len() || {
+            let (s, k) = window.entry(at + 1);
+            (sort, key) < (s, k)
+        };
+        after_previous && before_next
     }
 
     /// Whether each touched row sorted after the window's last row, before and after.
     fn all_after_window(&self, touched: &Touched<K, S, V>) -> bool {
-        let (Some((last_key, _)), Some(last_sort)) =
-            (self.window.rows.last(), self.window.sorts.last())
-        else {
+        let last = self.window.sorts.len().checked_sub(1);
+        let Some((last_sort, last_key)) = last.and_then(|at| self.window.sorts.get(at)) else {
             return false;
         };
         let after = |sort: &S, key: &K| (sort, key) > (last_sort, last_key);
@@ -257,6 +270,20 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
                 .window
                 .search(&sort, &key)
                 .expect("a window row is in the window");
+            if self.stays_at(old_index, &new_sort, &key) {
+                // Still between its neighbours: replaced in place, one descent per tree.
+                self.window
+                    .rows
+                    .seq
+                    .set(old_index, (key.clone(), row.clone()));
+                self.window.sorts.set(old_index, (new_sort, key.clone()));
+                changes.push(RowChange::Modified {
+                    key,
+                    row,
+                    index: old_index,
+                });
+                continue;
+            }
             self.remove_at(old_index);
             let new_index = self.insert_sorted(new_sort, key.clone(), row.clone());
             changes.push(if old_index == new_index {
@@ -331,11 +358,8 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
     ) {
         use std::ops::Bound::{Excluded, Included};
         let len = self.window.rows.len();
-        let a = (self.window.sorts[0].clone(), self.window.rows[0].0.clone());
-        let b = (
-            self.window.sorts[len - 1].clone(),
-            self.window.rows[len - 1].0.clone(),
-        );
+        let a = self.window.entry(0).clone();
+        let b = self.window.entry(len - 1).clone();
         let (mut below_a, mut upto_b) = (offset, offset + len);
         for (key, before, now) in touched {
             if let Some((sort, _)) = before {
@@ -380,23 +404,25 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
             }
         }
         // Untouched rows of the old window outside the new edges leave.
-        let rows = Rc::clone(&self.window.rows);
-        let leaving = rows
-            .iter()
-            .zip(&self.window.sorts)
-            .take_while(|((key, _), sort)| (*sort, key) < (&first.0, &first.1))
+        let window = &self.window;
+        let row_at = |at: usize| {
+            let (key, row) = window.rows.get(at).expect("a window index is in range");
+            (key, row, window.sort_at(at))
+        };
+        let leaving = (0..len)
+            .map(row_at)
+            .take_while(|(key, _, sort)| (*sort, *key) < (&first.0, &first.1))
             .chain(
-                rows.iter()
-                    .zip(&self.window.sorts)
+                (0..len)
                     .rev()
-                    .take_while(|((key, _), sort)| (*sort, key) > (&last.0, &last.1)),
+                    .map(row_at)
+                    .take_while(|(key, _, sort)| (*sort, *key) > (&last.0, &last.1)),
             );
-        for ((key, row), sort) in leaving {
+        for (key, row, sort) in leaving {
             if !is_touched(touched, key) {
                 old.insert(key.clone(), (sort.clone(), row.clone()));
             }
         }
-        drop(rows);
         // Untouched rows inside the new edges but outside the old ones enter.
         let mut enter = |low: std::ops::Bound<&(S, K)>, high: std::ops::Bound<&(S, K)>| {
             let empty = match (low, high) {
@@ -435,8 +461,8 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> OrderBy<K, V, S> {
         self.window
             .rows
             .iter()
-            .zip(&self.window.sorts)
-            .map(|((k, v), s)| (k.clone(), (s.clone(), v.clone())))
+            .zip(self.window.sorts.iter())
+            .map(|((k, v), (s, _))| (k.clone(), (s.clone(), v.clone())))
             .collect()
     }
 }
@@ -490,17 +516,20 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
             // Nothing shown yet (the first pull, or an empty window): the new window is read
             // from the index in order, each row an addition at its position. O(offset + limit),
             // where inserting the rows one by one would shift the vector for each.
-            let rows = Rc::make_mut(&mut self.window.rows);
+            let mut rows = Vec::new();
+            let mut sorts = Vec::new();
             let window = self.index.iter().skip(offset);
             for (at, ((sort, key), row)) in window.take(limit.unwrap_or(usize::MAX)).enumerate() {
                 rows.push((key.clone(), row.clone()));
-                self.window.sorts.push(sort.clone());
+                sorts.push((sort.clone(), key.clone()));
                 changes.push(RowChange::Added {
                     key: key.clone(),
                     row: row.clone(),
                     new_index: at,
                 });
             }
+            self.window.rows.seq = Seq::from_vec(rows);
+            self.window.sorts = Seq::from_vec(sorts);
         } else if whole && self.whole {
             // The window is the whole index: only touched rows change. O(t log n) searches.
             let mut old = BTreeMap::new();
@@ -530,13 +559,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
             self.shift_window(offset, limit, &touched, &mut changes);
         } else {
             // A window: compare the old window with the new one, O(offset + limit).
-            let old: BTreeMap<K, (S, V)> = self
-                .window
-                .rows
-                .iter()
-                .zip(&self.window.sorts)
-                .map(|((k, v), s)| (k.clone(), (s.clone(), v.clone())))
-                .collect();
+            let old = self.window_map();
             let new: BTreeMap<K, (S, V)> = self
                 .index
                 .iter()
@@ -554,7 +577,7 @@ impl<K: RowKey, V: RowValue, S: Ord + Clone + 'static> Ordered<K, V> for OrderBy
         changes
     }
 
-    fn rows(&self) -> &Rc<Vec<(K, V)>> {
+    fn rows(&self) -> &Rows<K, V> {
         &self.window.rows
     }
 

@@ -17,6 +17,13 @@
 //! valgrind --tool=callgrind target/release/profile update-via reactive-core
 //! valgrind --tool=callgrind target/release/profile update-via alien-signals
 //!
+//! # a live-query workload of issue 13 at the issue's size (`top50`, `filter_sort`, `group_by`,
+//! # `join`), 1,000 changes after the build, on `live` (reactive-query), `source` (the same
+//! # changes to the collections alone, no query) or `recompute`; prints the wall time per
+//! # change; under callgrind, count only the changes:
+//! valgrind --tool=callgrind --collect-atstart=no --toggle-collect='*query_changes*' \
+//!     target/release/profile query filter_sort live
+//!
 //! # one unit of a report case (graph building included) on reactive-core, e.g. a kairo case:
 //! valgrind --tool=callgrind target/release/profile case avoidablePropagation
 //! # the same case on another library, with a number of units (the difference between the
@@ -241,6 +248,43 @@ fn via(workload: &str, library: Option<&str>) -> bool {
     run.ran
 }
 
+/// How many changes `profile query` makes after the build.
+const QUERY_CHANGES: usize = 1_000;
+
+/// The changes alone, a function of its own so callgrind can count only them
+/// (`--toggle-collect='*query_changes*'`).
+#[inline(never)]
+fn query_changes(run: &mut benches::query::Run) {
+    for _ in 0..QUERY_CHANGES {
+        run.change();
+    }
+}
+
+/// Builds the live-query workload `name` at the issue's size on `engine` and makes
+/// [`QUERY_CHANGES`] changes.
+fn query(name: Option<&str>, engine: Option<&str>) -> bool {
+    use benches::query::{Engine, Run, Size, WORKLOADS, rows};
+    let Some(workload) = name.filter(|n| WORKLOADS.contains(n)) else {
+        return false;
+    };
+    let engine = match engine {
+        Some("live") | None => Engine::Live,
+        Some("source") => Engine::Source,
+        Some("recompute") => Engine::Recompute,
+        Some(_) => return false,
+    };
+    let mut run = Run::build(workload, rows(workload, Size::Full), engine);
+    let start = std::time::Instant::now();
+    query_changes(&mut run);
+    let elapsed = start.elapsed();
+    black_box(run.digest());
+    eprintln!(
+        "{workload}: {:.2} µs per change (wall, {QUERY_CHANGES} changes)",
+        elapsed.as_secs_f64() * 1e6 / QUERY_CHANGES as f64
+    );
+    true
+}
+
 /// Builds the report case called `name` at full scale for the library whose name starts with
 /// `library` (reactive-core when none is given) and runs `units` units (one when not given).
 /// The difference between the counts of two unit numbers is the cost of the units alone.
@@ -320,11 +364,17 @@ fn main() -> ExitCode {
                 std::env::args().nth(4).as_deref(),
                 command == "time",
             ) => {}
+        Some("query")
+            if query(
+                std::env::args().nth(2).as_deref(),
+                std::env::args().nth(3).as_deref(),
+            ) => {}
         _ => {
             eprintln!(
                 "usage: profile deep|update|create|append|history\n       \
                  profile deep-via|update-via <library>\n       \
-                 profile case|time <report case name> [<library> [<units>]]"
+                 profile case|time <report case name> [<library> [<units>]]\n       \
+                 profile query top50|filter_sort|group_by|join [live|source|recompute]"
             );
             return ExitCode::FAILURE;
         }
