@@ -9,8 +9,8 @@ use std::sync::Arc;
 use loro::{ExportMode, LoroDoc, VersionVector};
 use tokio::sync::{mpsc, oneshot};
 
-use super::CommandExecutor;
-use super::storage::{SqliteStorage, StorageError};
+use super::storage::{DocumentStorage, StorageError};
+use super::{CommandExecutor, UpdateHook};
 use crate::protocol::{CommandOutcome, ErrorCode, Frame};
 
 /// An encoded frame, shared by every subscriber it is fanned out to.
@@ -31,6 +31,8 @@ pub(crate) struct Room {
     /// SQLite failed after the document changed in memory: the room is replaced on the next
     /// join by one loaded from what was stored.
     pub(crate) failed: bool,
+    /// Called with every update once it is stored (a cluster publishes it to the other nodes).
+    pub(crate) on_stored: Option<UpdateHook>,
     last_seq: i64,
     since_compaction: usize,
     next_session: u64,
@@ -48,7 +50,10 @@ pub(crate) enum ApplyError {
 }
 
 impl Room {
-    pub(crate) fn load(storage: &SqliteStorage, document: &str) -> Result<Room, StorageError> {
+    pub(crate) fn load(
+        storage: &dyn DocumentStorage,
+        document: &str,
+    ) -> Result<Room, StorageError> {
         let stored = storage.load(document)?;
         let doc = LoroDoc::new();
         // What the log holds was imported once already, before it was stored: a failure here
@@ -63,6 +68,7 @@ impl Room {
             document: document.to_owned(),
             doc,
             failed: false,
+            on_stored: None,
             last_seq: stored.last_seq,
             since_compaction: stored.updates.len(),
             next_session: 1,
@@ -196,7 +202,7 @@ impl Room {
     /// to acknowledge with. Nothing is fanned out or acknowledged unless it is stored.
     pub(crate) fn apply_update(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         from: u64,
         bytes: Vec<u8>,
         compact_every: usize,
@@ -218,7 +224,7 @@ impl Room {
     /// fanned out to everyone (its sender included) before the outcome.
     pub(crate) fn run_command(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         executor: Option<&dyn CommandExecutor>,
         from: u64,
         name: &str,
@@ -254,13 +260,16 @@ impl Room {
 
     fn persist(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         bytes: &[u8],
         compact_every: usize,
     ) -> Result<(), ApplyError> {
         self.last_seq = storage
             .append(&self.document, bytes)
             .map_err(ApplyError::Storage)?;
+        if let Some(on_stored) = &self.on_stored {
+            on_stored(&self.document, bytes);
+        }
         self.since_compaction += 1;
         if self.since_compaction >= compact_every {
             // A failed compaction loses nothing: the updates stay in the log.
@@ -270,7 +279,7 @@ impl Room {
     }
 
     /// Folds the room's update log into one snapshot.
-    pub(crate) fn compact(&mut self, storage: &SqliteStorage) -> Result<(), StorageError> {
+    pub(crate) fn compact(&mut self, storage: &dyn DocumentStorage) -> Result<(), StorageError> {
         if self.since_compaction == 0 {
             return Ok(());
         }
