@@ -105,6 +105,8 @@
 //! | [`protocol`] | always | the binary frames and their checked decoder |
 //! | `server` | `server` | `SyncServer` and the `reactive-sync-server` binary: rooms, SQLite persistence before acknowledgement, compaction, auth and per-document rights, limits, backpressure, commands |
 //! | `client` | `client` | `SyncClient` (tokio): sync by version vectors, reconnect and resume, presence, commands |
+//! | `server::PostgresStorage` | `postgres` | documents in PostgreSQL, shared by the nodes of a cluster (`--postgres URL`) |
+//! | `server::Cluster` | `cluster` | several server nodes serving the same documents: stored updates fan out between them over NATS (`--nats URL`) |
 //!
 //! A session: the client says `Hello` with its version vector; the server answers `Welcome`
 //! with its own and the updates the client lacks; the client sends what the server lacks;
@@ -126,6 +128,25 @@
 //! client.wait_acknowledged().await; // stored in SQLite by now
 //! # Ok(()) }
 //! ```
+//!
+//! ## Past one machine: a cluster
+//!
+//! Several `reactive-sync-server` processes can serve the same documents: they share their
+//! storage (`PostgresStorage`, feature `postgres`) and link through NATS (`Cluster`, feature
+//! `cluster`). Each node stores an update before acknowledging it, as alone, then publishes it
+//! on the document's subject; the other nodes import it into their room of that document and
+//! forward it to their clients. PostgreSQL is the durable log and NATS only the fast path:
+//! what NATS loses (a restart, a disconnection) every node recovers by re-reading its loaded
+//! documents from PostgreSQL after it reconnects and periodically, so core NATS suffices and
+//! JetStream is not used. A client whose node dies connects to another and resumes by version
+//! vectors; nothing acknowledged is lost, since it was in PostgreSQL before the ack.
+//!
+//! ```sh
+//! reactive-sync-server --listen 127.0.0.1:9001 --postgres "host=127.0.0.1 user=postgres" --nats nats://127.0.0.1:4222
+//! reactive-sync-server --listen 127.0.0.1:9002 --postgres "host=127.0.0.1 user=postgres" --nats nats://127.0.0.1:4222
+//! ```
+//!
+//! Fan-out latency between two nodes (a client on each): `benches/cluster_fanout.rs`.
 
 mod doc;
 mod optimistic;

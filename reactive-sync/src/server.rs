@@ -1,6 +1,7 @@
-//! The sync server (feature `server`): documents in rooms, updates persisted to SQLite before
-//! they are acknowledged, compaction into snapshots, an auth hook and per-document policies,
-//! limits on message size and rate, and bounded queues to slow clients.
+//! The sync server (feature `server`): documents in rooms, updates persisted (SQLite by default,
+//! PostgreSQL with the `postgres` feature) before they are acknowledged, compaction into
+//! snapshots, an auth hook and per-document policies, limits on message size and rate, bounded
+//! queues to slow clients, and (feature `cluster`) fan-out between server nodes over NATS.
 //!
 //! ```no_run
 //! # #[cfg(feature = "server")]
@@ -13,11 +14,12 @@
 //! ```
 //!
 //! Each connection is one tokio task. A room's document, subscribers and presence sit behind a
-//! mutex held only for synchronous work (import, one SQLite insert, fan-out by `try_send`), so
-//! the order of the room's log is the order every client receives.
+//! mutex held only for synchronous work (import, one insert, fan-out by `try_send`), so the
+//! order of the room's log is the order every client receives.
 
 mod auth;
-mod command_log;
+#[cfg(feature = "cluster")]
+mod cluster;
 mod connection;
 mod room;
 mod scope_policy;
@@ -38,9 +40,13 @@ pub use auth::{
     Access, Action, Authenticator, CommandExecutor, DocumentPolicies, DocumentPolicy,
     TokenIsPrincipal, TokenTable,
 };
+#[cfg(feature = "cluster")]
+pub use cluster::{Cluster, ClusterError};
 use room::{Room, Subscriber};
 pub use scope_policy::{ScopeGrants, ScopePolicy};
-pub use storage::{SqliteStorage, StorageError};
+#[cfg(feature = "postgres")]
+pub use storage::PostgresStorage;
+pub use storage::{CommandKey, DocumentStorage, SqliteStorage, StorageError, StoredDocument};
 
 use crate::protocol::{Frame, MAX_FRAME_BYTES};
 
@@ -100,16 +106,38 @@ impl Default for ServerConfig {
 
 pub(crate) type SharedRoom = Arc<Mutex<Room>>;
 
+/// What a room calls with each update once it is stored: `(document, update)`.
+pub(crate) type UpdateHook = Arc<dyn Fn(&str, &[u8]) + Send + Sync>;
+
 /// The loaded rooms. Lock order: this map, then a room.
 #[derive(Default)]
 pub(crate) struct Rooms {
     rooms: Mutex<HashMap<String, SharedRoom>>,
+    /// Given to every room loaded (the cluster's publisher).
+    on_stored: Option<UpdateHook>,
 }
 
 impl Rooms {
+    /// The loaded, working room of `document`, if any.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // only the cluster looks rooms up
+    pub(crate) fn get(&self, document: &str) -> Option<SharedRoom> {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms
+            .get(document)
+            .filter(|r| !r.lock().unwrap_or_else(|p| p.into_inner()).failed)
+            .cloned()
+    }
+
+    /// Every loaded room with its document.
+    #[cfg_attr(not(feature = "cluster"), allow(dead_code))] // only the cluster walks them
+    pub(crate) fn loaded(&self) -> Vec<(String, SharedRoom)> {
+        let rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
+        rooms.iter().map(|(d, r)| (d.clone(), r.clone())).collect()
+    }
+
     fn join(
         &self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         document: &str,
         subscriber: Subscriber,
         can_write: bool,
@@ -123,7 +151,9 @@ impl Rooms {
         let room = match existing {
             Some(room) => room,
             None => {
-                let room = Arc::new(Mutex::new(Room::load(storage, document)?));
+                let mut loaded = Room::load(storage, document)?;
+                loaded.on_stored = self.on_stored.clone();
+                let room = Arc::new(Mutex::new(loaded));
                 rooms.insert(document.to_owned(), room.clone());
                 room
             }
@@ -136,7 +166,13 @@ impl Rooms {
     }
 
     /// Removes the session; the last one out compacts the room and unloads it.
-    fn leave(&self, storage: &SqliteStorage, document: &str, room: &SharedRoom, session: u64) {
+    fn leave(
+        &self,
+        storage: &dyn DocumentStorage,
+        document: &str,
+        room: &SharedRoom,
+        session: u64,
+    ) {
         let mut rooms = self.rooms.lock().unwrap_or_else(|p| p.into_inner());
         let mut guard = room.lock().unwrap_or_else(|p| p.into_inner());
         guard.leave(session);
@@ -161,7 +197,7 @@ impl Rooms {
 /// What every connection task shares.
 pub(crate) struct Shared {
     pub(crate) config: ServerConfig,
-    pub(crate) storage: SqliteStorage,
+    pub(crate) storage: Box<dyn DocumentStorage>,
     pub(crate) authenticator: Box<dyn Authenticator>,
     pub(crate) policy: Box<dyn DocumentPolicy>,
     pub(crate) executor: Option<Box<dyn CommandExecutor>>,
@@ -177,15 +213,21 @@ pub(crate) struct Shared {
 /// [`SyncServer::authenticator`], [`SyncServer::policy`] and [`SyncServer::executor`].
 pub struct SyncServer {
     shared: Shared,
+    #[cfg(feature = "cluster")]
+    cluster: Option<Cluster>,
 }
 
 impl SyncServer {
-    /// A server persisting to `storage`, with the default configuration and hooks.
-    pub fn new(storage: SqliteStorage) -> SyncServer {
+    /// A server persisting to `storage` ([`SqliteStorage`] on one node; a storage every node
+    /// shares, such as `PostgresStorage`, in a cluster), with the default configuration and
+    /// hooks.
+    pub fn new(storage: impl DocumentStorage) -> SyncServer {
         SyncServer {
+            #[cfg(feature = "cluster")]
+            cluster: None,
             shared: Shared {
                 config: ServerConfig::default(),
-                storage,
+                storage: Box::new(storage),
                 authenticator: Box::new(TokenIsPrincipal),
                 policy: Box::new(DocumentPolicies::default()),
                 executor: None,
@@ -226,11 +268,35 @@ impl SyncServer {
         self
     }
 
+    /// Makes this server one node of `cluster` (feature `cluster`): the updates it stores are
+    /// published to the other nodes, and theirs are imported into its rooms and forwarded to
+    /// its clients. The nodes must share their storage (`PostgresStorage`).
+    #[cfg(feature = "cluster")]
+    pub fn cluster(mut self, mut cluster: Cluster) -> SyncServer {
+        self.shared.rooms.on_stored = Some(cluster.publisher());
+        self.cluster = Some(cluster);
+        self
+    }
+
+    /// Starts the cluster's tasks (before any connection is accepted, so that no update
+    /// published after a room loads can be missed).
+    async fn start(self) -> io::Result<Arc<Shared>> {
+        let shared = Arc::new(self.shared);
+        #[cfg(feature = "cluster")]
+        if let Some(cluster) = self.cluster {
+            cluster
+                .start(shared.clone())
+                .await
+                .map_err(io::Error::other)?;
+        }
+        Ok(shared)
+    }
+
     /// Listens on `addr` and serves in a background task until [`RunningServer::shutdown`].
     pub async fn spawn(self, addr: impl ToSocketAddrs) -> io::Result<RunningServer> {
         let listener = TcpListener::bind(addr).await?;
         let local_addr = listener.local_addr()?;
-        let shared = Arc::new(self.shared);
+        let shared = self.start().await?;
         let accept_shared = shared.clone();
         let task = tokio::spawn(async move { accept_loop(listener, accept_shared).await });
         Ok(RunningServer {
@@ -240,9 +306,12 @@ impl SyncServer {
         })
     }
 
-    /// Serves connections from `listener` until the process ends.
-    pub async fn serve(self, listener: TcpListener) {
-        accept_loop(listener, Arc::new(self.shared)).await;
+    /// Serves connections from `listener` until the process ends (an error only if the
+    /// cluster cannot subscribe).
+    pub async fn serve(self, listener: TcpListener) -> io::Result<()> {
+        let shared = self.start().await?;
+        accept_loop(listener, shared).await;
+        Ok(())
     }
 }
 
@@ -280,8 +349,8 @@ impl RunningServer {
     }
 
     /// The server's storage (to inspect what was persisted).
-    pub fn storage(&self) -> &SqliteStorage {
-        &self.shared.storage
+    pub fn storage(&self) -> &dyn DocumentStorage {
+        &*self.shared.storage
     }
 
     /// How many rooms are loaded (a room is unloaded when its last client leaves).

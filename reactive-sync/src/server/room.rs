@@ -9,9 +9,8 @@ use std::sync::Arc;
 use loro::{ExportMode, LoroDoc, VersionVector};
 use tokio::sync::{mpsc, oneshot};
 
-use super::command_log::CommandKey;
-use super::storage::{SqliteStorage, StorageError};
-use super::{CommandExecutor, ScopePolicy};
+use super::storage::{CommandKey, DocumentStorage, StorageError};
+use super::{CommandExecutor, ScopePolicy, UpdateHook};
 use crate::protocol::{CommandOutcome, ErrorCode, Frame};
 use crate::{ScopeGate, ScopeWriteDenied};
 
@@ -33,6 +32,8 @@ pub(crate) struct Room {
     /// SQLite failed after the document changed in memory: the room is replaced on the next
     /// join by one loaded from what was stored.
     pub(crate) failed: bool,
+    /// Called with every update once it is stored (a cluster publishes it to the other nodes).
+    pub(crate) on_stored: Option<UpdateHook>,
     last_seq: i64,
     since_compaction: usize,
     next_session: u64,
@@ -63,7 +64,10 @@ pub(crate) enum ApplyError {
 }
 
 impl Room {
-    pub(crate) fn load(storage: &SqliteStorage, document: &str) -> Result<Room, StorageError> {
+    pub(crate) fn load(
+        storage: &dyn DocumentStorage,
+        document: &str,
+    ) -> Result<Room, StorageError> {
         let stored = storage.load(document)?;
         let doc = LoroDoc::new();
         // What the log holds was imported once already, before it was stored: a failure here
@@ -78,6 +82,7 @@ impl Room {
             document: document.to_owned(),
             doc,
             failed: false,
+            on_stored: None,
             last_seq: stored.last_seq,
             since_compaction: stored.updates.len(),
             next_session: 1,
@@ -212,7 +217,7 @@ impl Room {
     /// to acknowledge with. Nothing is fanned out or acknowledged unless it is stored.
     pub(crate) fn apply_update(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         from: u64,
         bytes: Vec<u8>,
         compact_every: usize,
@@ -252,7 +257,7 @@ impl Room {
     /// returned for the sender's answer.
     pub(crate) fn run_command(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         executor: Option<&dyn CommandExecutor>,
         from: u64,
         command: CommandCall<'_>,
@@ -299,7 +304,7 @@ impl Room {
             .append_command(&key, &outcome, update)
             .map_err(ApplyError::Storage)?
         {
-            self.after_append(storage, seq, compact_every);
+            self.after_append(storage, seq, &bytes, compact_every);
             self.fan_out(
                 Some(from),
                 &Frame::Update {
@@ -313,20 +318,30 @@ impl Room {
 
     fn persist(
         &mut self,
-        storage: &SqliteStorage,
+        storage: &dyn DocumentStorage,
         bytes: &[u8],
         compact_every: usize,
     ) -> Result<(), ApplyError> {
         let seq = storage
             .append(&self.document, bytes)
             .map_err(ApplyError::Storage)?;
-        self.after_append(storage, seq, compact_every);
+        self.after_append(storage, seq, bytes, compact_every);
         Ok(())
     }
 
-    /// Counts a stored update, compacting the log when it is due.
-    fn after_append(&mut self, storage: &SqliteStorage, seq: i64, compact_every: usize) {
+    /// Counts a stored update, hands it to the cluster's hook (other nodes import it), and
+    /// compacts the log when it is due.
+    fn after_append(
+        &mut self,
+        storage: &dyn DocumentStorage,
+        seq: i64,
+        bytes: &[u8],
+        compact_every: usize,
+    ) {
         self.last_seq = seq;
+        if let Some(on_stored) = &self.on_stored {
+            on_stored(&self.document, bytes);
+        }
         self.since_compaction += 1;
         if self.since_compaction >= compact_every {
             // A failed compaction loses nothing: the updates stay in the log.
@@ -335,7 +350,7 @@ impl Room {
     }
 
     /// Folds the room's update log into one snapshot.
-    pub(crate) fn compact(&mut self, storage: &SqliteStorage) -> Result<(), StorageError> {
+    pub(crate) fn compact(&mut self, storage: &dyn DocumentStorage) -> Result<(), StorageError> {
         if self.since_compaction == 0 {
             return Ok(());
         }

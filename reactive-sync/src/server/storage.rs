@@ -1,167 +1,194 @@
-//! The room's durable log in SQLite: an append-only table of Loro updates per document, and at
-//! most one snapshot per document that the updates up to a sequence number were compacted into.
+//! Where a room's document lives between loads: an append-only log of Loro updates per
+//! document, and at most one snapshot per document that earlier updates were compacted into.
 //!
-//! The server appends an update here, in its own transaction, *before* it acknowledges it; a
-//! document is loaded as its snapshot plus the updates after it.
+//! The server appends an update *before* it acknowledges it, so what a client saw acknowledged
+//! survives the server's crash; a document is loaded as its snapshot plus the updates left in
+//! the log. Two implementations of [`DocumentStorage`]: [`SqliteStorage`] (one file, the
+//! single-node default) and, with the `postgres` feature, `PostgresStorage` (one database
+//! shared by the nodes of a cluster).
 
-use std::path::Path;
-use std::sync::Mutex;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod sqlite;
 
-use rusqlite::{Connection, OptionalExtension, params};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStorage;
+pub use sqlite::SqliteStorage;
 
-/// A failure of the SQLite store. The server answers it with
-/// `ErrorCode::Internal` and acknowledges nothing that was not stored.
+use crate::protocol::CommandOutcome;
+
+/// A failure of the document storage. The server answers it with `ErrorCode::Internal`,
+/// reloads the room from what was stored, and acknowledges nothing that was not stored.
 #[derive(Debug, thiserror::Error)]
-#[error("sync storage: {0}")]
-pub struct StorageError(#[from] rusqlite::Error);
-
-/// What a document's log holds: the latest snapshot (if compacted) and the updates after it.
-pub(crate) struct StoredDocument {
-    pub(crate) snapshot: Option<Vec<u8>>,
-    pub(crate) updates: Vec<Vec<u8>>,
-    pub(crate) last_seq: i64,
+#[non_exhaustive]
+pub enum StorageError {
+    /// SQLite refused or failed.
+    #[error("sync storage (SQLite): {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// PostgreSQL refused or failed (the connection is re-opened on the next call).
+    #[cfg(feature = "postgres")]
+    #[error("sync storage (PostgreSQL): {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// The storage could not be reached at all (its worker stopped, or it cannot connect).
+    #[error("sync storage unavailable: {0}")]
+    Unavailable(String),
 }
 
-/// The SQLite database the server persists documents in (one file for all documents).
+/// What a document's log holds: the latest snapshot (if compacted) and the updates after it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoredDocument {
+    /// The snapshot earlier updates were folded into, if the document was ever compacted.
+    pub snapshot: Option<Vec<u8>>,
+    /// The updates still in the log, in the order they were appended.
+    pub updates: Vec<Vec<u8>>,
+    /// The sequence number of the last update read (or the snapshot's, if none): compaction
+    /// covers the log up to it.
+    pub last_seq: i64,
+}
+
+/// The durable home of the server's documents.
+///
+/// Implementations are called synchronously from the room under its lock, so that the order
+/// of a room's log is the order its clients receive; each call should be one short
+/// transaction. Every method's failure is a [`StorageError`].
+///
+/// The contract the server relies on:
+/// - [`append`](DocumentStorage::append) returns only once the update is durable (it is then
+///   acknowledged to the client);
+/// - [`load`](DocumentStorage::load) returns a snapshot and updates that together hold every
+///   update whose `append` returned before the load began;
+/// - [`compact`](DocumentStorage::compact) never loses an update: a storage that several
+///   processes share merges what it holds into the snapshot it is given.
 ///
 /// ```
 /// # #[cfg(feature = "server")] {
-/// use reactive_sync::server::SqliteStorage;
+/// use reactive_sync::server::{DocumentStorage, SqliteStorage};
 /// let storage = SqliteStorage::in_memory().unwrap();
+/// let doc = loro::LoroDoc::new();
+/// doc.get_text("t").insert(0, "hi").unwrap();
+/// let update = doc.export(loro::ExportMode::all_updates()).unwrap();
+/// let seq = storage.append("notes", &update).unwrap();
+/// assert_eq!(storage.load("notes").unwrap().updates, vec![update]);
+/// storage.compact("notes", &doc.export(loro::ExportMode::Snapshot).unwrap(), seq).unwrap();
 /// assert_eq!(storage.update_count("notes").unwrap(), 0);
+/// assert!(storage.has_snapshot("notes").unwrap());
 /// # }
 /// ```
-pub struct SqliteStorage {
-    conn: Mutex<Connection>,
-}
+pub trait DocumentStorage: Send + Sync + 'static {
+    /// The document's snapshot and the updates after it (an unknown document is empty).
+    fn load(&self, document: &str) -> Result<StoredDocument, StorageError>;
 
-impl SqliteStorage {
-    /// Opens (or creates) the database at `path`. WAL journal with `synchronous = FULL`: an
-    /// acknowledged update survives the server's crash and the machine's.
-    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStorage, StorageError> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "FULL")?;
-        SqliteStorage::init(conn)
-    }
+    /// Appends one update durably; returns its sequence number (increasing per storage).
+    fn append(&self, document: &str, bytes: &[u8]) -> Result<i64, StorageError>;
 
-    /// A database in memory (tests, demos): nothing survives the process.
-    pub fn in_memory() -> Result<SqliteStorage, StorageError> {
-        SqliteStorage::init(Connection::open_in_memory()?)
-    }
+    /// Replaces the document's snapshot by `snapshot`, which holds every update up to
+    /// `through_seq` the caller appended or loaded, and drops those updates from the log.
+    fn compact(
+        &self,
+        document: &str,
+        snapshot: &[u8],
+        through_seq: i64,
+    ) -> Result<(), StorageError>;
 
-    fn init(conn: Connection) -> Result<SqliteStorage, StorageError> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS sync_updates (
-                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                 document TEXT NOT NULL,
-                 bytes BLOB NOT NULL);
-             CREATE INDEX IF NOT EXISTS sync_updates_by_document ON sync_updates(document, seq);
-             CREATE TABLE IF NOT EXISTS sync_snapshots (
-                 document TEXT PRIMARY KEY,
-                 bytes BLOB NOT NULL,
-                 through_seq INTEGER NOT NULL);
-             CREATE TABLE IF NOT EXISTS sync_commands (
-                 document TEXT NOT NULL,
-                 principal TEXT NOT NULL,
-                 client INTEGER NOT NULL,
-                 id INTEGER NOT NULL,
-                 rejected TEXT,
-                 PRIMARY KEY (document, principal, client, id));",
-        )?;
-        Ok(SqliteStorage {
-            conn: Mutex::new(conn),
-        })
-    }
-
-    pub(super) fn conn(&self) -> std::sync::MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (each write is a
-        // transaction), so a poisoned lock is still a usable connection.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// How many updates of `document` are stored after its snapshot (compaction folds them in).
-    pub fn update_count(&self, document: &str) -> Result<usize, StorageError> {
-        let n: i64 = self.conn().query_row(
-            "SELECT COUNT(*) FROM sync_updates WHERE document = ?1",
-            params![document],
-            |row| row.get(0),
-        )?;
-        Ok(usize::try_from(n).unwrap_or(0))
-    }
+    /// How many updates of `document` are in the log (compaction folds them in).
+    fn update_count(&self, document: &str) -> Result<usize, StorageError>;
 
     /// Whether `document` has a snapshot.
-    pub fn has_snapshot(&self, document: &str) -> Result<bool, StorageError> {
-        let found: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM sync_snapshots WHERE document = ?1",
-                params![document],
-                |row| row.get(0),
-            )
-            .optional()?;
-        Ok(found.is_some())
+    fn has_snapshot(&self, document: &str) -> Result<bool, StorageError>;
+
+    /// The answer the command `key` got, if it ran before (the server runs a command at most
+    /// once per principal, client and id, and answers a resend with its first answer).
+    fn command_outcome(&self, key: &CommandKey<'_>)
+    -> Result<Option<CommandOutcome>, StorageError>;
+
+    /// Records the command's answer and, if it changed the document, its update, in one
+    /// transaction (after a crash both are stored or neither); returns the update's sequence
+    /// number.
+    fn append_command(
+        &self,
+        key: &CommandKey<'_>,
+        outcome: &CommandOutcome,
+        update: Option<&[u8]>,
+    ) -> Result<Option<i64>, StorageError>;
+
+    /// How many command answers are remembered for `document`.
+    fn command_count(&self, document: &str) -> Result<usize, StorageError>;
+}
+
+/// A command's identity in a document's command log: who sent it (principal and client) and
+/// the client's number for it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CommandKey<'a> {
+    /// The document the command ran on.
+    pub document: &'a str,
+    /// The principal the sender authenticated as.
+    pub principal: &'a str,
+    /// The sending client's id.
+    pub client: u64,
+    /// The client's number for the command.
+    pub id: u64,
+}
+
+/// A command's answer as stored: `None` when accepted, the reason when rejected.
+fn rejection(outcome: &CommandOutcome) -> Option<&str> {
+    match outcome {
+        CommandOutcome::Accepted => None,
+        CommandOutcome::Rejected(why) => Some(why.as_str()),
+    }
+}
+
+/// The answer a stored rejection (or its absence) stands for.
+fn outcome_of(rejected: Option<String>) -> CommandOutcome {
+    match rejected {
+        None => CommandOutcome::Accepted,
+        Some(why) => CommandOutcome::Rejected(why),
+    }
+}
+
+/// A boxed storage is a storage (to choose one at run time).
+impl<S: DocumentStorage + ?Sized> DocumentStorage for Box<S> {
+    fn load(&self, document: &str) -> Result<StoredDocument, StorageError> {
+        (**self).load(document)
     }
 
-    pub(crate) fn load(&self, document: &str) -> Result<StoredDocument, StorageError> {
-        let conn = self.conn();
-        let snapshot: Option<(Vec<u8>, i64)> = conn
-            .query_row(
-                "SELECT bytes, through_seq FROM sync_snapshots WHERE document = ?1",
-                params![document],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()?;
-        let through = snapshot.as_ref().map_or(0, |s| s.1);
-        let mut stmt = conn.prepare_cached(
-            "SELECT seq, bytes FROM sync_updates WHERE document = ?1 AND seq > ?2 ORDER BY seq",
-        )?;
-        let mut last_seq = through;
-        let mut updates = Vec::new();
-        for row in stmt.query_map(params![document, through], |row| {
-            Ok((row.get::<_, i64>(0)?, row.get::<_, Vec<u8>>(1)?))
-        })? {
-            let (seq, bytes) = row?;
-            last_seq = seq;
-            updates.push(bytes);
-        }
-        Ok(StoredDocument {
-            snapshot: snapshot.map(|s| s.0),
-            updates,
-            last_seq,
-        })
+    fn append(&self, document: &str, bytes: &[u8]) -> Result<i64, StorageError> {
+        (**self).append(document, bytes)
     }
 
-    /// Appends one update; returns its sequence number once it is committed.
-    pub(crate) fn append(&self, document: &str, bytes: &[u8]) -> Result<i64, StorageError> {
-        let conn = self.conn();
-        conn.prepare_cached("INSERT INTO sync_updates (document, bytes) VALUES (?1, ?2)")?
-            .execute(params![document, bytes])?;
-        Ok(conn.last_insert_rowid())
-    }
-
-    /// Replaces the snapshot and drops the updates it contains, in one transaction.
-    pub(crate) fn compact(
+    fn compact(
         &self,
         document: &str,
         snapshot: &[u8],
         through_seq: i64,
     ) -> Result<(), StorageError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "INSERT INTO sync_snapshots (document, bytes, through_seq) VALUES (?1, ?2, ?3)
-             ON CONFLICT(document) DO UPDATE SET bytes = excluded.bytes, through_seq = excluded.through_seq",
-            params![document, snapshot, through_seq],
-        )?;
-        tx.execute(
-            "DELETE FROM sync_updates WHERE document = ?1 AND seq <= ?2",
-            params![document, through_seq],
-        )?;
-        tx.commit()?;
-        Ok(())
+        (**self).compact(document, snapshot, through_seq)
+    }
+
+    fn update_count(&self, document: &str) -> Result<usize, StorageError> {
+        (**self).update_count(document)
+    }
+
+    fn has_snapshot(&self, document: &str) -> Result<bool, StorageError> {
+        (**self).has_snapshot(document)
+    }
+
+    fn command_outcome(
+        &self,
+        key: &CommandKey<'_>,
+    ) -> Result<Option<CommandOutcome>, StorageError> {
+        (**self).command_outcome(key)
+    }
+
+    fn append_command(
+        &self,
+        key: &CommandKey<'_>,
+        outcome: &CommandOutcome,
+        update: Option<&[u8]>,
+    ) -> Result<Option<i64>, StorageError> {
+        (**self).append_command(key, outcome, update)
+    }
+
+    fn command_count(&self, document: &str) -> Result<usize, StorageError> {
+        (**self).command_count(document)
     }
 }
