@@ -13,6 +13,7 @@ use serde_json::Value;
 
 pub use read::DocChanges;
 pub use write::DocWriter;
+#[cfg(feature = "store")]
 pub(crate) use write::ItemPositions;
 
 /// The name of the root map that holds a bound state in its document. Everything the binding

@@ -55,6 +55,7 @@ pub struct DocWriter<'a> {
 /// the hints are dropped. Every hint is also checked (the item there must still have that key)
 /// before it is used; a wrong one rebuilds that list's hints in one scan. A key that two items
 /// share gets no hint (the scan's first-wins rule decides), and local writes never add one.
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
 #[derive(Default)]
 pub(crate) struct ItemPositions {
     lists: RefCell<HashMap<ContainerID, HashMap<String, usize>>>,
@@ -62,6 +63,7 @@ pub(crate) struct ItemPositions {
     frontiers: RefCell<Option<Frontiers>>,
 }
 
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
 impl ItemPositions {
     /// Records `doc`'s state after a local commit: the hints hold until it changes otherwise.
     pub(crate) fn seen(&self, doc: &LoroDoc) {
@@ -144,6 +146,7 @@ impl<'a> DocWriter<'a> {
     }
 
     /// A writer that finds keyed items through `positions` (checked hints) instead of a scan.
+    #[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
     pub(crate) fn with_positions(
         doc: &LoroDoc,
         schema: &'a SyncSchema,
@@ -503,6 +506,7 @@ pub(crate) fn list_keys(list: &LoroMovableList, key_field: &str) -> Vec<String> 
 }
 
 /// The item at `index` of `list`, if its key is `key`.
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
 fn item_with_key(
     list: &LoroMovableList,
     index: usize,
