@@ -2,6 +2,7 @@
 //! is named after the behaviour it pins.
 
 mod behaviour {
+    mod commit_patches;
     pub mod common;
     mod event_access;
     mod events;

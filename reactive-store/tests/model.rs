@@ -3,7 +3,8 @@
 //!
 //! - Store: after random list edits, the commit's patches turn the old JSON into the new JSON
 //!   (they are valid JSON Patch), turn the old state into the new one, and undo/redo move
-//!   between exactly the states committed.
+//!   between exactly the states committed; the same patches committed without a diff
+//!   (`commit_patches`) reach the same states.
 //! - Scopes: after random sets, removes and child creations, every lookup (from the cache)
 //!   equals a plain walk up the parent chain, and every tracked reader holds the right value.
 
@@ -96,6 +97,34 @@ proptest! {
             store.redo().unwrap().unwrap();
             prop_assert_eq!(&store.snapshot_untracked(), expected);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The reference for `commit_patches` is a store that diffs: replaying each commit's
+    /// patches without a diff reaches the same states, records the same steps, and undoes and
+    /// redoes through the same states.
+    #[test]
+    fn committed_patches_reach_the_states_a_diffing_store_reaches(
+        initial in prop::collection::vec(any::<u16>(), 0..300),
+        batches in prop::collection::vec(prop::collection::vec(list_op(), 1..8), 1..12),
+    ) {
+        let initial: imbl::Vector<u16> = initial.into_iter().collect();
+        let (diffing, given) = (Store::new(initial.clone()), Store::new(initial));
+        for ops in &batches {
+            let commit = diffing.update(|list| ops.iter().for_each(|op| apply(list, op))).unwrap();
+            let replayed = given.commit_patches(commit.patches().to_vec()).unwrap();
+            prop_assert_eq!(replayed.patches(), commit.patches());
+            prop_assert_eq!(&*given.snapshot_untracked(), &*diffing.snapshot_untracked());
+        }
+        prop_assert_eq!(given.history().len(), diffing.history().len());
+        while diffing.undo().unwrap().is_some() {
+            given.undo().unwrap().unwrap();
+            prop_assert_eq!(&*given.snapshot_untracked(), &*diffing.snapshot_untracked());
+        }
+        prop_assert!(given.undo().unwrap().is_none());
     }
 }
 

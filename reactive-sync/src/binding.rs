@@ -8,7 +8,9 @@ use loro::{ExportMode, LoroDoc, VersionVector};
 use reactive_state::{Patch, State};
 use reactive_store::{HookId, Store, StoreError};
 
-use crate::doc::{DocChanges, DocWriter, ROOT_MAP, SyncError, SyncSchema, read_json};
+use crate::doc::{
+    DocChanges, DocWriter, ItemPositions, ROOT_MAP, SyncError, SyncSchema, read_json,
+};
 
 /// What a binding has done so far: for tests, dashboards and the benchmark.
 ///
@@ -85,6 +87,8 @@ struct Inner<S: 'static> {
     doc: LoroDoc,
     schema: SyncSchema,
     changes: DocChanges,
+    /// Where keyed items were last seen: local commits find them without a scan per patch.
+    positions: ItemPositions,
     /// Set while a remote change is committed to the store: that commit is not written back.
     applying_remote: Cell<bool>,
     /// The store refused a remote change: the next pull reloads the whole document.
@@ -125,6 +129,7 @@ impl<S: State> StoreBinding<S> {
             doc,
             schema,
             changes,
+            positions: ItemPositions::default(),
             applying_remote: Cell::new(false),
             stale: Cell::new(false),
             hook: Cell::new(None),
@@ -222,7 +227,7 @@ impl<S: State> StoreBinding<S> {
         if patches.is_empty() {
             return Ok(());
         }
-        match inner.commit_remote(|store| store.apply_patches(&patches)) {
+        match inner.commit_remote(|store| store.commit_patches(patches)) {
             Ok(()) => {
                 inner.bump(|s| s.remote_batches += 1);
                 Ok(())
@@ -280,7 +285,7 @@ impl<S: State> Inner<S> {
 
     /// Writes a local commit's patches into the document as one Loro change.
     fn write_local(&self, patches: &[Patch]) {
-        let writer = DocWriter::new(&self.doc, &self.schema);
+        let writer = DocWriter::with_positions(&self.doc, &self.schema, &self.positions);
         self.changes.muted(|| {
             for patch in patches {
                 match writer.apply(patch) {
@@ -291,6 +296,7 @@ impl<S: State> Inner<S> {
             }
             self.doc.commit();
         });
+        self.positions.seen(&self.doc);
         self.bump(|s| s.local_commits += 1);
     }
 

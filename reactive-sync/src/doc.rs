@@ -13,6 +13,8 @@ use serde_json::Value;
 
 pub use read::DocChanges;
 pub use write::DocWriter;
+#[cfg(feature = "store")]
+pub(crate) use write::ItemPositions;
 
 /// The name of the root map that holds a bound state in its document. Everything the binding
 /// writes is under `doc.get_map(ROOT_MAP)`; other root containers are left alone, so a

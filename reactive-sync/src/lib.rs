@@ -88,9 +88,13 @@
 //!   and map entries changed; the values are read from the document as it is now. Several
 //!   imports before one look merge into one set of patches on the final state, and a keyed
 //!   list's change is recomputed as removes, moves and adds by key.
-//! - **Remote changes are one store commit.** `apply_patches` (one transaction, one batch); if a
-//!   patch does not apply, the store reloads the whole document (counted in `BindingStats`,
-//!   zero in every simulation run).
+//! - **Remote changes are one store commit, of the patches as they are.** `commit_patches` (one
+//!   transaction, one batch, validated and recorded like any commit) takes the patches the
+//!   events gave without diffing the whole state again; if a patch does not apply, the store
+//!   reloads the whole document (counted in `BindingStats`, zero in every simulation run).
+//! - **Local commits are written from their patches.** Each patch goes to the container its
+//!   path names; keyed items are found through checked position hints, not a scan per patch;
+//!   the document is not read back into the state.
 //! - **Plain data on the wire.** Updates are Loro's own bytes; commands are [`Command`] (a
 //!   [`CommandId`], a name, postcard arguments) answered by a [`CommandResult`].
 

@@ -31,7 +31,8 @@ pub enum CommitKind {
     Jump,
     /// [`Store::apply_snapshot`](crate::Store::apply_snapshot).
     ApplySnapshot,
-    /// [`Store::apply_patches`](crate::Store::apply_patches).
+    /// [`Store::apply_patches`](crate::Store::apply_patches) or
+    /// [`Store::commit_patches`](crate::Store::commit_patches).
     ApplyPatches,
 }
 

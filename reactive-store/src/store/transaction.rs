@@ -10,7 +10,7 @@
 //!    selections the patches touch; effects run once, after the batch;
 //! 5. run each middleware's `after_commit`.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::convert::Infallible;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -194,6 +194,53 @@ impl<S: State> Store<S> {
             CommitKind::ApplyPatches,
             Record::Step,
             |draft| patches.iter().try_for_each(|p| draft.apply_patch(p)),
+        )
+        .map(|((), c)| c)
+        .map_err(patch_error)
+    }
+
+    /// Commits `patches`, which describe a change exactly, **without diffing** the state: for
+    /// a caller that already knows what changed (a synced document's remote update, a
+    /// replayed change). The patches are applied in order to a copy of the state and become
+    /// the commit's patches as given; the commit is then validated, shown to middleware (which
+    /// may veto it), recorded as one undo step and published in one batch, like
+    /// [`apply_patches`](Store::apply_patches). Its kind is [`CommitKind::ApplyPatches`].
+    ///
+    /// The cost follows the patches, not the state: [`apply_patches`](Store::apply_patches)
+    /// diffs the whole new state against the old one to find the real changes (and the `old`
+    /// values), which on a large state costs more than the change itself.
+    ///
+    /// What the caller vouches for, since nothing is recomputed: the patches are the change
+    /// (a patch that writes the value already there still counts, and still notifies the
+    /// selections at its path), and their `old` values are kept as given (give them if the
+    /// commit's patches are to be inverted with [`invert`](crate::invert); undo does not need
+    /// them, it restores snapshots). An empty list commits nothing (`seq` 0).
+    ///
+    /// # Errors
+    /// [`StoreError::Patch`] if a patch does not apply (the state is then unchanged), or as
+    /// [`update`](Store::update): a validator, a middleware's veto, a disposed store, a
+    /// transaction already running.
+    ///
+    /// ```
+    /// use reactive_store::{path, Patch, Store};
+    /// let store = Store::new(vec![1, 2]);
+    /// let commit = store.commit_patches(vec![Patch::replace(path!([1]), 2.into(), 5.into())])?;
+    /// assert_eq!(commit.patches(), [Patch::replace(path!([1]), 2.into(), 5.into())]);
+    /// assert_eq!(*store.snapshot_untracked(), [1, 5]);
+    /// store.undo()?;
+    /// assert_eq!(*store.snapshot_untracked(), [1, 2]);
+    /// # Ok::<(), reactive_store::StoreError>(())
+    /// ```
+    pub fn commit_patches(&self, patches: Vec<Patch>) -> Result<Commit<S>, StoreError> {
+        // Applied by the first closure, then handed over whole as the commit's patches.
+        let given = RefCell::new(patches);
+        run_with(
+            *self,
+            Arc::from("apply patches"),
+            CommitKind::ApplyPatches,
+            Record::Step,
+            |draft| given.borrow().iter().try_for_each(|p| draft.apply_patch(p)),
+            |_, _| Ok(given.take()),
         )
         .map(|((), c)| c)
         .map_err(patch_error)

@@ -136,7 +136,8 @@ impl DocChanges {
     ///
     /// Patches name keyed items by key; a keyed list's change becomes removes, moves and adds
     /// (a Loro move stays a `move`); text, counters and plain values are replaced whole.
-    /// Patches carry `old: null` (the store recomputes the real ones when it commits).
+    /// Patches carry `old: null`: the old values are not read (the binding commits the
+    /// patches as given, with `Store::commit_patches`, and undo restores snapshots).
     pub fn take_patches(&self, schema: &SyncSchema, state: &dyn Node) -> Vec<Patch> {
         let drained =
             std::mem::take(&mut *self.queue.lock().unwrap_or_else(PoisonError::into_inner));

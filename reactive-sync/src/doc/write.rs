@@ -1,7 +1,14 @@
 //! Patches → Loro operations: each patch is applied to the container its path names, as the
 //! schema says that place is kept (map entry, movable-list item, text, counter, value).
 
-use loro::{Container, LoroDoc, LoroMap, LoroMovableList, ValueOrContainer};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use loro::{
+    Container, ContainerID, ContainerTrait, Frontiers, LoroDoc, LoroMap, LoroMovableList,
+    ValueOrContainer,
+};
 use reactive_state::{Patch, PatchOp, Path, Segment, keyed};
 use serde_json::Value;
 
@@ -38,6 +45,75 @@ use super::{
 pub struct DocWriter<'a> {
     root: LoroMap,
     schema: &'a SyncSchema,
+    positions: Option<&'a ItemPositions>,
+}
+
+/// Where the items of keyed lists were last seen, by list and key: a hint that spares a scan of
+/// the list per patch. Kept by a binding across its local commits, and only across them: any
+/// other change of the document (an import, a checkout, a direct edit) makes its state
+/// frontiers differ from those [`seen`](ItemPositions::seen) after the last local commit, and
+/// the hints are dropped. Every hint is also checked (the item there must still have that key)
+/// before it is used; a wrong one rebuilds that list's hints in one scan. A key that two items
+/// share gets no hint (the scan's first-wins rule decides), and local writes never add one.
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
+#[derive(Default)]
+pub(crate) struct ItemPositions {
+    lists: RefCell<HashMap<ContainerID, HashMap<String, usize>>>,
+    /// The document's state frontiers after the last local commit.
+    frontiers: RefCell<Option<Frontiers>>,
+}
+
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
+impl ItemPositions {
+    /// Records `doc`'s state after a local commit: the hints hold until it changes otherwise.
+    pub(crate) fn seen(&self, doc: &LoroDoc) {
+        *self.frontiers.borrow_mut() = Some(doc.state_frontiers());
+    }
+
+    /// Drops every hint if `doc` changed since [`seen`](ItemPositions::seen).
+    fn check(&self, doc: &LoroDoc) {
+        let current = doc.state_frontiers();
+        if self.frontiers.borrow().as_ref() != Some(&current) {
+            self.lists.borrow_mut().clear();
+        }
+    }
+
+    /// The position and the map of the item with key `key` in `list`.
+    fn find(&self, list: &LoroMovableList, key_field: &str, key: &str) -> Option<(usize, LoroMap)> {
+        let id = list.id();
+        let hint = self
+            .lists
+            .borrow()
+            .get(&id)
+            .and_then(|keys| keys.get(key).copied());
+        if let Some(i) = hint
+            && let Some(found) = item_with_key(list, i, key_field, key)
+        {
+            return Some(found);
+        }
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut shared = Vec::new();
+        for (i, k) in list_keys(list, key_field).into_iter().enumerate() {
+            match keys.entry(k) {
+                Entry::Occupied(seen) => shared.push(seen.key().clone()),
+                Entry::Vacant(first) => {
+                    first.insert(i);
+                }
+            }
+        }
+        for k in &shared {
+            keys.remove(k);
+        }
+        self.lists.borrow_mut().insert(id, keys);
+        if shared.iter().any(|k| k == key) {
+            return find_item(list, key_field, key);
+        }
+        self.lists
+            .borrow()
+            .get(&list.id())
+            .and_then(|keys| keys.get(key).copied())
+            .and_then(|i| item_with_key(list, i, key_field, key))
+    }
 }
 
 /// Where a path leads in the document.
@@ -65,6 +141,33 @@ impl<'a> DocWriter<'a> {
         DocWriter {
             root: doc.get_map(ROOT_MAP),
             schema,
+            positions: None,
+        }
+    }
+
+    /// A writer that finds keyed items through `positions` (checked hints) instead of a scan.
+    #[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
+    pub(crate) fn with_positions(
+        doc: &LoroDoc,
+        schema: &'a SyncSchema,
+        positions: &'a ItemPositions,
+    ) -> DocWriter<'a> {
+        positions.check(doc);
+        DocWriter {
+            positions: Some(positions),
+            ..DocWriter::new(doc, schema)
+        }
+    }
+
+    fn find_item(
+        &self,
+        list: &LoroMovableList,
+        key_field: &str,
+        key: &str,
+    ) -> Option<(usize, LoroMap)> {
+        match self.positions {
+            Some(positions) => positions.find(list, key_field, key),
+            None => find_item(list, key_field, key),
         }
     }
 
@@ -176,7 +279,7 @@ impl<'a> DocWriter<'a> {
         patch: &Patch,
     ) -> Result<(), SyncError> {
         let key = segment_text(key);
-        let found = find_item(list, key_field, &key);
+        let found = self.find_item(list, key_field, &key);
         match patch.op {
             PatchOp::Add => {
                 if found.is_some() {
@@ -240,7 +343,8 @@ impl<'a> DocWriter<'a> {
                         .schema
                         .key_field(&at)
                         .ok_or_else(|| mismatch(&at, "a list that is not marked keyed"))?;
-                    let (_, item) = find_item(list, key_field, &segment_text(segment))
+                    let (_, item) = self
+                        .find_item(list, key_field, &segment_text(segment))
                         .ok_or_else(|| no_such_path(path))?;
                     Container::Map(item)
                 }
@@ -399,6 +503,24 @@ pub(crate) fn list_keys(list: &LoroMovableList, key_field: &str) -> Vec<String> 
             _ => String::new(),
         })
         .collect()
+}
+
+/// The item at `index` of `list`, if its key is `key`.
+#[cfg_attr(not(feature = "store"), allow(dead_code))] // used by the store binding
+fn item_with_key(
+    list: &LoroMovableList,
+    index: usize,
+    key_field: &str,
+    key: &str,
+) -> Option<(usize, LoroMap)> {
+    match list.get(index) {
+        Some(ValueOrContainer::Container(Container::Map(m)))
+            if item_key(&m, key_field).as_deref() == Some(key) =>
+        {
+            Some((index, m))
+        }
+        _ => None,
+    }
 }
 
 /// The position and the map of the item with key `key`.
