@@ -9,7 +9,7 @@ use reactive_state::{Patch, State};
 use reactive_store::{HookId, Store, StoreError};
 
 use crate::doc::{
-    DocChanges, DocWriter, ItemPositions, ROOT_MAP, SyncError, SyncSchema, read_json,
+    DocChanges, DocWriter, ItemPositions, ROOT_MAP, SyncError, SyncSchema, decode_state,
 };
 
 /// What a binding has done so far: for tests, dashboards and the benchmark.
@@ -253,7 +253,7 @@ impl<S: State> StoreBinding<S> {
     /// # Errors
     /// [`SyncError::Decode`] if it is not a value of that type.
     pub fn doc_state(&self) -> Result<S, SyncError> {
-        decode(&self.inner.doc)
+        decode_state(&self.inner.doc, &self.inner.schema)
     }
 
     /// What the binding has done so far.
@@ -324,7 +324,7 @@ impl<S: State> Inner<S> {
     /// Makes the store hold the whole document's content.
     fn load(&self) -> Result<(), SyncError> {
         self.changes.clear();
-        let state: S = decode(&self.doc)?;
+        let state: S = decode_state(&self.doc, &self.schema)?;
         self.commit_remote(|store| store.apply_snapshot(&state))
             .map_err(|e| {
                 self.stale.set(true);
@@ -333,8 +333,4 @@ impl<S: State> Inner<S> {
         self.stale.set(false);
         Ok(())
     }
-}
-
-fn decode<S: State>(doc: &LoroDoc) -> Result<S, SyncError> {
-    serde_json::from_value(read_json(doc)).map_err(|e| SyncError::Decode(e.to_string()))
 }

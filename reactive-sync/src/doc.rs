@@ -254,6 +254,61 @@ pub fn read_json(doc: &LoroDoc) -> Value {
     loro_to_json(&doc.get_map(ROOT_MAP).get_deep_value())
 }
 
+/// The document's bound state decoded as an `S`, read as `schema` says: a keyed list whose
+/// items share a key (two replicas added it concurrently) shows only the first of them, as the
+/// patches of [`DocChanges`] do.
+///
+/// # Errors
+/// [`SyncError::Decode`] when the content does not decode into `S`.
+pub(crate) fn decode_state<S: serde::de::DeserializeOwned>(
+    doc: &LoroDoc,
+    schema: &SyncSchema,
+) -> Result<S, SyncError> {
+    let mut value = read_json(doc);
+    drop_shadowed(&mut value, schema, &mut Path::root());
+    serde_json::from_value(value).map_err(|e| SyncError::Decode(e.to_string()))
+}
+
+/// Removes from `value` (at `path`) every keyed item that an earlier item with the same key
+/// shadows.
+fn drop_shadowed(value: &mut Value, schema: &SyncSchema, path: &mut Path) {
+    match value {
+        Value::Array(items) => match schema.key_field(path) {
+            Some(field) => {
+                let mut seen = std::collections::HashSet::new();
+                items.retain(|item| {
+                    item.get(field)
+                        .and_then(key_text)
+                        .is_none_or(|key| seen.insert(key))
+                });
+                for item in items {
+                    let Some(key) = item.get(field).and_then(key_text) else {
+                        continue;
+                    };
+                    path.push(Segment::key_text(key));
+                    drop_shadowed(item, schema, path);
+                    path.pop();
+                }
+            }
+            None => {
+                for (index, item) in items.iter_mut().enumerate() {
+                    path.push(Segment::Index(index));
+                    drop_shadowed(item, schema, path);
+                    path.pop();
+                }
+            }
+        },
+        Value::Object(map) => {
+            for (name, field) in map {
+                path.push(Segment::field(name.clone()));
+                drop_shadowed(field, schema, path);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// A Loro value as JSON. A double that holds an integer exactly becomes an integer, so that a
 /// counter (always a double in Loro) decodes into an integer field.
 pub(crate) fn loro_to_json(value: &LoroValue) -> Value {

@@ -307,3 +307,37 @@ fn patches_below_a_plain_list_rewrite_that_value() {
     });
     owner.dispose();
 }
+
+#[test]
+fn two_replicas_adding_the_same_key_concurrently_show_the_same_item() {
+    let ((), owner) = create_root(|| {
+        let (mut a, mut b) = pair(&["x"]);
+        a.edit(&Edit::Add {
+            index: 1,
+            id: "d".into(),
+            title: "a".into(),
+        });
+        a.edit(&Edit::Toggle { id: "d".into() });
+        b.edit(&Edit::Remove { id: "x".into() });
+        b.edit(&Edit::Add {
+            index: 0,
+            id: "d".into(),
+            title: "b".into(),
+        });
+        exchange(&a, &b);
+        assert_eq!(
+            a.state(),
+            b.state(),
+            "the replicas disagree on the shared key"
+        );
+        // And stay together when the first of the two items goes away.
+        b.edit(&Edit::Remove { id: "d".into() });
+        exchange(&a, &b);
+        assert_eq!(
+            a.state(),
+            b.state(),
+            "the replicas disagree once one item is gone"
+        );
+    });
+    owner.dispose();
+}

@@ -23,6 +23,10 @@ use super::{ROOT_MAP, SyncSchema, item_key, loro_to_json};
 /// One changed container: the map entries that changed, or `None` for "look at all of it".
 type Changed = (ContainerID, Option<Vec<String>>);
 
+/// Per keyed list, the keys that more than one item carries (two replicas added an item with
+/// the same key concurrently): the first item counts, the others are shadowed.
+type Duplicates = HashMap<ContainerID, HashSet<String>>;
+
 /// Records which parts of a document changed (by imports, checkouts, or local edits made
 /// outside [`muted`](DocChanges::muted)), and turns them into patches on demand.
 ///
@@ -48,6 +52,7 @@ pub struct DocChanges {
     doc: LoroDoc,
     queue: Arc<Mutex<Vec<Changed>>>,
     muted: Arc<AtomicBool>,
+    duplicates: Mutex<Duplicates>,
     _subscription: Subscription,
 }
 
@@ -79,6 +84,7 @@ impl DocChanges {
             doc: doc.clone(),
             queue,
             muted,
+            duplicates: Mutex::default(),
             _subscription: subscription,
         }
     }
@@ -154,10 +160,14 @@ impl DocChanges {
                 (entry, _) => *entry = None,
             }
         }
+        let mut duplicates = self
+            .duplicates
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         let mut located: Vec<(Path, Container, Option<BTreeSet<String>>)> = merged
             .into_iter()
             .filter_map(|(id, keys)| {
-                let (path, container) = resolve(&self.doc, schema, &id)?;
+                let (path, container) = resolve(&self.doc, schema, &id, &duplicates)?;
                 Some((path, container, keys))
             })
             .collect();
@@ -171,6 +181,7 @@ impl DocChanges {
             state,
             patches: Vec::new(),
             covered: HashSet::new(),
+            duplicates: &mut duplicates,
         };
         for (path, container, keys) in located {
             if out.is_covered(&path) {
@@ -204,6 +215,7 @@ struct Emitter<'s> {
     state: &'s dyn Node,
     patches: Vec<Patch>,
     covered: HashSet<Path>,
+    duplicates: &'s mut Duplicates,
 }
 
 impl Emitter<'_> {
@@ -259,11 +271,24 @@ impl Emitter<'_> {
         });
         // Two replicas that add an item with the same key make two items: the first one counts.
         let mut seen = HashSet::new();
+        let mut shared = HashSet::new();
         let new: Vec<(usize, String)> = list_keys(list, key_field)
             .into_iter()
             .enumerate()
-            .filter(|(_, k)| seen.insert(k.clone()))
+            .filter(|(_, k)| {
+                seen.insert(k.clone()) || {
+                    shared.insert(k.clone());
+                    false
+                }
+            })
             .collect();
+        // A key shared now or before may now be shown by another of its items (one was added
+        // in front of it, or the first was removed): its kept item is read again whole.
+        let was_shared = match shared.is_empty() {
+            true => self.duplicates.remove(&list.id()),
+            false => self.duplicates.insert(list.id(), shared.clone()),
+        }
+        .unwrap_or_default();
         let new_keys: HashSet<&String> = new.iter().map(|(_, k)| k).collect();
         let old_keys: HashSet<&String> = old.iter().collect();
         let item = |key: &str| path.join(Segment::key_text(key.to_owned()));
@@ -286,6 +311,16 @@ impl Emitter<'_> {
         for (key, from, to) in keyed::moves(&kept_old, &kept_new) {
             self.patches.push(Patch::move_item(item(&key), from, to));
         }
+        let any_shared = !shared.is_empty() || !was_shared.is_empty();
+        for (index, key) in new.iter().filter(|_| any_shared) {
+            let reread = shared.contains(key) || was_shared.contains(key);
+            if !reread || !old_keys.contains(key) {
+                continue;
+            }
+            if let Some(v) = list.get(*index) {
+                self.whole(&item(key), loro_to_json(&v.get_deep_value()));
+            }
+        }
         for (position, (index, key)) in new.iter().enumerate() {
             if old_keys.contains(key) {
                 continue;
@@ -303,7 +338,15 @@ impl Emitter<'_> {
 
 /// The state path of the container `id` and the container, if it is reachable from the root
 /// map now (a container deleted or replaced since its event is not).
-fn resolve(doc: &LoroDoc, schema: &SyncSchema, id: &ContainerID) -> Option<(Path, Container)> {
+///
+/// An item of a keyed list that another item before it shadows (they share a key, see
+/// [`Duplicates`]) is not reachable either: the state shows the first.
+fn resolve(
+    doc: &LoroDoc,
+    schema: &SyncSchema,
+    id: &ContainerID,
+    duplicates: &Duplicates,
+) -> Option<(Path, Container)> {
     let steps = doc.get_path_to_container(id)?;
     let (first, rest) = steps.split_first()?;
     let root = doc.get_map(ROOT_MAP);
@@ -321,7 +364,15 @@ fn resolve(doc: &LoroDoc, schema: &SyncSchema, id: &ContainerID) -> Option<(Path
                 let child = list.get(*i)?;
                 let key = match (&child, schema.key_field(&path)) {
                     (ValueOrContainer::Container(Container::Map(m)), Some(field)) => {
-                        Segment::key_text(item_key(m, field)?)
+                        let key = item_key(m, field)?;
+                        if duplicates
+                            .get(&list.id())
+                            .is_some_and(|shared| shared.contains(&key))
+                            && list_keys(list, field)[..*i].contains(&key)
+                        {
+                            return None;
+                        }
+                        Segment::key_text(key)
                     }
                     _ => Segment::Index(*i),
                 };

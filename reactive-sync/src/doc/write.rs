@@ -294,7 +294,13 @@ impl<'a> DocWriter<'a> {
             }
             PatchOp::Remove => {
                 let (index, _) = found.ok_or_else(|| no_such_path(&patch.path))?;
-                Ok(list.delete(index, 1)?)
+                list.delete(index, 1)?;
+                // Items that shared the key (added concurrently by two replicas) were shadowed
+                // by this one; the key is gone from the state, so they go too.
+                while let Some((index, _)) = find_item(list, key_field, &key) {
+                    list.delete(index, 1)?;
+                }
+                Ok(())
             }
             PatchOp::Replace => {
                 let (_, item) = found.ok_or_else(|| no_such_path(&patch.path))?;
@@ -458,10 +464,13 @@ impl<'a> DocWriter<'a> {
             target.push(key);
         }
         let wanted: std::collections::HashSet<&String> = target.iter().collect();
-        // Removes, from the back so positions stay valid.
+        // Removes, from the back so positions stay valid; an item that an earlier one with the
+        // same key shadows (two replicas added the key concurrently) goes too.
         let mut now = list_keys(list, key_field);
+        let mut first = std::collections::HashSet::new();
+        let shadowed: Vec<bool> = now.iter().map(|k| !first.insert(k.clone())).collect();
         for index in (0..now.len()).rev() {
-            if !wanted.contains(&now[index]) {
+            if !wanted.contains(&now[index]) || shadowed[index] {
                 list.delete(index, 1)?;
                 now.remove(index);
             }

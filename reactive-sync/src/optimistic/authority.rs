@@ -8,7 +8,7 @@ use loro::{ExportMode, LoroDoc, VersionVector};
 use reactive_state::{Diff, State};
 
 use super::{Command, CommandId, CommandRegistry, CommandResult};
-use crate::doc::{DocChanges, DocWriter, SyncError, SyncSchema, read_json};
+use crate::doc::{DocChanges, DocWriter, SyncError, SyncSchema, decode_state};
 
 /// Whoever has the last word on commands: runs each one on the confirmed state and accepts or
 /// rejects it. [`ServerDoc`] is the in-process one; a network client forwards to a server
@@ -78,7 +78,7 @@ impl<S: State> ServerDoc<S> {
         schema: SyncSchema,
         registry: Rc<CommandRegistry<S>>,
     ) -> Result<ServerDoc<S>, SyncError> {
-        let state = decode(&doc)?;
+        let state = decode_state(&doc, &schema)?;
         let changes = DocChanges::new(&doc);
         Ok(ServerDoc {
             doc,
@@ -126,7 +126,7 @@ impl<S: State> ServerDoc<S> {
         let mut next = self.state.clone();
         match patches.iter().try_for_each(|p| next.apply_patch(p)) {
             Ok(()) => self.state = next,
-            Err(_) => self.state = decode(&self.doc)?,
+            Err(_) => self.state = decode_state(&self.doc, &self.schema)?,
         }
         Ok(())
     }
@@ -179,8 +179,4 @@ pub(crate) fn write_change<S: State>(
     }
     doc.commit();
     Ok(())
-}
-
-pub(crate) fn decode<S: State>(doc: &LoroDoc) -> Result<S, SyncError> {
-    serde_json::from_value(read_json(doc)).map_err(|e| SyncError::Decode(e.to_string()))
 }

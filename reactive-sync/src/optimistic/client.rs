@@ -10,8 +10,8 @@ use reactive_state::State;
 use reactive_store::Store;
 use serde::{Deserialize, Serialize};
 
-use super::authority::decode;
 use super::{Command, CommandError, CommandId, CommandRegistry, CommandResult};
+use crate::doc::decode_state;
 use crate::doc::{DocChanges, ROOT_MAP, SyncError, SyncSchema};
 
 /// A store driven by optimistic commands (Replicache-style).
@@ -109,7 +109,7 @@ impl<S: State> Optimistic<S> {
         let confirmed = if confirmed_doc.get_map(ROOT_MAP).is_empty() {
             (*store.snapshot_untracked()).clone()
         } else {
-            decode(&confirmed_doc)?
+            decode_state(&confirmed_doc, &schema)?
         };
         let changes = DocChanges::new(&confirmed_doc);
         let this = Optimistic {
@@ -223,7 +223,7 @@ impl<S: State> Optimistic<S> {
             .try_for_each(|p| next.apply_patch(p))
             .is_err()
         {
-            next = decode(&self.doc)?;
+            next = decode_state(&self.doc, &self.schema)?;
         }
         *self.confirmed.borrow_mut() = next;
         Ok(())

@@ -6,8 +6,9 @@ use std::sync::Arc;
 use loro::LoroDoc;
 use reactive_state::State;
 
-use super::authority::{decode, write_change};
+use super::authority::write_change;
 use super::{Command, CommandId, CommandRegistry};
+use crate::doc::decode_state;
 use crate::doc::{DocWriter, ROOT_MAP, SyncSchema};
 use crate::server::CommandExecutor;
 
@@ -78,7 +79,8 @@ impl<S: State + Send + Sync + 'static> CommandExecutor for RegistryExecutor<S> {
         let fresh = doc.get_map(ROOT_MAP).is_empty();
         let before: S = match (&self.initial, fresh) {
             (Some(initial), true) => initial.clone(),
-            _ => decode(doc).map_err(|e| format!("the document is not a state: {e}"))?,
+            _ => decode_state(doc, &self.schema)
+                .map_err(|e| format!("the document is not a state: {e}"))?,
         };
         let command = Command {
             // The registry does not look at the id; the server deduplicates by it.

@@ -119,7 +119,8 @@ pub enum Edit {
 }
 
 impl Edit {
-    /// A random edit that makes sense on `board`; new ids are unique per `replica`.
+    /// A random edit that makes sense on `board`; new ids are unique per `replica`, except a
+    /// quarter of them, drawn from a pool of three keys shared by all replicas.
     pub fn random(rng: &mut Rng, board: &Board, replica: usize, counter: &mut u32) -> Edit {
         let words = ["a", "bc", "milk", "x", "hello "];
         let word = |rng: &mut Rng| words[rng.below(words.len())].to_string();
@@ -129,9 +130,16 @@ impl Edit {
             return match rng.below(12) {
                 0 | 1 => {
                     *counter += 1;
+                    // Now and then a key from a small pool every replica draws from: two
+                    // replicas may add the same key concurrently.
+                    let shared = format!("s{}", rng.below(3));
+                    let id = match rng.chance(25) && !board.todos.iter().any(|t| t.id == shared) {
+                        true => shared,
+                        false => format!("r{replica}-{counter}"),
+                    };
                     Edit::Add {
                         index: rng.below(n + 1),
-                        id: format!("r{replica}-{counter}"),
+                        id,
                         title: word(rng),
                     }
                 }
