@@ -61,8 +61,13 @@ impl Subscriber for Recorder {
     }
 }
 
+/// `tracing` caches per call site whether anyone listens; the two tests run on two threads, one
+/// with a scoped subscriber and one with none, so they take turns.
+static SERIAL: Mutex<()> = Mutex::new(());
+
 #[test]
 fn with_the_feature_runs_and_flushes_are_spans_and_writes_are_events() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     assert!(Runtime::has_observer(), "the tracing observer is installed");
     let log = Recording::default();
     let subscriber = Recorder {
@@ -70,6 +75,9 @@ fn with_the_feature_runs_and_flushes_are_spans_and_writes_are_events() {
         names: Mutex::new(Vec::new()),
     };
     tracing::subscriber::with_default(subscriber, || {
+        // A call site first reached on the other test's thread, where nobody listened, may
+        // have cached "never": ask every call site again now that this subscriber listens.
+        tracing::callsite::rebuild_interest_cache();
         let s = Signal::new(1);
         let m = Memo::new(move || s.get() * 2);
         Effect::new(move || {
@@ -105,6 +113,7 @@ fn with_the_feature_runs_and_flushes_are_spans_and_writes_are_events() {
 
 #[test]
 fn an_observer_of_your_own_replaces_the_tracing_one_and_can_forward_to_it() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let tracing_observer = TracingObserver::default();
     let forwarded = std::rc::Rc::new(std::cell::Cell::new(0));
     let f = forwarded.clone();
