@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use loro::{ExportMode, LoroDoc, VersionVector};
+use loro::{LoroDoc, VersionVector};
 use reactive_state::{Patch, State};
 use reactive_store::{HookId, Store, StoreError};
 
@@ -188,10 +188,7 @@ impl<S: State> StoreBinding<S> {
     /// # Errors
     /// [`SyncError::Codec`] if Loro cannot encode them.
     pub fn updates_since(&self, version: &VersionVector) -> Result<Vec<u8>, SyncError> {
-        self.inner
-            .doc
-            .export(ExportMode::updates(version))
-            .map_err(|e| SyncError::Codec(e.to_string()))
+        crate::doc::updates_since(&self.inner.doc, version)
     }
 
     /// Imports Loro bytes (updates or a snapshot) from another replica and applies what

@@ -254,6 +254,18 @@ pub fn read_json(doc: &LoroDoc) -> Value {
     loro_to_json(&doc.get_map(ROOT_MAP).get_deep_value())
 }
 
+/// The Loro updates a replica at `version` lacks (every replica kind's `updates_since`).
+///
+/// # Errors
+/// [`SyncError::Codec`] if Loro cannot encode them.
+pub(crate) fn updates_since(
+    doc: &LoroDoc,
+    version: &loro::VersionVector,
+) -> Result<Vec<u8>, SyncError> {
+    doc.export(loro::ExportMode::updates(version))
+        .map_err(|e| SyncError::Codec(e.to_string()))
+}
+
 /// The document's bound state decoded as an `S`, read as `schema` says: a keyed list whose
 /// items share a key (two replicas added it concurrently) shows only the first of them, as the
 /// patches of [`DocChanges`] do.

@@ -4,7 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use loro::{ExportMode, LoroDoc, VersionVector};
+use loro::{LoroDoc, VersionVector};
 use reactive_model::{Model, ModelHandle, ModelSubscription, StatePatch};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -157,10 +157,7 @@ where
     /// # Errors
     /// [`SyncError::Codec`] if Loro cannot encode them.
     pub fn updates_since(&self, version: &VersionVector) -> Result<Vec<u8>, SyncError> {
-        self.inner
-            .doc
-            .export(ExportMode::updates(version))
-            .map_err(|e| SyncError::Codec(e.to_string()))
+        crate::doc::updates_since(&self.inner.doc, version)
     }
 
     /// Imports remote bytes and applies what changed to the model in one batch.

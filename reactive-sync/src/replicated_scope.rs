@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use loro::event::{Diff, DiffEvent};
-use loro::{ContainerTrait, ExportMode, Index, LoroDoc, LoroMap, VersionVector};
+use loro::{ContainerTrait, Index, LoroDoc, LoroMap, VersionVector};
 use reactive_store::{Action, Key, Policy, Principal, Scope, ScopeError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -155,9 +155,7 @@ impl ReplicatedScope {
     /// # Errors
     /// [`SyncError::Codec`] if Loro cannot encode it.
     pub fn updates_since(&self, version: &VersionVector) -> Result<Vec<u8>, ScopeSyncError> {
-        self.doc
-            .export(ExportMode::updates(version))
-            .map_err(|e| ScopeSyncError::Sync(SyncError::Codec(e.to_string())))
+        crate::doc::updates_since(&self.doc, version).map_err(ScopeSyncError::Sync)
     }
 
     /// Imports remote bytes and writes the shared values they carry into the scope, in one

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use loro::{ExportMode, LoroDoc, VersionVector};
+use loro::{LoroDoc, VersionVector};
 use reactive_state::{Diff, State};
 
 use super::{Command, CommandId, CommandRegistry, CommandResult};
@@ -110,9 +110,7 @@ impl<S: State> ServerDoc<S> {
     /// # Errors
     /// [`SyncError::Codec`] if Loro cannot encode them.
     pub fn updates_since(&self, version: &VersionVector) -> Result<Vec<u8>, SyncError> {
-        self.doc
-            .export(ExportMode::updates(version))
-            .map_err(|e| SyncError::Codec(e.to_string()))
+        crate::doc::updates_since(&self.doc, version)
     }
 
     /// Imports plain Loro updates (edits made outside commands) into the confirmed state.
